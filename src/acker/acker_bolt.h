@@ -1,0 +1,58 @@
+// AckerBolt: the system bolt __acker (DESIGN section 3). For each tuple tree
+// it keeps one 64-bit value, the XOR of every edge id it has heard of:
+//   __ack_init [root, xor of the spout tuple's edges, spout task] from spouts,
+//   __ack_ack  [root, input edge xor new anchored edges] from bolts,
+//   __ack_fail [root] from bolts.
+// When the value returns to 0 (after the init arrived) the tree is complete
+// and the spout task is told on the direct stream __ack_ack; a fail is
+// passed on at once on __ack_fail. Entries expire on tick tuples (every
+// topology.message.timeout.secs) from a RotatingMap: by then the spout has
+// failed the tree itself.
+#pragma once
+
+#include <cstdint>
+
+#include "acker/rotating_map.h"
+#include "storm/component.h"
+
+namespace storm {
+
+// What the acker knows of one tree.
+struct AckEntry {
+  uint64_t value = 0;
+  int spout_task = -1;  // -1 until the init arrives
+  bool failed = false;
+};
+
+// The acker's bookkeeping, apart from tuples so that it is unit-testable.
+class AckerCore {
+ public:
+  enum class Outcome { kPending, kAcked, kFailed };
+
+  explicit AckerCore(size_t buckets = 2) : pending_(buckets) {}
+
+  Outcome Init(uint64_t root, uint64_t value, int spout_task, int* notify_task);
+  Outcome Ack(uint64_t root, uint64_t value, int* notify_task);
+  Outcome Fail(uint64_t root, int* notify_task);
+  // Drops trees older than the timeout; returns how many.
+  size_t Expire();
+  size_t size() const { return pending_.size(); }
+
+ private:
+  Outcome Settle(uint64_t root, AckEntry& entry, int* notify_task);
+
+  RotatingMap<AckEntry> pending_;
+};
+
+class AckerBolt final : public IBolt {
+ public:
+  void declareOutputFields(OutputFieldsDeclarer& declarer) override;
+  void prepare(const Config& conf, TopologyContext& context, OutputCollector& collector) override;
+  void execute(const Tuple& input) override;
+
+ private:
+  AckerCore core_;
+  OutputCollector* collector_ = nullptr;
+};
+
+}  // namespace storm

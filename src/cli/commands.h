@@ -1,0 +1,12 @@
+// The `storm` command's subcommands. Each returns the process exit status
+// and prints a one-line reason on stderr when it fails.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace storm::cli {
+
+int RunLocal(const std::vector<std::string>& args);
+
+}  // namespace storm::cli

@@ -1,0 +1,15 @@
+// Out-of-line destructors: they anchor each exception's vtable and type info
+// in libstorm.so, so that a ConfigError thrown in a topology library is caught
+// as a ConfigError by the runtime (DESIGN section 11).
+
+#include "storm/errors.h"
+
+namespace storm {
+
+StormError::~StormError() = default;
+ConfigError::~ConfigError() = default;
+InvalidTopologyError::~InvalidTopologyError() = default;
+SerializationError::~SerializationError() = default;
+LibraryError::~LibraryError() = default;
+
+}  // namespace storm

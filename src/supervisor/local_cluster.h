@@ -1,0 +1,85 @@
+// LocalCluster: a whole cluster in one process, as Storm's LocalCluster:
+// topologies are validated, laid out, scheduled by the even scheduler onto
+// topology.workers in-process workers (each a full Worker with its send and
+// receive threads) that talk through an InProcessTransport. `storm local`
+// and the tests run topologies on it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/histogram.h"
+#include "storm/config.h"
+#include "storm/topology.h"
+#include "worker/worker.h"
+
+namespace storm {
+
+struct LocalClusterOptions {
+  Clock* clock = RealClock::Get();
+  // Cluster config (defaults apply under it); the topology's config goes
+  // over it, then `overrides` (the command line's -c) over both.
+  Config daemon_conf;
+  Config overrides;
+};
+
+struct TopologyTotals {
+  WorkerTotals totals;
+  std::vector<ErrorRecord> errors;
+};
+
+class LocalCluster {
+ public:
+  explicit LocalCluster(LocalClusterOptions options = {});
+  ~LocalCluster();
+  LocalCluster(const LocalCluster&) = delete;
+  LocalCluster& operator=(const LocalCluster&) = delete;
+
+  // Starts the topology and returns its id (<name>-<counter>-<launch secs>).
+  // `keep_alive` (e.g. the TopologyLibrary) is held until the topology is
+  // killed. Throws InvalidTopologyError, ConfigError, or StormError for a
+  // name already running.
+  std::string SubmitTopology(const std::string& name, const Config& conf,
+                             const StormTopology& topology,
+                             std::shared_ptr<void> keep_alive = nullptr);
+  // Deactivates the spouts, waits up to wait_secs for trees in flight to
+  // finish, then stops every worker. Throws StormError for an unknown name.
+  TopologyTotals KillTopology(const std::string& name, double wait_secs = 0);
+  void Activate(const std::string& name);
+  void Deactivate(const std::string& name);
+
+  std::vector<std::string> TopologyNames() const;
+  TopologyTotals Totals(const std::string& name) const;
+  void CompleteLatency(const std::string& name, LatencyHistogram& into) const;
+  const TopologyLayout& Layout(const std::string& name) const;
+
+  void Shutdown();
+
+ private:
+  struct Running {
+    std::string id;
+    std::shared_ptr<const TopologyLayout> layout;
+    std::unique_ptr<InProcessTransport> transport;
+    std::unique_ptr<ComponentFactory> factory;
+    std::vector<std::unique_ptr<Worker>> workers;
+    std::shared_ptr<void> keep_alive;
+  };
+
+  static TopologyTotals Sum(const Running& run);
+  Running& Find(const std::string& name);
+  const Running& Find(const std::string& name) const;
+
+  LocalClusterOptions options_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<Running>> running_;  // by name; guarded by mutex_
+  int counter_ = 0;
+};
+
+// Checks a topology name as Storm does; throws InvalidTopologyError.
+void ValidateTopologyName(const std::string& name);
+
+}  // namespace storm

@@ -1,0 +1,144 @@
+// BatchQueue: a bounded lock-free MPMC ring of pointers (D. Vyukov's
+// sequence-numbered cells), used for every queue of the worker: executor
+// in-queues (producers: executor send threads and the worker receive thread;
+// consumer: the executor's user logic thread), executor out-queues (producer:
+// the user logic thread; consumer: the executor send thread) and the worker's
+// transfer queue (producers: executor send threads; consumer: the worker
+// send thread). Items are whole batches of tuples, so the per-tuple cost of
+// the queue is tiny.
+//
+// The ring never grows: a full queue makes Push() wait (backpressure), never
+// drops. Consumers and blocked producers park on Parkers and are woken by
+// the other side.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "worker/wait_strategy.h"
+
+namespace storm {
+
+template <typename T>
+class BatchQueue {
+ public:
+  BatchQueue(std::string name, size_t capacity)
+      : name_(std::move(name)), capacity_(RoundUp(capacity)), mask_(capacity_ - 1),
+        cells_(new Cell[capacity_]) {
+    for (size_t i = 0; i < capacity_; ++i) cells_[i].seq.store(i, std::memory_order_relaxed);
+  }
+  BatchQueue(const BatchQueue&) = delete;
+  BatchQueue& operator=(const BatchQueue&) = delete;
+
+  const std::string& name() const { return name_; }
+  size_t capacity() const { return capacity_; }
+
+  bool TryPush(T* item) {
+    size_t pos = tail_.load(std::memory_order_relaxed);
+    for (;;) {
+      Cell& cell = cells_[pos & mask_];
+      size_t seq = cell.seq.load(std::memory_order_acquire);
+      intptr_t diff = static_cast<intptr_t>(seq) - static_cast<intptr_t>(pos);
+      if (diff == 0) {
+        if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
+          cell.item = item;
+          cell.seq.store(pos + 1, std::memory_order_release);
+          consumer_.Unpark();
+          return true;
+        }
+      } else if (diff < 0) {
+        return false;  // full
+      } else {
+        pos = tail_.load(std::memory_order_relaxed);
+      }
+    }
+  }
+
+  T* TryPop() {
+    size_t pos = head_.load(std::memory_order_relaxed);
+    for (;;) {
+      Cell& cell = cells_[pos & mask_];
+      size_t seq = cell.seq.load(std::memory_order_acquire);
+      intptr_t diff = static_cast<intptr_t>(seq) - static_cast<intptr_t>(pos + 1);
+      if (diff == 0) {
+        if (head_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
+          T* item = cell.item;
+          cell.seq.store(pos + mask_ + 1, std::memory_order_release);
+          if (blocked_producers_.load(std::memory_order_seq_cst) > 0) producers_.Unpark();
+          return item;
+        }
+      } else if (diff < 0) {
+        return nullptr;  // empty
+      } else {
+        pos = head_.load(std::memory_order_relaxed);
+      }
+    }
+  }
+
+  // Pushes, waiting while the queue is full. Returns false only when `stop`
+  // becomes true first (the item is then still the caller's).
+  bool Push(T* item, const std::atomic<bool>& stop) {
+    Backoff backoff;
+    while (!TryPush(item)) {
+      if (stop.load(std::memory_order_relaxed)) return false;
+      if (backoff.Step()) {
+        blocked_producers_.fetch_add(1, std::memory_order_seq_cst);
+        producers_.Park(std::chrono::microseconds(1000), [this] { return Full(); });
+        blocked_producers_.fetch_sub(1, std::memory_order_relaxed);
+      }
+    }
+    return true;
+  }
+
+  // Parks the (single) consumer until an item may be there or the timeout.
+  void WaitForItems(std::chrono::microseconds timeout) {
+    consumer_.Park(timeout, [this] { return Empty(); });
+  }
+  // Wakes the consumer, e.g. to make it see a stop flag.
+  void WakeConsumer() { consumer_.Unpark(); }
+
+  bool Empty() const {
+    size_t pos = head_.load(std::memory_order_seq_cst);
+    return static_cast<intptr_t>(cells_[pos & mask_].seq.load(std::memory_order_seq_cst)) -
+               static_cast<intptr_t>(pos + 1) < 0;
+  }
+  bool Full() const {
+    size_t pos = tail_.load(std::memory_order_seq_cst);
+    return static_cast<intptr_t>(cells_[pos & mask_].seq.load(std::memory_order_seq_cst)) -
+               static_cast<intptr_t>(pos) < 0;
+  }
+  size_t SizeApprox() const {
+    size_t tail = tail_.load(std::memory_order_relaxed);
+    size_t head = head_.load(std::memory_order_relaxed);
+    return tail >= head ? tail - head : 0;
+  }
+
+ private:
+  struct alignas(64) Cell {
+    std::atomic<size_t> seq;
+    T* item = nullptr;
+  };
+
+  static size_t RoundUp(size_t n) {
+    size_t c = 2;
+    while (c < n) c <<= 1;
+    return c;
+  }
+
+  const std::string name_;
+  const size_t capacity_;
+  const size_t mask_;
+  std::unique_ptr<Cell[]> cells_;
+  alignas(64) std::atomic<size_t> tail_{0};
+  alignas(64) std::atomic<size_t> head_{0};
+  alignas(64) std::atomic<int> blocked_producers_{0};
+  Parker consumer_;
+  Parker producers_;
+};
+
+}  // namespace storm

@@ -1,0 +1,203 @@
+#include "worker/bolt_executor.h"
+
+#include <spdlog/spdlog.h>
+
+#include "storm/errors.h"
+
+namespace storm {
+
+namespace {
+constexpr std::chrono::microseconds kIdlePark(2000);
+}  // namespace
+
+class BoltExecutor::Collector final : public OutputCollector {
+ public:
+  Collector(BoltExecutor& executor, int task_index) : executor_(executor), index_(task_index) {}
+  void ack(const Tuple& input) override { executor_.Ack(index_, input); }
+  void fail(const Tuple& input) override { executor_.Fail(index_, input); }
+  void reportError(const std::string& error) override { executor_.ReportError(index_, error); }
+
+ protected:
+  const TaskIds& emitImpl(const std::string* stream, const Tuple* const* anchors,
+                          size_t num_anchors, Values&& values, int direct_task) override {
+    return executor_.Emit(index_, stream, anchors, num_anchors, std::move(values), direct_task);
+  }
+
+ private:
+  BoltExecutor& executor_;
+  int index_;
+};
+
+BoltExecutor::BoltExecutor(WorkerContext& worker, ExecutorDef def)
+    : Executor(worker, std::move(def)),
+      conf_(layout_.ComponentConf(def_.component)),
+      router_(layout_, def_.component, worker.worker_tasks, IdGenerator().Next()),
+      out_(worker.pool, out_queue_.get(), /*never_block=*/false, &stop_) {
+  acking_ = layout_.num_ackers() > 0;
+  debug_ = conf_.getBool(Config::kTopologyDebug, false);
+  tick_nanos_ = TickIntervalNanos(conf_);
+  ack_stream_ = layout_.StreamIndex(def_.component, kAckAckStreamId);
+  fail_stream_ = layout_.StreamIndex(def_.component, kAckFailStreamId);
+  system_values_ = Values{int64_t{0}, int64_t{0}};
+}
+
+BoltExecutor::~BoltExecutor() { Stop(); }
+
+void BoltExecutor::Init() {
+  for (int task = def_.first_task; task <= def_.last_task; ++task) {
+    Task t;
+    t.id = task;
+    t.bolt = worker_.factory->MakeBolt(def_.component);
+    t.context = std::make_unique<TaskContext>(layout_, def_.component, task, worker_.worker_tasks,
+                                              worker_.port);
+    t.collector = std::make_unique<Collector>(*this, static_cast<int>(tasks_.size()));
+    tasks_.push_back(std::move(t));
+  }
+  for (Task& t : tasks_) t.bolt->prepare(conf_, *t.context, *t.collector);
+  tick_.setOrigin(&layout_.TickSchema(), kSystemTaskId);
+  tick_.mutableValues() = Values{tick_nanos_ / 1'000'000'000LL};
+  next_tick_ = worker_.clock->NowNanos() + tick_nanos_;
+}
+
+void BoltExecutor::Loop() {
+  Backoff backoff;
+  while (!stopping()) {
+    TupleBatch* batch = in_queue_->TryPop();
+    if (batch == nullptr) {
+      // Idle: send what is batched so downstream latency stays low.
+      out_.Flush();
+      if (tick_nanos_ > 0 && worker_.clock->NowNanos() >= next_tick_) DeliverTicks();
+      if (backoff.Step()) in_queue_->WaitForItems(kIdlePark);
+      continue;
+    }
+    backoff.Reset();
+    for (size_t i = 0; i < batch->size(); ++i) {
+      AddressedTuple& item = (*batch)[i];
+      Execute(item.tuple, item.task);
+    }
+    stats_.executed.Add(batch->size());
+    worker_.pool->Release(batch);
+    if (tick_nanos_ > 0 && worker_.clock->NowNanos() >= next_tick_) DeliverTicks();
+  }
+}
+
+void BoltExecutor::Execute(Tuple& tuple, int task) {
+  const int index = task - def_.first_task;
+  if (index < 0 || index >= static_cast<int>(tasks_.size())) {
+    spdlog::error("bolt {} got a tuple for task {}, which it does not run", def_.component, task);
+    return;
+  }
+  Task& t = tasks_[index];
+  try {
+    t.bolt->execute(tuple);
+  } catch (const std::exception& e) {
+    // A bolt that throws fails its input (the tree is replayed by its spout).
+    ReportError(index, std::string("execute threw: ") + e.what());
+    Fail(index, tuple);
+  }
+}
+
+void BoltExecutor::DeliverTicks() {
+  next_tick_ = worker_.clock->NowNanos() + tick_nanos_;
+  for (Task& t : tasks_) {
+    try {
+      t.bolt->execute(tick_);
+    } catch (const std::exception& e) {
+      ReportError(static_cast<int>(&t - tasks_.data()), std::string("tick threw: ") + e.what());
+    }
+  }
+}
+
+const TaskIds& BoltExecutor::Emit(int task_index, const std::string* stream,
+                                  const Tuple* const* anchors, size_t num_anchors,
+                                  Values&& values, int direct_task) {
+  const int task_id = tasks_[task_index].id;
+  const int stream_index = stream ? router_.StreamIndex(*stream) : router_.default_stream();
+  targets_.clear();
+  router_.Route(stream_index, values, direct_task, targets_);
+  const TupleSchema* schema = &layout_.Schema(stream_index);
+  if (debug_) spdlog::info("Emitting: {} {} {}", def_.component, schema->stream, values.toString());
+  const size_t n = targets_.size();
+  for (size_t i = 0; i < n; ++i) {
+    AddressedTuple& slot = out_.Next(targets_[i]);
+    Tuple& t = slot.tuple;
+    if (i + 1 == n) {
+      t.mutableValues().swap(values);
+    } else {
+      t.mutableValues() = values;
+    }
+    MessageId& id = t.mutableMessageId();
+    id.clear();
+    if (acking_) {
+      // One new edge per (anchor, target): the anchor's ack value and every
+      // root of the anchor get it (Storm's BoltOutputCollectorImpl).
+      for (size_t a = 0; a < num_anchors; ++a) {
+        const auto& roots = anchors[a]->getMessageId().anchors();
+        if (roots.empty()) continue;
+        const uint64_t edge = ids_.Next();
+        anchors[a]->updateAckVal(edge);
+        for (const auto& entry : roots) id.putXor(entry.first, edge);
+      }
+    }
+    t.setOrigin(schema, task_id);
+    t.resetAckVal();
+    out_.Commit();
+  }
+  stats_.emitted.Add(1);
+  stats_.transferred.Add(n);
+  return targets_;
+}
+
+void BoltExecutor::Ack(int task_index, const Tuple& input) {
+  stats_.acked.Add(1);
+  if (!acking_) return;
+  const uint64_t ack_val = input.ackVal();
+  for (const auto& [root, edge] : input.getMessageId().anchors()) {
+    SendToAcker(ack_stream_, root, edge ^ ack_val, true, tasks_[task_index].id);
+  }
+}
+
+void BoltExecutor::Fail(int task_index, const Tuple& input) {
+  stats_.failed.Add(1);
+  if (!acking_) return;
+  for (const auto& entry : input.getMessageId().anchors()) {
+    SendToAcker(fail_stream_, entry.first, 0, false, tasks_[task_index].id);
+  }
+}
+
+void BoltExecutor::SendToAcker(int stream_index, uint64_t root, uint64_t value, bool with_value,
+                               int task) {
+  system_values_.vector().resize(with_value ? 2 : 1);
+  system_values_[0] = static_cast<int64_t>(root);
+  if (with_value) system_values_[1] = static_cast<int64_t>(value);
+  system_targets_.clear();
+  router_.Route(stream_index, system_values_, -1, system_targets_);
+  const TupleSchema* schema = &layout_.Schema(stream_index);
+  for (int target : system_targets_) {
+    AddressedTuple& slot = out_.Next(target);
+    slot.tuple.mutableValues() = system_values_;
+    slot.tuple.mutableMessageId().clear();
+    slot.tuple.setOrigin(schema, task);
+    slot.tuple.resetAckVal();
+    out_.Commit();
+  }
+}
+
+void BoltExecutor::ReportError(int task_index, const std::string& error) {
+  stats_.errors.Add(1);
+  spdlog::error("bolt {} task {}: {}", def_.component, tasks_[task_index].id, error);
+  worker_.errors->Report(def_.component, tasks_[task_index].id, error);
+}
+
+void BoltExecutor::Shutdown() {
+  out_.Flush();
+  for (Task& t : tasks_) {
+    try {
+      t.bolt->cleanup();
+    } catch (const std::exception& e) {
+      spdlog::error("bolt {} task {}: cleanup threw: {}", def_.component, t.id, e.what());
+    }
+  }
+}
+
+}  // namespace storm

@@ -1,0 +1,68 @@
+// BoltExecutor: the user logic loop of a bolt's executor: takes batches from
+// the in-queue, calls execute on the task each tuple is for, and delivers
+// tick tuples when topology.tick.tuple.freq.secs is set. Acks and fails go to
+// the acker as tuples on the __ack_ack and __ack_fail streams.
+// A bolt blocks when its out-queue is full: that is the backpressure that
+// reaches the spouts.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storm/component.h"
+#include "worker/executor.h"
+#include "worker/id_generator.h"
+#include "worker/router.h"
+#include "worker/task_context.h"
+
+namespace storm {
+
+class BoltExecutor final : public Executor {
+ public:
+  BoltExecutor(WorkerContext& worker, ExecutorDef def);
+  ~BoltExecutor() override;
+
+  // Called by the task's collector (user logic thread).
+  const TaskIds& Emit(int task_index, const std::string* stream, const Tuple* const* anchors,
+                      size_t num_anchors, Values&& values, int direct_task);
+  void Ack(int task_index, const Tuple& input);
+  void Fail(int task_index, const Tuple& input);
+  void ReportError(int task_index, const std::string& error);
+
+ protected:
+  void Init() override;
+  void Loop() override;
+  void Shutdown() override;
+
+ private:
+  class Collector;
+  struct Task {
+    int id;
+    std::unique_ptr<IBolt> bolt;
+    std::unique_ptr<TaskContext> context;
+    std::unique_ptr<Collector> collector;
+  };
+
+  void Execute(Tuple& tuple, int task);
+  void DeliverTicks();
+  void SendToAcker(int stream_index, uint64_t root, uint64_t value, bool with_value, int task);
+
+  Config conf_;
+  std::vector<Task> tasks_;
+  StreamRouter router_;
+  OutBuffer out_;
+  IdGenerator ids_;
+  bool acking_ = false;
+  bool debug_ = false;
+  int64_t tick_nanos_ = 0;
+  int64_t next_tick_ = 0;
+  int ack_stream_ = -1;
+  int fail_stream_ = -1;
+  Tuple tick_;
+  std::vector<int> targets_;
+  std::vector<int> system_targets_;
+  Values system_values_;
+};
+
+}  // namespace storm

@@ -1,0 +1,167 @@
+#include "worker/executor.h"
+
+#include <pthread.h>
+
+#include <spdlog/spdlog.h>
+
+#include "storm/errors.h"
+
+namespace storm {
+
+namespace {
+// How long an idle thread parks before it looks again at its clock and flags.
+constexpr std::chrono::microseconds kIdlePark(2000);
+}  // namespace
+
+void SetThreadName(const std::string& name) {
+  // Linux limits thread names to 15 characters.
+  pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+}
+
+OutBuffer::~OutBuffer() {
+  if (current_ != nullptr) pool_->Release(current_);
+  for (TupleBatch* b : overflow_) pool_->Release(b);
+}
+
+void OutBuffer::Flush() {
+  if (current_ == nullptr || current_->empty()) return;
+  TupleBatch* batch = current_;
+  current_ = nullptr;
+  if (!overflow_.empty() || !out_queue_->TryPush(batch)) {
+    if (never_block_) {
+      overflow_.push_back(batch);
+      return;
+    }
+    if (!out_queue_->Push(batch, *stop_)) pool_->Release(batch);  // stopping: dropped
+  }
+}
+
+bool OutBuffer::DrainOverflow() {
+  while (!overflow_.empty() && out_queue_->TryPush(overflow_.front())) overflow_.pop_front();
+  return overflow_.empty();
+}
+
+Executor::Executor(WorkerContext& worker, ExecutorDef def)
+    : worker_(worker), def_(std::move(def)), layout_(*worker.layout) {
+  const Config& conf = layout_.ComponentConf(def_.component);
+  const size_t batch = worker.pool->batch_capacity();
+  const auto receive_tuples =
+      static_cast<size_t>(conf.getInt(Config::kTopologyExecutorReceiveBufferSize, 32768));
+  // Queues hold batches: size them so that they hold about the configured
+  // number of tuples when batches are full.
+  const size_t capacity = std::max<size_t>(4, receive_tuples / batch);
+  in_queue_ = std::make_unique<TupleQueue>("in:" + def_.component, capacity);
+  out_queue_ = std::make_unique<TupleQueue>("out:" + def_.component, capacity);
+}
+
+Executor::~Executor() { Stop(); }
+
+void Executor::Start() {
+  user_thread_ = std::thread([this] { UserLogicThread(); });
+  send_thread_ = std::thread([this] { SendThread(); });
+}
+
+void Executor::Stop() {
+  stop_.store(true);
+  in_queue_->WakeConsumer();
+  if (user_thread_.joinable()) user_thread_.join();
+  out_queue_->WakeConsumer();
+  if (send_thread_.joinable()) send_thread_.join();
+}
+
+int64_t Executor::TickIntervalNanos(const Config& conf) const {
+  const auto it = conf.json().find(Config::kTopologyTickTupleFreqSecs);
+  if (it == conf.json().end() || it->is_null()) return 0;
+  return conf.getInt(Config::kTopologyTickTupleFreqSecs) * 1'000'000'000LL;
+}
+
+void Executor::UserLogicThread() {
+  SetThreadName("exec-" + def_.component);
+  try {
+    Init();
+    Loop();
+  } catch (const std::exception& e) {
+    // A broken invariant or a user's open/prepare that threw: fail fast for
+    // this executor, loudly; the worker reports it.
+    spdlog::error("executor {} [{}-{}] died: {}", def_.component, def_.first_task,
+                  def_.last_task, e.what());
+    worker_.errors->Report(def_.component, def_.first_task, e.what());
+  }
+  try {
+    Shutdown();
+  } catch (const std::exception& e) {
+    spdlog::error("executor {}: close/cleanup threw: {}", def_.component, e.what());
+  }
+}
+
+void Executor::SendThread() {
+  SetThreadName("send-" + def_.component);
+  queue_slot_of_task_.assign(static_cast<size_t>(layout_.max_task()) + 1, -1);
+  Backoff backoff;
+  for (;;) {
+    TupleBatch* batch = out_queue_->TryPop();
+    if (batch != nullptr) {
+      backoff.Reset();
+      RouteBatch(batch);
+      worker_.pool->Release(batch);
+      continue;
+    }
+    // Nothing more right now: hand on what is batched so latency stays low.
+    FlushRouted();
+    if (stopping() && out_queue_->Empty()) break;
+    if (backoff.Step()) out_queue_->WaitForItems(kIdlePark);
+  }
+  for (TupleBatch* b : routed_) {
+    if (b != nullptr) worker_.pool->Release(b);
+  }
+  if (transfer_batch_ != nullptr) worker_.pool->Release(transfer_batch_);
+}
+
+void Executor::RouteBatch(TupleBatch* batch) {
+  BatchPool* pool = worker_.pool;
+  for (size_t i = 0; i < batch->size(); ++i) {
+    AddressedTuple& item = (*batch)[i];
+    TupleBatch** target;
+    TupleQueue* queue = worker_.LocalInQueue(item.task);
+    if (queue != nullptr) {
+      int& slot = queue_slot_of_task_[item.task];
+      if (slot < 0) {
+        auto it = std::find(route_queues_.begin(), route_queues_.end(), queue);
+        slot = static_cast<int>(it - route_queues_.begin());
+        if (it == route_queues_.end()) {
+          route_queues_.push_back(queue);
+          routed_.push_back(nullptr);
+        }
+      }
+      target = &routed_[slot];
+    } else {
+      target = &transfer_batch_;
+      queue = worker_.transfer_queue;
+    }
+    if (*target == nullptr) *target = pool->Acquire();
+    AddressedTuple& dest = (*target)->Append();
+    dest.task = item.task;
+    std::swap(dest.tuple, item.tuple);  // storage circulates, nothing is copied
+    if ((*target)->full()) {
+      if (!queue->Push(*target, stop_)) pool->Release(*target);
+      *target = nullptr;
+    }
+  }
+}
+
+void Executor::FlushRouted() {
+  for (size_t i = 0; i < routed_.size(); ++i) {
+    if (routed_[i] != nullptr) {
+      if (!route_queues_[i]->Push(routed_[i], stop_)) worker_.pool->Release(routed_[i]);
+      routed_[i] = nullptr;
+    }
+  }
+  if (transfer_batch_ != nullptr) {
+    if (!worker_.transfer_queue->Push(transfer_batch_, stop_)) {
+      worker_.pool->Release(transfer_batch_);
+    }
+    transfer_batch_ = nullptr;
+  }
+}
+
+}  // namespace storm

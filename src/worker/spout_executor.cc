@@ -1,0 +1,286 @@
+#include "worker/spout_executor.h"
+
+#include <spdlog/spdlog.h>
+
+#include "storm/errors.h"
+
+namespace storm {
+
+namespace {
+constexpr std::chrono::microseconds kIdlePark(1000);
+constexpr int64_t kFlushIntervalNanos = 1'000'000;  // Storm 2: 1 ms
+}  // namespace
+
+class SpoutExecutor::Collector final : public SpoutOutputCollector {
+ public:
+  Collector(SpoutExecutor& executor, int task_index) : executor_(executor), index_(task_index) {}
+  void reportError(const std::string& error) override { executor_.ReportError(index_, error); }
+  long getPendingCount() const override { return static_cast<long>(executor_.PendingCount()); }
+
+ protected:
+  const TaskIds& emitImpl(const std::string* stream, Values&& values, const Value* msg_id,
+                          int direct_task) override {
+    return executor_.Emit(index_, stream, std::move(values), msg_id, direct_task);
+  }
+
+ private:
+  SpoutExecutor& executor_;
+  int index_;
+};
+
+SpoutExecutor::SpoutExecutor(WorkerContext& worker, ExecutorDef def)
+    : Executor(worker, std::move(def)),
+      conf_(layout_.ComponentConf(def_.component)),
+      router_(layout_, def_.component, worker.worker_tasks, IdGenerator().Next()),
+      out_(worker.pool, out_queue_.get(), /*never_block=*/true, &stop_) {
+  acking_ = layout_.num_ackers() > 0;
+  debug_ = conf_.getBool(Config::kTopologyDebug, false);
+  max_pending_ = conf_.getInt(Config::kTopologyMaxSpoutPending, 0);
+  timeout_nanos_ = conf_.getBool(Config::kTopologyEnableMessageTimeouts, true)
+                       ? conf_.getInt(Config::kTopologyMessageTimeoutSecs, 30) * 1'000'000'000LL
+                       : 0;
+  ack_init_stream_ = layout_.StreamIndex(def_.component, kAckInitStreamId);
+  acker_ack_stream_ = layout_.StreamIndex(kAckerComponentId, kAckAckStreamId);
+  acker_fail_stream_ = layout_.StreamIndex(kAckerComponentId, kAckFailStreamId);
+  system_values_ = Values{int64_t{0}, int64_t{0}, int64_t{0}};
+}
+
+SpoutExecutor::~SpoutExecutor() { Stop(); }
+
+void SpoutExecutor::SetActive(bool active) {
+  want_active_.store(active);
+  in_queue_->WakeConsumer();
+}
+
+void SpoutExecutor::Init() {
+  for (int task = def_.first_task; task <= def_.last_task; ++task) {
+    Task t;
+    t.id = task;
+    t.spout = worker_.factory->MakeSpout(def_.component);
+    t.context = std::make_unique<TaskContext>(layout_, def_.component, task, worker_.worker_tasks,
+                                              worker_.port);
+    t.collector = std::make_unique<Collector>(*this, static_cast<int>(tasks_.size()));
+    tasks_.push_back(std::move(t));
+  }
+  for (Task& t : tasks_) t.spout->open(conf_, *t.context, *t.collector);
+  const int64_t now = worker_.clock->NowNanos();
+  next_expiry_ = now + timeout_nanos_;
+  last_flush_ = now;
+}
+
+void SpoutExecutor::UpdateActivation() {
+  const bool want = want_active_.load(std::memory_order_relaxed);
+  if (want == active_) return;
+  active_ = want;
+  for (Task& t : tasks_) {
+    if (active_) {
+      t.spout->activate();
+    } else {
+      t.spout->deactivate();
+    }
+  }
+}
+
+void SpoutExecutor::Loop() {
+  Backoff backoff;
+  uint64_t iteration = 0;
+  while (!stopping()) {
+    const bool had_input = DrainInQueue();
+    UpdateActivation();
+    if ((++iteration & 31) == 0 || !had_input) {
+      const int64_t now = worker_.clock->NowNanos();
+      if (timeout_nanos_ > 0 && now >= next_expiry_) {
+        ExpirePending();
+        next_expiry_ = now + timeout_nanos_;
+      }
+      if (now - last_flush_ >= kFlushIntervalNanos) {
+        out_.Flush();
+        last_flush_ = now;
+      }
+    }
+    const bool blocked = !active_ || (out_.HasOverflow() && !out_.DrainOverflow()) ||
+                         (acking_ && max_pending_ > 0 &&
+                          static_cast<int64_t>(PendingCount()) >= max_pending_) ||
+                         worker_.backpressure.load(std::memory_order_relaxed);
+    bool emitted = false;
+    if (!blocked) emitted = CallNextTuple();
+    if (emitted || had_input) {
+      backoff.Reset();
+      continue;
+    }
+    // Idle: send what is batched, then back off (Storm's spout wait strategy).
+    out_.Flush();
+    if (backoff.Step()) in_queue_->WaitForItems(kIdlePark);
+  }
+}
+
+bool SpoutExecutor::CallNextTuple() {
+  const uint64_t before = emits_;
+  for (Task& t : tasks_) {
+    try {
+      t.spout->nextTuple();
+    } catch (const std::exception& e) {
+      ReportError(static_cast<int>(&t - tasks_.data()),
+                  std::string("nextTuple threw: ") + e.what());
+    }
+  }
+  if (!deferred_acks_.empty()) DeliverDeferredAcks();
+  return emits_ != before;
+}
+
+bool SpoutExecutor::DrainInQueue() {
+  bool any = false;
+  while (TupleBatch* batch = in_queue_->TryPop()) {
+    any = true;
+    for (size_t i = 0; i < batch->size(); ++i) HandleInput((*batch)[i].tuple);
+    worker_.pool->Release(batch);
+  }
+  return any;
+}
+
+void SpoutExecutor::HandleInput(const Tuple& tuple) {
+  const int stream = tuple.schema() ? tuple.schema()->stream_index : -1;
+  if (stream == acker_ack_stream_ || stream == acker_fail_stream_) {
+    const auto root = static_cast<uint64_t>(tuple.getValue(0).asInt());
+    CompleteTree(root, stream == acker_ack_stream_);
+    return;
+  }
+  spdlog::warn("spout {} got an unexpected tuple on stream {}:{}", def_.component,
+               tuple.getSourceComponent(), tuple.getSourceStreamId());
+}
+
+void SpoutExecutor::CompleteTree(uint64_t root, bool acked) {
+  Pending pending;
+  if (!pending_.Take(root, &pending)) return;  // already timed out
+  pending_count_.store(pending_count_.load(std::memory_order_relaxed) - 1,
+                       std::memory_order_relaxed);
+  Task& task = tasks_[pending.task_index];
+  try {
+    if (acked) {
+      stats_.complete_latency.Record(worker_.clock->NowNanos() - pending.start_nanos);
+      stats_.acked.Add(1);
+      task.spout->ack(pending.msg_id);
+    } else {
+      stats_.failed.Add(1);
+      task.spout->fail(pending.msg_id);
+    }
+  } catch (const std::exception& e) {
+    ReportError(pending.task_index, std::string(acked ? "ack" : "fail") + " threw: " + e.what());
+  }
+}
+
+void SpoutExecutor::ExpirePending() {
+  std::vector<std::pair<uint64_t, Pending>> expired;
+  pending_.Rotate([&](uint64_t root, Pending& p) { expired.emplace_back(root, std::move(p)); });
+  for (auto& [root, p] : expired) {
+    pending_count_.store(pending_count_.load(std::memory_order_relaxed) - 1,
+                         std::memory_order_relaxed);
+    stats_.failed.Add(1);
+    if (debug_) spdlog::info("spout {}: tree of {} timed out", def_.component, p.msg_id.toString());
+    try {
+      tasks_[p.task_index].spout->fail(p.msg_id);
+    } catch (const std::exception& e) {
+      ReportError(p.task_index, std::string("fail threw: ") + e.what());
+    }
+  }
+}
+
+void SpoutExecutor::DeliverDeferredAcks() {
+  // At-most-once (no ackers): Storm acks a message id right after its emit.
+  auto acks = std::move(deferred_acks_);
+  deferred_acks_.clear();
+  for (auto& [index, msg_id] : acks) {
+    stats_.acked.Add(1);
+    try {
+      tasks_[index].spout->ack(msg_id);
+    } catch (const std::exception& e) {
+      ReportError(index, std::string("ack threw: ") + e.what());
+    }
+  }
+}
+
+const TaskIds& SpoutExecutor::Emit(int task_index, const std::string* stream, Values&& values,
+                                   const Value* msg_id, int direct_task) {
+  const int task_id = tasks_[task_index].id;
+  const int stream_index = stream ? router_.StreamIndex(*stream) : router_.default_stream();
+  targets_.clear();
+  router_.Route(stream_index, values, direct_task, targets_);
+  const TupleSchema* schema = &layout_.Schema(stream_index);
+  if (debug_) {
+    spdlog::info("Emitting: {} {} {}{}", def_.component, schema->stream, values.toString(),
+                 msg_id ? " msgId " + msg_id->toString() : "");
+  }
+  const bool tracked = msg_id != nullptr && acking_;
+  const uint64_t root = tracked ? ids_.Next() : 0;
+  uint64_t ack_val = 0;
+  const size_t n = targets_.size();
+  for (size_t i = 0; i < n; ++i) {
+    AddressedTuple& slot = out_.Next(targets_[i]);
+    Tuple& t = slot.tuple;
+    if (i + 1 == n) {
+      t.mutableValues().swap(values);
+    } else {
+      t.mutableValues() = values;
+    }
+    t.mutableMessageId().clear();
+    if (tracked) {
+      const uint64_t edge = ids_.Next();
+      ack_val ^= edge;
+      t.mutableMessageId().putXor(root, edge);
+    }
+    t.setOrigin(schema, task_id);
+    t.resetAckVal();
+    out_.Commit();
+  }
+  ++emits_;
+  stats_.emitted.Add(1);
+  stats_.transferred.Add(n);
+  if (tracked) {
+    Pending& p = pending_.Get(root);
+    p.msg_id = *msg_id;
+    p.task_index = task_index;
+    p.start_nanos = worker_.clock->NowNanos();
+    pending_count_.store(pending_count_.load(std::memory_order_relaxed) + 1,
+                         std::memory_order_relaxed);
+    SendAckInit(root, ack_val, task_id);
+  } else if (msg_id != nullptr) {
+    deferred_acks_.emplace_back(task_index, *msg_id);
+  }
+  return targets_;
+}
+
+void SpoutExecutor::SendAckInit(uint64_t root, uint64_t ack_val, int task) {
+  system_values_[0] = static_cast<int64_t>(root);
+  system_values_[1] = static_cast<int64_t>(ack_val);
+  system_values_[2] = static_cast<int64_t>(task);
+  system_targets_.clear();
+  router_.Route(ack_init_stream_, system_values_, -1, system_targets_);
+  const TupleSchema* schema = &layout_.Schema(ack_init_stream_);
+  for (int target : system_targets_) {
+    AddressedTuple& slot = out_.Next(target);
+    slot.tuple.mutableValues() = system_values_;
+    slot.tuple.mutableMessageId().clear();
+    slot.tuple.setOrigin(schema, task);
+    slot.tuple.resetAckVal();
+    out_.Commit();
+  }
+}
+
+void SpoutExecutor::ReportError(int task_index, const std::string& error) {
+  stats_.errors.Add(1);
+  spdlog::error("spout {} task {}: {}", def_.component, tasks_[task_index].id, error);
+  worker_.errors->Report(def_.component, tasks_[task_index].id, error);
+}
+
+void SpoutExecutor::Shutdown() {
+  out_.Flush();
+  for (Task& t : tasks_) {
+    try {
+      t.spout->close();
+    } catch (const std::exception& e) {
+      spdlog::error("spout {} task {}: close threw: {}", def_.component, t.id, e.what());
+    }
+  }
+}
+
+}  // namespace storm

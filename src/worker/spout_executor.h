@@ -1,0 +1,90 @@
+// SpoutExecutor: the user logic loop of a spout's executor. Between calls
+// to nextTuple it drains its in-queue (acks and fails from the acker),
+// expires pending trees on the message timeout, and honours
+// topology.max.spout.pending, deactivation and backpressure. It never
+// blocks on a full queue, so acks always flow (no deadlock through cycles
+// spout -> bolt -> acker -> spout).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "acker/rotating_map.h"
+#include "storm/component.h"
+#include "worker/executor.h"
+#include "worker/id_generator.h"
+#include "worker/router.h"
+#include "worker/task_context.h"
+
+namespace storm {
+
+class SpoutExecutor final : public Executor {
+ public:
+  SpoutExecutor(WorkerContext& worker, ExecutorDef def);
+  ~SpoutExecutor() override;
+
+  bool is_spout() const override { return true; }
+  void SetActive(bool active) override;
+  size_t PendingCount() const override { return pending_count_.load(std::memory_order_relaxed); }
+
+  // Called by the task's collector (user logic thread).
+  const TaskIds& Emit(int task_index, const std::string* stream, Values&& values,
+                      const Value* msg_id, int direct_task);
+  void ReportError(int task_index, const std::string& error);
+
+ protected:
+  void Init() override;
+  void Loop() override;
+  void Shutdown() override;
+
+ private:
+  class Collector;
+  struct Task {
+    int id;
+    std::unique_ptr<ISpout> spout;
+    std::unique_ptr<TaskContext> context;
+    std::unique_ptr<Collector> collector;
+  };
+  struct Pending {
+    Value msg_id;
+    int task_index = 0;
+    int64_t start_nanos = 0;
+  };
+
+  bool DrainInQueue();
+  void HandleInput(const Tuple& tuple);
+  void CompleteTree(uint64_t root, bool acked);
+  void ExpirePending();
+  void UpdateActivation();
+  bool CallNextTuple();
+  void DeliverDeferredAcks();
+  void SendAckInit(uint64_t root, uint64_t ack_val, int task);
+
+  Config conf_;
+  std::vector<Task> tasks_;
+  StreamRouter router_;
+  OutBuffer out_;
+  IdGenerator ids_;
+  RotatingMap<Pending> pending_;
+  std::atomic<size_t> pending_count_{0};
+  std::atomic<bool> want_active_{true};
+  bool active_ = false;
+  bool acking_ = false;
+  bool debug_ = false;
+  int64_t max_pending_ = 0;
+  int64_t timeout_nanos_ = 0;
+  int64_t next_expiry_ = 0;
+  int64_t last_flush_ = 0;
+  int ack_init_stream_ = -1;
+  int acker_ack_stream_ = -1;
+  int acker_fail_stream_ = -1;
+  uint64_t emits_ = 0;  // emits so far, to tell whether nextTuple emitted
+  std::vector<int> targets_;
+  std::vector<int> system_targets_;
+  Values system_values_;
+  std::vector<std::pair<int, Value>> deferred_acks_;
+};
+
+}  // namespace storm

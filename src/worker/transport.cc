@@ -1,0 +1,81 @@
+#include "worker/transport.h"
+
+#include <algorithm>
+
+namespace storm {
+
+bool Inbox::Push(FrameBytes&& frame) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  not_full_.wait(lock, [this] { return closed_ || frames_.size() < capacity_; });
+  if (closed_) return false;
+  frames_.push_back(std::move(frame));
+  lock.unlock();
+  not_empty_.notify_one();
+  return true;
+}
+
+bool Inbox::Pop(FrameBytes& out, std::chrono::microseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!not_empty_.wait_for(lock, timeout, [this] { return closed_ || !frames_.empty(); })) {
+    return false;
+  }
+  if (frames_.empty()) return false;
+  out = std::move(frames_.front());
+  frames_.pop_front();
+  lock.unlock();
+  not_full_.notify_one();
+  return true;
+}
+
+void Inbox::Close() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+  }
+  not_empty_.notify_all();
+  not_full_.notify_all();
+}
+
+namespace {
+
+class InProcessConnection final : public Connection {
+ public:
+  InProcessConnection(InProcessTransport* transport, std::string endpoint)
+      : transport_(transport), endpoint_(std::move(endpoint)) {}
+
+  bool Send(FrameBytes& frame) override {
+    Inbox* inbox = transport_->Find(endpoint_);
+    if (inbox == nullptr) return false;
+    return inbox->Push(std::move(frame));
+  }
+
+ private:
+  InProcessTransport* transport_;
+  std::string endpoint_;
+};
+
+}  // namespace
+
+void InProcessTransport::Bind(const std::string& endpoint, Inbox* inbox) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  inboxes_.emplace_back(endpoint, inbox);
+}
+
+void InProcessTransport::Unbind(const std::string& endpoint) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::erase_if(inboxes_, [&](const auto& e) { return e.first == endpoint; });
+}
+
+Inbox* InProcessTransport::Find(const std::string& endpoint) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& [name, inbox] : inboxes_) {
+    if (name == endpoint) return inbox;
+  }
+  return nullptr;
+}
+
+std::unique_ptr<Connection> InProcessTransport::Connect(const std::string& endpoint) {
+  return std::make_unique<InProcessConnection>(this, endpoint);
+}
+
+}  // namespace storm

@@ -1,0 +1,77 @@
+// Transport: the seam between workers (DESIGN section 2 and 6). A worker
+// binds its endpoint and receives whole frames into its Inbox, which its
+// worker receive thread drains; it connects to peers and sends frames.
+// In local mode the InProcessTransport moves frames between workers of one
+// process; across processes a TCP transport (Boost.Asio) does.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace storm {
+
+using FrameBytes = std::vector<uint8_t>;
+
+// A bounded queue of received frames. Producers: the transport's threads
+// (or, in process, the peers' send threads); consumer: the worker receive
+// thread. A full inbox blocks its producers, which is how backpressure
+// crosses workers.
+class Inbox {
+ public:
+  explicit Inbox(size_t capacity_frames) : capacity_(capacity_frames) {}
+
+  // Blocks while full; false when the inbox is closed.
+  bool Push(FrameBytes&& frame);
+  // Waits up to `timeout`; false when nothing came.
+  bool Pop(FrameBytes& out, std::chrono::microseconds timeout);
+  void Close();
+
+ private:
+  const size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable not_empty_;
+  std::condition_variable not_full_;
+  std::deque<FrameBytes> frames_;  // guarded by mutex_
+  bool closed_ = false;            // guarded by mutex_
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Sends a whole frame, taking its bytes (the vector is left empty).
+  // Blocks while the peer is not taking frames; false when the peer is gone.
+  virtual bool Send(FrameBytes& frame) = 0;
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Starts delivering frames sent to `endpoint` into `inbox`.
+  virtual void Bind(const std::string& endpoint, Inbox* inbox) = 0;
+  virtual void Unbind(const std::string& endpoint) = 0;
+  // A connection to a bound endpoint (possibly not bound yet: frames then
+  // wait, bounded, or Send returns false when it never comes).
+  virtual std::unique_ptr<Connection> Connect(const std::string& endpoint) = 0;
+};
+
+// Workers in one process (local mode and tests).
+class InProcessTransport final : public Transport {
+ public:
+  void Bind(const std::string& endpoint, Inbox* inbox) override;
+  void Unbind(const std::string& endpoint) override;
+  std::unique_ptr<Connection> Connect(const std::string& endpoint) override;
+
+  Inbox* Find(const std::string& endpoint);
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<std::string, Inbox*>> inboxes_;  // guarded by mutex_
+};
+
+}  // namespace storm

@@ -1,0 +1,85 @@
+// Waiting without burning the other core (DESIGN section 12): a thread that
+// finds nothing to do spins a little, yields a little, then parks on a
+// condition variable until woken or a timeout passes. Producers wake a
+// parked consumer only when it is parked, so the busy path costs one load.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define STORM_CPU_RELAX() _mm_pause()
+#else
+#define STORM_CPU_RELAX() std::this_thread::yield()
+#endif
+
+namespace storm {
+
+// One parked thread (the owner) and any number of wakers.
+class Parker {
+ public:
+  // Parks the owner until Unpark() or `timeout`. `still_idle` is called after
+  // announcing the park; it must re-check the condition the owner waits for,
+  // so that a wake-up sent between the owner's last check and the park is not
+  // lost (the announce and the producers' publish are both seq_cst).
+  template <typename StillIdle>
+  void Park(std::chrono::microseconds timeout, StillIdle still_idle) {
+    parked_.store(true, std::memory_order_seq_cst);
+    if (still_idle()) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait_for(lock, timeout, [this] { return notified_; });
+      notified_ = false;
+    }
+    parked_.store(false, std::memory_order_relaxed);
+  }
+
+  void Unpark() {
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (parked_.load(std::memory_order_relaxed)) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        notified_ = true;
+      }
+      cv_.notify_one();
+    }
+  }
+
+ private:
+  std::atomic<bool> parked_{false};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool notified_ = false;  // guarded by mutex_
+};
+
+// Progressive back-off of one thread: call Idle() each time it finds no work,
+// Reset() when it finds some.
+class Backoff {
+ public:
+  static constexpr int kSpins = 64;
+  static constexpr int kYields = 8;
+
+  // Returns true when the caller should park now (spinning and yielding done).
+  bool Step() {
+    if (count_ < kSpins) {
+      ++count_;
+      STORM_CPU_RELAX();
+      return false;
+    }
+    if (count_ < kSpins + kYields) {
+      ++count_;
+      std::this_thread::yield();
+      return false;
+    }
+    return true;
+  }
+  void Reset() { count_ = 0; }
+
+ private:
+  int count_ = 0;
+};
+
+}  // namespace storm

@@ -1,0 +1,259 @@
+#include "worker/worker.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "worker/bolt_executor.h"
+#include "worker/spout_executor.h"
+
+namespace storm {
+
+namespace {
+constexpr size_t kInboxFrames = 64;
+constexpr size_t kFrameFlushBytes = 64 * 1024;
+constexpr std::chrono::microseconds kIdlePark(2000);
+}  // namespace
+
+Worker::Worker(WorkerSpec spec, Transport* transport, Clock* clock, ComponentFactory* factory)
+    : spec_(std::move(spec)), transport_(transport), inbox_(kInboxFrames) {
+  const TopologyLayout& layout = *spec_.layout;
+  const Config& conf = layout.conf();
+  const auto batch = static_cast<size_t>(conf.getInt(Config::kTopologyProducerBatchSize, 64));
+  pool_ = std::make_unique<BatchPool>(std::max<size_t>(1, batch));
+  const auto transfer = static_cast<size_t>(conf.getInt(Config::kTopologyTransferBufferSize, 1000));
+  transfer_queue_ = std::make_unique<TupleQueue>("transfer", std::max<size_t>(4, transfer / 4));
+
+  context_.layout = spec_.layout;
+  context_.clock = clock;
+  context_.pool = pool_.get();
+  context_.factory = factory;
+  context_.errors = this;
+  context_.port = spec_.port;
+  context_.transfer_queue = transfer_queue_.get();
+  for (const ExecutorDef& e : spec_.executors) {
+    for (int t = e.first_task; t <= e.last_task; ++t) context_.worker_tasks.push_back(t);
+  }
+  std::sort(context_.worker_tasks.begin(), context_.worker_tasks.end());
+
+  context_.in_queue_of_task.assign(static_cast<size_t>(layout.max_task()) + 1, nullptr);
+  executor_of_task_.assign(static_cast<size_t>(layout.max_task()) + 1, -1);
+  for (const ExecutorDef& e : spec_.executors) {
+    const ComponentDef* def = layout.Component(e.component);
+    std::unique_ptr<Executor> executor;
+    if (def != nullptr && def->is_spout) {
+      executor = std::make_unique<SpoutExecutor>(context_, e);
+    } else {
+      executor = std::make_unique<BoltExecutor>(context_, e);
+    }
+    for (int t = e.first_task; t <= e.last_task; ++t) {
+      context_.in_queue_of_task[t] = &executor->in_queue();
+      executor_of_task_[t] = static_cast<int>(executors_.size());
+    }
+    executors_.push_back(std::move(executor));
+  }
+  received_.assign(executors_.size(), nullptr);
+}
+
+Worker::~Worker() { Stop(); }
+
+void Worker::Start() {
+  started_ = true;
+  transport_->Bind(spec_.endpoint, &inbox_);
+  receive_thread_ = std::thread([this] { ReceiveThread(); });
+  send_thread_ = std::thread([this] { SendThread(); });
+  for (auto& e : executors_) e->Start();
+  spdlog::info("worker {} of {} started with {} executors", spec_.endpoint,
+               spec_.layout->topology_id(), executors_.size());
+}
+
+void Worker::Stop() {
+  if (!started_ || stopped_) return;
+  stopped_ = true;
+  context_.stopping.store(true);
+  for (auto& e : executors_) e->Stop();
+  stop_threads_.store(true);
+  transfer_queue_->WakeConsumer();
+  if (send_thread_.joinable()) send_thread_.join();
+  transport_->Unbind(spec_.endpoint);
+  inbox_.Close();
+  if (receive_thread_.joinable()) receive_thread_.join();
+  for (TupleBatch*& b : received_) {
+    if (b != nullptr) pool_->Release(b);
+    b = nullptr;
+  }
+  spdlog::info("worker {} stopped", spec_.endpoint);
+}
+
+void Worker::SetActive(bool active) {
+  for (auto& e : executors_) e->SetActive(active);
+}
+
+void Worker::SendThread() {
+  SetThreadName("worker-send");
+  Backoff backoff;
+  for (;;) {
+    TupleBatch* batch = transfer_queue_->TryPop();
+    if (batch == nullptr) {
+      for (auto& [endpoint, peer] : peers_) {
+        if (peer.writer.count() > 0) FlushPeer(endpoint);
+      }
+      if (stop_threads_.load()) break;
+      if (backoff.Step()) transfer_queue_->WaitForItems(kIdlePark);
+      continue;
+    }
+    backoff.Reset();
+    for (size_t i = 0; i < batch->size(); ++i) {
+      const AddressedTuple& item = (*batch)[i];
+      const auto task = static_cast<size_t>(item.task);
+      if (task >= spec_.endpoint_of_task.size() || spec_.endpoint_of_task[task].empty()) {
+        spdlog::error("worker {}: no worker runs task {}; tuple dropped", spec_.endpoint, task);
+        continue;
+      }
+      const std::string& endpoint = spec_.endpoint_of_task[task];
+      Peer& peer = peers_[endpoint];
+      peer.writer.Add(item.task, item.tuple);
+      if (peer.writer.bytes() >= kFrameFlushBytes) FlushPeer(endpoint);
+    }
+    pool_->Release(batch);
+  }
+}
+
+void Worker::FlushPeer(const std::string& endpoint) {
+  Peer& peer = peers_[endpoint];
+  if (!peer.connection) peer.connection = transport_->Connect(endpoint);
+  peer.writer.Finish(frame_);
+  if (!peer.connection->Send(frame_)) {
+    spdlog::warn("worker {}: peer {} is gone; a frame was not delivered", spec_.endpoint,
+                 endpoint);
+  }
+  frame_.clear();
+}
+
+void Worker::ReceiveThread() {
+  SetThreadName("worker-recv");
+  FrameBytes frame;
+  for (;;) {
+    if (!inbox_.Pop(frame, kIdlePark)) {
+      FlushReceived();
+      if (stop_threads_.load()) break;
+      continue;
+    }
+    HandleFrame(frame);
+  }
+}
+
+void Worker::HandleFrame(const FrameBytes& frame) {
+  try {
+    switch (CheckFrame(frame)) {
+      case FrameType::kTuples:
+        ForEachTuple(frame, [this](int task, ByteReader& bytes) { DeliverTuple(task, bytes); });
+        break;
+      case FrameType::kHello:
+      case FrameType::kBackpressure: break;
+    }
+  } catch (const SerializationError& e) {
+    rejected_.fetch_add(1, std::memory_order_relaxed);
+    spdlog::error("worker {}: rejected a frame: {}", spec_.endpoint, e.what());
+  }
+  FlushReceived();
+}
+
+void Worker::DeliverTuple(int task, ByteReader& bytes) {
+  const TopologyLayout& layout = *spec_.layout;
+  const int executor = task > 0 && task <= layout.max_task() ? executor_of_task_[task] : -1;
+  if (executor < 0) {
+    rejected_.fetch_add(1, std::memory_order_relaxed);
+    spdlog::error("worker {}: rejected a tuple for task {}, which this worker does not run",
+                  spec_.endpoint, task);
+    return;
+  }
+  TupleBatch*& batch = received_[executor];
+  if (batch == nullptr) batch = pool_->Acquire();
+  AddressedTuple& slot = batch->Append();
+  slot.task = task;
+  try {
+    DecodedOrigin origin = DeserializeTuple(bytes, slot.tuple);
+    if (origin.stream_index >= layout.num_streams()) {
+      throw SerializationError("unknown stream index " + std::to_string(origin.stream_index));
+    }
+    const TupleSchema& schema = layout.Schema(origin.stream_index);
+    const std::string* source = layout.ComponentOfTask(origin.source_task);
+    if (source == nullptr || *source != schema.component) {
+      throw SerializationError("task " + std::to_string(origin.source_task) +
+                               " does not emit stream " + schema.component + ":" + schema.stream);
+    }
+    slot.tuple.setOrigin(&schema, origin.source_task);
+  } catch (const SerializationError& e) {
+    // Undo the slot: the tuple is rejected, the rest of the frame goes on.
+    batch->PopBack();
+    rejected_.fetch_add(1, std::memory_order_relaxed);
+    spdlog::error("worker {}: rejected a tuple for task {}: {}", spec_.endpoint, task, e.what());
+    return;
+  }
+  if (batch->full()) {
+    if (!executors_[executor]->in_queue().Push(batch, stop_threads_)) pool_->Release(batch);
+    batch = nullptr;
+  }
+}
+
+void Worker::FlushReceived() {
+  for (size_t i = 0; i < received_.size(); ++i) {
+    if (received_[i] != nullptr && !received_[i]->empty()) {
+      if (!executors_[i]->in_queue().Push(received_[i], stop_threads_)) {
+        pool_->Release(received_[i]);
+      }
+      received_[i] = nullptr;
+    }
+  }
+}
+
+void Worker::Report(const std::string& component, int task, const std::string& error) {
+  std::lock_guard<std::mutex> lock(errors_mutex_);
+  if (errors_.size() == kMaxErrors) errors_.erase(errors_.begin());
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+  errors_.push_back(ErrorRecord{component, task, error, secs});
+}
+
+std::vector<ErrorRecord> Worker::Errors() const {
+  std::lock_guard<std::mutex> lock(errors_mutex_);
+  return errors_;
+}
+
+WorkerTotals Worker::Totals() const {
+  WorkerTotals t;
+  for (const auto& e : executors_) {
+    const ExecutorStats& s = e->stats();
+    t.emitted += s.emitted.Get();
+    t.transferred += s.transferred.Get();
+    t.executed += s.executed.Get();
+    t.errors += s.errors.Get();
+    if (e->is_spout()) {
+      t.spout_acked += s.acked.Get();
+      t.spout_failed += s.failed.Get();
+      t.pending += e->PendingCount();
+    } else {
+      t.bolt_acked += s.acked.Get();
+      t.bolt_failed += s.failed.Get();
+    }
+  }
+  t.rejected_tuples = rejected_.load(std::memory_order_relaxed);
+  return t;
+}
+
+std::vector<const Executor*> Worker::executors() const {
+  std::vector<const Executor*> out;
+  for (const auto& e : executors_) out.push_back(e.get());
+  return out;
+}
+
+void Worker::MergeCompleteLatency(LatencyHistogram& into) const {
+  for (const auto& e : executors_) {
+    if (e->is_spout()) into.Merge(e->stats().complete_latency);
+  }
+}
+
+}  // namespace storm

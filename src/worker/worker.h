@@ -1,0 +1,117 @@
+// Worker: one worker process's runtime (DESIGN section 2): its executors,
+// the global transfer queue, the worker send thread (batches tuples per
+// destination worker into frames) and the worker receive thread (decodes
+// frames from its Inbox into the in-queues of its executors).
+// The Worker is driven the same way in local mode (several Workers in one
+// process over an InProcessTransport) and in a storm-worker process.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/topology_layout.h"
+#include "worker/executor.h"
+#include "worker/frame.h"
+#include "worker/transport.h"
+#include "worker/worker_context.h"
+
+namespace storm {
+
+struct WorkerSpec {
+  std::shared_ptr<const TopologyLayout> layout;
+  std::string endpoint;  // this worker's "host:port"
+  int port = 0;
+  std::vector<ExecutorDef> executors;
+  // endpoint_of_task[task]: the endpoint of the worker running the task.
+  std::vector<std::string> endpoint_of_task;
+};
+
+struct ErrorRecord {
+  std::string component;
+  int task = 0;
+  std::string error;
+  int64_t time_secs = 0;
+};
+
+// Totals over a worker's executors.
+struct WorkerTotals {
+  uint64_t emitted = 0;
+  uint64_t transferred = 0;
+  uint64_t executed = 0;
+  uint64_t spout_acked = 0;
+  uint64_t spout_failed = 0;
+  uint64_t bolt_acked = 0;
+  uint64_t bolt_failed = 0;
+  uint64_t errors = 0;
+  uint64_t rejected_tuples = 0;  // malformed or misaddressed, from the wire
+  size_t pending = 0;            // spout trees in flight
+};
+
+class Worker : private ErrorReporter {
+ public:
+  Worker(WorkerSpec spec, Transport* transport, Clock* clock, ComponentFactory* factory);
+  ~Worker() override;
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  void Start();
+  // Stops executors, then the send and receive threads. Idempotent.
+  void Stop();
+  void SetActive(bool active);
+
+  const WorkerSpec& spec() const { return spec_; }
+  WorkerTotals Totals() const;
+  std::vector<const Executor*> executors() const;
+  // The last errors reported by tasks (at most kMaxErrors), oldest first.
+  std::vector<ErrorRecord> Errors() const;
+  // For tests: complete-latency of this worker's spouts merged.
+  void MergeCompleteLatency(LatencyHistogram& into) const;
+
+  static constexpr size_t kMaxErrors = 64;
+
+ private:
+  void Report(const std::string& component, int task, const std::string& error) override;
+  void SendThread();
+  void ReceiveThread();
+  void HandleFrame(const FrameBytes& frame);
+  void DeliverTuple(int task, ByteReader& bytes);
+  void FlushReceived();
+  void FlushPeer(const std::string& endpoint);
+
+  WorkerSpec spec_;
+  Transport* transport_;
+  WorkerContext context_;
+  std::unique_ptr<BatchPool> pool_;
+  std::unique_ptr<TupleQueue> transfer_queue_;
+  std::vector<std::unique_ptr<Executor>> executors_;
+  Inbox inbox_;
+  std::thread send_thread_;
+  std::thread receive_thread_;
+  std::atomic<bool> stop_threads_{false};
+  bool started_ = false;
+  bool stopped_ = false;
+
+  // Worker send thread's state.
+  struct Peer {
+    std::unique_ptr<Connection> connection;
+    TupleFrameWriter writer;
+  };
+  std::map<std::string, Peer> peers_;
+  FrameBytes frame_;
+
+  // Worker receive thread's state: the batch being filled per executor.
+  std::vector<TupleBatch*> received_;         // index: executor
+  std::vector<int> executor_of_task_;         // task -> executor index, -1 remote
+  std::atomic<uint64_t> rejected_{0};
+
+  mutable std::mutex errors_mutex_;
+  std::vector<ErrorRecord> errors_;  // guarded by errors_mutex_
+};
+
+}  // namespace storm
