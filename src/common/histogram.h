@@ -46,6 +46,15 @@ class LatencyHistogram {
     }
   }
 
+  // Removes `earlier` (a snapshot of this histogram taken before), leaving
+  // what was recorded since.
+  void Subtract(const LatencyHistogram& earlier) {
+    for (int i = 0; i < kBuckets; ++i) {
+      buckets_[i].fetch_sub(earlier.buckets_[i].load(std::memory_order_relaxed),
+                            std::memory_order_relaxed);
+    }
+  }
+
   void Reset() {
     for (auto& b : buckets_) b.store(0, std::memory_order_relaxed);
   }

@@ -1,0 +1,130 @@
+// storm-perf: runs Storm's perf topologies on a LocalCluster (one worker)
+// and prints one line per figure, `bench <name>: <value> <unit>`.
+//
+//   storm-perf [--duration SECS] [--warmup SECS] [--only NAME_PREFIX]
+//
+// Throughput is measured between two snapshots after the warm-up; the
+// latency figures are the spouts' complete latency (emit to ack) over the
+// same window.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "common/config_loader.h"
+#include "common/histogram.h"
+#include "common/logging.h"
+#include "common/topology_library.h"
+#include "supervisor/local_cluster.h"
+
+namespace {
+
+struct Options {
+  double duration = 10;
+  double warmup = 3;
+  std::string only;
+};
+
+struct Result {
+  double bolt_tuples_per_sec = 0;
+  double acked_per_sec = 0;
+  double p50_us = 0;
+  double p99_us = 0;
+};
+
+std::string ExamplesDir() {
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe");
+  return (exe.parent_path().parent_path() / "examples").string();
+}
+
+uint64_t Executed(storm::LocalCluster& cluster, const std::string& name) {
+  return cluster.Totals(name).totals.executed;
+}
+
+Result Run(const Options& opt, const std::string& library, storm::Config conf) {
+  auto lib = storm::TopologyLibrary::Load(ExamplesDir() + "/" + library);
+  auto submissions = lib->Run({"bench"});
+  storm::LocalClusterOptions options;
+  options.overrides = conf;
+  storm::LocalCluster cluster(options);
+  cluster.SubmitTopology("bench", submissions[0].conf, submissions[0].topology, lib);
+  std::this_thread::sleep_for(std::chrono::duration<double>(opt.warmup));
+
+  storm::LatencyHistogram before;
+  cluster.CompleteLatency("bench", before);
+  const auto t0 = std::chrono::steady_clock::now();
+  const uint64_t executed0 = Executed(cluster, "bench");
+  const uint64_t acked0 = cluster.Totals("bench").totals.spout_acked;
+  std::this_thread::sleep_for(std::chrono::duration<double>(opt.duration));
+  const uint64_t executed1 = Executed(cluster, "bench");
+  const uint64_t acked1 = cluster.Totals("bench").totals.spout_acked;
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  storm::LatencyHistogram after;
+  cluster.CompleteLatency("bench", after);
+  after.Subtract(before);
+  cluster.KillTopology("bench", 0);
+
+  Result r;
+  r.bolt_tuples_per_sec = static_cast<double>(executed1 - executed0) / secs;
+  r.acked_per_sec = static_cast<double>(acked1 - acked0) / secs;
+  r.p50_us = static_cast<double>(after.Percentile(0.50)) / 1000.0;
+  r.p99_us = static_cast<double>(after.Percentile(0.99)) / 1000.0;
+  return r;
+}
+
+void Print(const std::string& name, double value, const char* unit) {
+  std::printf("bench %s: %.0f %s\n", name.c_str(), value, unit);
+  std::fflush(stdout);
+}
+
+bool Wanted(const Options& opt, const std::string& name) {
+  return opt.only.empty() || name.rfind(opt.only, 0) == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--duration" && i + 1 < argc) {
+      opt.duration = std::stod(argv[++i]);
+    } else if (a == "--warmup" && i + 1 < argc) {
+      opt.warmup = std::stod(argv[++i]);
+    } else if (a == "--only" && i + 1 < argc) {
+      opt.only = argv[++i];
+    } else {
+      std::fprintf(stderr, "usage: storm-perf [--duration SECS] [--warmup SECS] [--only NAME]\n");
+      return 2;
+    }
+  }
+  storm::InitLogging("storm-perf", "warn");
+
+  if (Wanted(opt, "local_const_spout_null_bolt")) {
+    storm::Config conf;
+    conf.put("topology.acker.executors", 0).put("topology.workers", 1);
+    Result r = Run(opt, "libconst_spout_null_bolt.so", conf);
+    Print("local_const_spout_null_bolt", r.bolt_tuples_per_sec, "tuples/s");
+  }
+  if (Wanted(opt, "local_const_spout_id_bolt_null_bolt_acked")) {
+    storm::Config conf;
+    conf.put("topology.acker.executors", 1).put("topology.workers", 1);
+    conf.put("topology.max.spout.pending", 20000);
+    Result r = Run(opt, "libconst_spout_id_bolt_null_bolt.so", conf);
+    Print("local_const_spout_id_bolt_null_bolt_acked", r.acked_per_sec, "trees/s");
+    Print("local_const_spout_id_bolt_null_bolt_acked_latency_p50", r.p50_us, "us");
+    Print("local_const_spout_id_bolt_null_bolt_acked_latency_p99", r.p99_us, "us");
+
+    // The same topology throttled to half that rate: the latency a user sees
+    // when the cluster is not saturated.
+    conf.put("perf.spout.rate", static_cast<int64_t>(r.acked_per_sec / 2));
+    Result half = Run(opt, "libconst_spout_id_bolt_null_bolt.so", conf);
+    Print("local_const_spout_id_bolt_null_bolt_half_rate", half.acked_per_sec, "trees/s");
+    Print("local_const_spout_id_bolt_null_bolt_half_rate_latency_p50", half.p50_us, "us");
+    Print("local_const_spout_id_bolt_null_bolt_half_rate_latency_p99", half.p99_us, "us");
+  }
+  return 0;
+}
