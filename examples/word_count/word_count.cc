@@ -7,6 +7,8 @@
 //   storm local build/examples/libword_count.so word-count --duration 10
 //
 // Config keys of this example:
+//   wordcount.input.file       emit each line of this file once (a finite
+//                              input), instead of the built-in sentences
 //   wordcount.sentences.limit  emit this many sentences, then stop (0: forever)
 //   wordcount.output.file      the reporter writes "word count" lines here
 //   wordcount.top              how many top words the reporter prints (10)
@@ -14,6 +16,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <stdexcept>
 #include <sstream>
 #include <string>
 #include <unordered_map>
@@ -38,6 +41,15 @@ class SentenceSpout : public storm::BaseRichSpout {
             storm::SpoutOutputCollector& collector) override {
     collector_ = &collector;
     limit_ = conf.getInt("wordcount.sentences.limit", 0);
+    sentences_ = kSentences;
+    const std::string input = conf.getString("wordcount.input.file", "");
+    if (!input.empty()) {
+      std::ifstream in(input);
+      if (!in) throw std::runtime_error("wordcount.input.file: cannot read " + input);
+      sentences_.clear();
+      for (std::string line; std::getline(in, line);) sentences_.push_back(line);
+      limit_ = static_cast<int64_t>(sentences_.size());
+    }
     // Spout tasks split the sentence numbers between them.
     index_ = context.getThisTaskIndex();
     stride_ = static_cast<int64_t>(context.getComponentTasks(context.getThisComponentId()).size());
@@ -54,7 +66,8 @@ class SentenceSpout : public storm::BaseRichSpout {
     } else {
       return;  // all emitted; acks and replays keep coming
     }
-    collector_->emit(storm::Values{kSentences[static_cast<size_t>(id) % kSentences.size()]},
+    if (sentences_.empty()) return;
+    collector_->emit(storm::Values{sentences_[static_cast<size_t>(id) % sentences_.size()]},
                      storm::Value(id));
   }
   void fail(const storm::Value& msg_id) override { replay_.push_back(msg_id.asInt()); }
@@ -69,6 +82,7 @@ class SentenceSpout : public storm::BaseRichSpout {
   int64_t stride_ = 1;
   int64_t next_ = 0;
   std::vector<int64_t> replay_;
+  std::vector<std::string> sentences_;
 };
 
 class SplitSentence : public storm::BaseBasicBolt {

@@ -98,7 +98,8 @@ void SpoutExecutor::Loop() {
         last_flush_ = now;
       }
     }
-    const bool blocked = !active_ || (out_.HasOverflow() && !out_.DrainOverflow()) ||
+    const bool overflowing = out_.HasOverflow() && !out_.DrainOverflow();
+    const bool blocked = !active_ || overflowing ||
                          (acking_ && max_pending_ > 0 &&
                           static_cast<int64_t>(PendingCount()) >= max_pending_) ||
                          worker_.backpressure.load(std::memory_order_relaxed);

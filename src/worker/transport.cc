@@ -6,8 +6,9 @@ namespace storm {
 
 bool Inbox::Push(FrameBytes&& frame) {
   std::unique_lock<std::mutex> lock(mutex_);
-  not_full_.wait(lock, [this] { return closed_ || frames_.size() < capacity_; });
+  not_full_.wait(lock, [&] { return closed_ || bytes_ == 0 || bytes_ + frame.size() <= capacity_; });
   if (closed_) return false;
+  bytes_ += frame.size();
   frames_.push_back(std::move(frame));
   lock.unlock();
   not_empty_.notify_one();
@@ -22,6 +23,7 @@ bool Inbox::Pop(FrameBytes& out, std::chrono::microseconds timeout) {
   if (frames_.empty()) return false;
   out = std::move(frames_.front());
   frames_.pop_front();
+  bytes_ -= out.size();
   lock.unlock();
   not_full_.notify_one();
   return true;

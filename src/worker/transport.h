@@ -18,13 +18,14 @@ namespace storm {
 
 using FrameBytes = std::vector<uint8_t>;
 
-// A bounded queue of received frames. Producers: the transport's threads
-// (or, in process, the peers' send threads); consumer: the worker receive
-// thread. A full inbox blocks its producers, which is how backpressure
-// crosses workers.
+// A queue of received frames bounded in bytes. Producers: the transport's
+// threads (or, in process, the peers' send threads); consumer: the worker
+// receive thread. A full inbox blocks its producers, which is how
+// backpressure crosses workers. One frame is always admitted into an empty
+// inbox, whatever its size (frames are bounded by kMaxFrameBytes).
 class Inbox {
  public:
-  explicit Inbox(size_t capacity_frames) : capacity_(capacity_frames) {}
+  explicit Inbox(size_t capacity_bytes) : capacity_(capacity_bytes) {}
 
   // Blocks while full; false when the inbox is closed.
   bool Push(FrameBytes&& frame);
@@ -38,6 +39,7 @@ class Inbox {
   std::condition_variable not_empty_;
   std::condition_variable not_full_;
   std::deque<FrameBytes> frames_;  // guarded by mutex_
+  size_t bytes_ = 0;               // guarded by mutex_
   bool closed_ = false;            // guarded by mutex_
 };
 

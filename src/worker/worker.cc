@@ -11,19 +11,21 @@
 namespace storm {
 
 namespace {
-constexpr size_t kInboxFrames = 64;
-constexpr size_t kFrameFlushBytes = 64 * 1024;
+constexpr size_t kInboxBytes = 512 * 1024;
+constexpr size_t kFrameFlushBytes = 32 * 1024;
 constexpr std::chrono::microseconds kIdlePark(2000);
 }  // namespace
 
 Worker::Worker(WorkerSpec spec, Transport* transport, Clock* clock, ComponentFactory* factory)
-    : spec_(std::move(spec)), transport_(transport), inbox_(kInboxFrames) {
+    : spec_(std::move(spec)), transport_(transport), inbox_(kInboxBytes) {
   const TopologyLayout& layout = *spec_.layout;
   const Config& conf = layout.conf();
   const auto batch = static_cast<size_t>(conf.getInt(Config::kTopologyProducerBatchSize, 64));
   pool_ = std::make_unique<BatchPool>(std::max<size_t>(1, batch));
   const auto transfer = static_cast<size_t>(conf.getInt(Config::kTopologyTransferBufferSize, 1000));
-  transfer_queue_ = std::make_unique<TupleQueue>("transfer", std::max<size_t>(4, transfer / 4));
+  // topology.transfer.buffer.size counts tuples; the queue holds batches.
+  transfer_queue_ =
+      std::make_unique<TupleQueue>("transfer", std::max<size_t>(4, transfer / pool_->batch_capacity()));
 
   context_.layout = spec_.layout;
   context_.clock = clock;
