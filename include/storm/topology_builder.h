@@ -116,8 +116,8 @@ class STORM_API TopologyBuilder {
                         const std::string& class_name = "");
 
   // Declares each component's streams (by asking one instance) and returns
-  // the topology. Throws InvalidTopologyError for a duplicate id or a
-  // parallelism below 1. Connections are checked by ValidateTopology.
+  // the topology. Everything else (connections, parallelism) is checked by
+  // ValidateTopology when the topology is submitted, as Nimbus does.
   StormTopology createTopology();
 
  private:

@@ -56,30 +56,50 @@ void AckerBolt::prepare(const Config&, TopologyContext&, OutputCollector& collec
   collector_ = &collector;
 }
 
+AckerBolt::Input AckerBolt::Classify(const Tuple& input) {
+  for (const auto& [schema, kind] : kinds_) {
+    if (schema == input.schema()) return kind;
+  }
+  const std::string& stream = input.getSourceStreamId();
+  Input kind = Input::kOther;
+  if (stream == kAckInitStreamId) {
+    kind = Input::kInit;
+  } else if (stream == kAckAckStreamId) {
+    kind = Input::kAck;
+  } else if (stream == kAckFailStreamId) {
+    kind = Input::kFail;
+  }
+  kinds_.emplace_back(input.schema(), kind);
+  return kind;
+}
+
 void AckerBolt::execute(const Tuple& input) {
   if (input.isTick()) {
     core_.Expire();
     return;
   }
-  const std::string& stream = input.getSourceStreamId();
-  const auto root = static_cast<uint64_t>(input.getLong(0));
+  const Values& values = input.getValues();
   int spout_task = -1;
-  AckerCore::Outcome outcome;
-  if (stream == kAckInitStreamId) {
-    outcome = core_.Init(root, static_cast<uint64_t>(input.getLong(1)),
-                         static_cast<int>(input.getLong(2)), &spout_task);
-  } else if (stream == kAckAckStreamId) {
-    outcome = core_.Ack(root, static_cast<uint64_t>(input.getLong(1)), &spout_task);
-  } else if (stream == kAckFailStreamId) {
-    outcome = core_.Fail(root, &spout_task);
-  } else {
-    return;
+  AckerCore::Outcome outcome = AckerCore::Outcome::kPending;
+  switch (Classify(input)) {
+    case Input::kInit:
+      outcome = core_.Init(static_cast<uint64_t>(values.at(0).asInt()),
+                           static_cast<uint64_t>(values.at(1).asInt()),
+                           static_cast<int>(values.at(2).asInt()), &spout_task);
+      break;
+    case Input::kAck:
+      outcome = core_.Ack(static_cast<uint64_t>(values.at(0).asInt()),
+                          static_cast<uint64_t>(values.at(1).asInt()), &spout_task);
+      break;
+    case Input::kFail:
+      outcome = core_.Fail(static_cast<uint64_t>(values.at(0).asInt()), &spout_task);
+      break;
+    case Input::kOther: return;
   }
-  if (outcome == AckerCore::Outcome::kAcked) {
-    collector_->emitDirect(spout_task, kAckAckStreamId, Values{static_cast<int64_t>(root)});
-  } else if (outcome == AckerCore::Outcome::kFailed) {
-    collector_->emitDirect(spout_task, kAckFailStreamId, Values{static_cast<int64_t>(root)});
-  }
+  if (outcome == AckerCore::Outcome::kPending) return;
+  const bool acked = outcome == AckerCore::Outcome::kAcked;
+  collector_->emitDirect(spout_task, acked ? kAckAckStreamId : kAckFailStreamId,
+                         Values{values.at(0)});
 }
 
 }  // namespace storm

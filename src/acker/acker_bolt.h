@@ -11,6 +11,8 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "acker/rotating_map.h"
 #include "storm/component.h"
@@ -46,13 +48,20 @@ class AckerCore {
 
 class AckerBolt final : public IBolt {
  public:
+  enum class Input { kInit, kAck, kFail, kOther };
+
   void declareOutputFields(OutputFieldsDeclarer& declarer) override;
   void prepare(const Config& conf, TopologyContext& context, OutputCollector& collector) override;
   void execute(const Tuple& input) override;
 
  private:
+  // The kind of input of a stream, found by name once per stream schema
+  // rather than by comparing names for every tuple.
+  Input Classify(const Tuple& input);
+
   AckerCore core_;
   OutputCollector* collector_ = nullptr;
+  std::vector<std::pair<const TupleSchema*, Input>> kinds_;
 };
 
 }  // namespace storm

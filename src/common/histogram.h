@@ -34,9 +34,9 @@ class LatencyHistogram {
     uint64_t seen = 0;
     for (int i = 0; i < kBuckets; ++i) {
       seen += buckets_[i].load(std::memory_order_relaxed);
-      if (seen >= rank) return static_cast<int64_t>(UpperBound(i));
+      if (seen >= rank) return Saturate(UpperBound(i));
     }
-    return static_cast<int64_t>(UpperBound(kBuckets - 1));
+    return Saturate(UpperBound(kBuckets - 1));
   }
 
   void Merge(const LatencyHistogram& other) {
@@ -65,6 +65,9 @@ class LatencyHistogram {
     int exp = 63 - std::countl_zero(v);  // >= kSubBits
     int sub = static_cast<int>((v >> (exp - kSubBits)) & ((1u << kSubBits) - 1));
     return ((exp - kSubBits + 1) << kSubBits) + sub;
+  }
+  static int64_t Saturate(uint64_t v) {
+    return v > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(v);
   }
   static uint64_t UpperBound(int bucket) {
     if (bucket < (1 << kSubBits)) return static_cast<uint64_t>(bucket);

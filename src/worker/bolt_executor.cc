@@ -121,11 +121,10 @@ const TaskIds& BoltExecutor::Emit(int task_index, const std::string* stream,
   for (size_t i = 0; i < n; ++i) {
     AddressedTuple& slot = out_.Next(targets_[i]);
     Tuple& t = slot.tuple;
-    if (i + 1 == n) {
-      t.mutableValues().swap(values);
-    } else {
-      t.mutableValues() = values;
-    }
+    // Copy into the slot's own storage (its capacity is reused) rather than
+    // hand over the caller's: memory then stays with the thread that
+    // allocated it, where malloc's thread cache recycles it cheaply.
+    t.mutableValues() = values;
     MessageId& id = t.mutableMessageId();
     id.clear();
     if (acking_) {

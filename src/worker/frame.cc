@@ -53,6 +53,9 @@ FrameType CheckFrame(const std::vector<uint8_t>& frame) {
 
 void ForEachTuple(const std::vector<uint8_t>& frame,
                   const std::function<void(int task, ByteReader& tuple_bytes)>& on_tuple) {
+  if (CheckFrame(frame) != FrameType::kTuples) {
+    throw SerializationError("not a tuple frame (type " + std::to_string(frame[4]) + ")");
+  }
   ByteReader r(frame.data() + kFrameHeaderBytes, frame.size() - kFrameHeaderBytes);
   const uint32_t count = r.GetFixed32();
   for (uint32_t i = 0; i < count; ++i) {

@@ -68,8 +68,8 @@ std::vector<uint8_t> MakeBackpressureFrame(bool on);
 FrameType CheckFrame(const std::vector<uint8_t>& frame);
 
 // Calls on_tuple(task, reader over the tuple's bytes) for each tuple of a
-// kTuples frame. Throws SerializationError on a malformed frame; tuples
-// before the fault have been delivered.
+// kTuples frame (checked with CheckFrame first). Throws SerializationError
+// on a malformed frame; tuples before the fault have been delivered.
 void ForEachTuple(const std::vector<uint8_t>& frame,
                   const std::function<void(int task, ByteReader& tuple_bytes)>& on_tuple);
 

@@ -83,20 +83,17 @@ void SpoutExecutor::UpdateActivation() {
 
 void SpoutExecutor::Loop() {
   Backoff backoff;
-  uint64_t iteration = 0;
   while (!stopping()) {
+    now_ = worker_.clock->NowNanos();
     const bool had_input = DrainInQueue();
     UpdateActivation();
-    if ((++iteration & 31) == 0 || !had_input) {
-      const int64_t now = worker_.clock->NowNanos();
-      if (timeout_nanos_ > 0 && now >= next_expiry_) {
-        ExpirePending();
-        next_expiry_ = now + timeout_nanos_;
-      }
-      if (now - last_flush_ >= kFlushIntervalNanos) {
-        out_.Flush();
-        last_flush_ = now;
-      }
+    if (timeout_nanos_ > 0 && now_ >= next_expiry_) {
+      ExpirePending();
+      next_expiry_ = now_ + timeout_nanos_;
+    }
+    if (now_ - last_flush_ >= kFlushIntervalNanos) {
+      out_.Flush();
+      last_flush_ = now_;
     }
     const bool overflowing = out_.HasOverflow() && !out_.DrainOverflow();
     const bool blocked = !active_ || overflowing ||
@@ -158,7 +155,7 @@ void SpoutExecutor::CompleteTree(uint64_t root, bool acked) {
   Task& task = tasks_[pending.task_index];
   try {
     if (acked) {
-      stats_.complete_latency.Record(worker_.clock->NowNanos() - pending.start_nanos);
+      stats_.complete_latency.Record(now_ - pending.start_nanos);
       stats_.acked.Add(1);
       task.spout->ack(pending.msg_id);
     } else {
@@ -218,11 +215,10 @@ const TaskIds& SpoutExecutor::Emit(int task_index, const std::string* stream, Va
   for (size_t i = 0; i < n; ++i) {
     AddressedTuple& slot = out_.Next(targets_[i]);
     Tuple& t = slot.tuple;
-    if (i + 1 == n) {
-      t.mutableValues().swap(values);
-    } else {
-      t.mutableValues() = values;
-    }
+    // Copy into the slot's own storage (its capacity is reused) rather than
+    // hand over the caller's: memory then stays with the thread that
+    // allocated it, where malloc's thread cache recycles it cheaply.
+    t.mutableValues() = values;
     t.mutableMessageId().clear();
     if (tracked) {
       const uint64_t edge = ids_.Next();
@@ -240,7 +236,7 @@ const TaskIds& SpoutExecutor::Emit(int task_index, const std::string* stream, Va
     Pending& p = pending_.Get(root);
     p.msg_id = *msg_id;
     p.task_index = task_index;
-    p.start_nanos = worker_.clock->NowNanos();
+    p.start_nanos = now_;
     pending_count_.store(pending_count_.load(std::memory_order_relaxed) + 1,
                          std::memory_order_relaxed);
     SendAckInit(root, ack_val, task_id);

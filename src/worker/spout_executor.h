@@ -77,6 +77,9 @@ class SpoutExecutor final : public Executor {
   int64_t timeout_nanos_ = 0;
   int64_t next_expiry_ = 0;
   int64_t last_flush_ = 0;
+  // The clock, read once per loop iteration: emit and ack times (complete
+  // latency) are taken from it, precise to an iteration.
+  int64_t now_ = 0;
   int ack_init_stream_ = -1;
   int acker_ack_stream_ = -1;
   int acker_fail_stream_ = -1;

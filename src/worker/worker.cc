@@ -148,12 +148,8 @@ void Worker::ReceiveThread() {
 
 void Worker::HandleFrame(const FrameBytes& frame) {
   try {
-    switch (CheckFrame(frame)) {
-      case FrameType::kTuples:
-        ForEachTuple(frame, [this](int task, ByteReader& bytes) { DeliverTuple(task, bytes); });
-        break;
-      case FrameType::kHello:
-      case FrameType::kBackpressure: break;
+    if (CheckFrame(frame) == FrameType::kTuples) {
+      ForEachTuple(frame, [this](int task, ByteReader& bytes) { DeliverTuple(task, bytes); });
     }
   } catch (const SerializationError& e) {
     rejected_.fetch_add(1, std::memory_order_relaxed);

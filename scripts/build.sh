@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Configures (when the build directory is not configured yet) and builds
+# storm-cpp with a CMake preset of CMakePresets.json.
+#
+#   scripts/build.sh [preset] [cmake --build options...]
+#       presets: default (build/), debug, release, asan, tsan (build-<preset>/)
+#       e.g. scripts/build.sh release --target storm_perf
+#
+# Outputs: <builddir>/bin/storm, <builddir>/examples/lib*.so, <builddir>/tests/*.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+preset="${1:-default}"
+shift || true
+case "$preset" in
+  default) build_dir=build ;;
+  *) build_dir="build-$preset" ;;
+esac
+
+if [[ ! -f "$build_dir/build.ninja" ]]; then
+  echo "build: configuring preset $preset in $build_dir/"
+  cmake --preset "$preset"
+fi
+echo "build: building preset $preset in $build_dir/ with $(nproc) jobs"
+cmake --build --preset "$preset" -j "$(nproc)" "$@"
+echo "build: done ($build_dir/bin, $build_dir/examples)"
