@@ -251,7 +251,10 @@ TEST(AckingTest, TreeIsAckedExactlyWhenItsLastEdgeIsAcked) {
 
   gate_open = true;
   clock.AdvanceSecs(2);
-  ASSERT_TRUE(WaitUntil([&] { return Recorder::Get(r).Count("ack") == 1; }));
+  ASSERT_TRUE(WaitUntil([&] { return Recorder::Get(r).Count("ack") == 1; }))
+      << "pending " << cluster.Totals("tree").totals.pending << ", bolt acks "
+      << cluster.Totals("tree").totals.bolt_acked << ", executed "
+      << cluster.Totals("tree").totals.executed;
   EXPECT_EQ(Recorder::Get(r).Count("fail"), 0u);
 }
 
