@@ -15,7 +15,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
-#include <variant>
+#include <new>
 #include <vector>
 
 #include "storm/export.h"
@@ -36,45 +36,131 @@ class STORM_API Value {
  public:
   enum class Type : uint8_t { kNull = 0, kBool, kInt, kDouble, kString, kBytes, kList };
 
-  Value() = default;
-  Value(std::nullptr_t) {}  // NOLINT(google-explicit-constructor)
-  Value(bool b) : v_(b) {}  // NOLINT
+  Value() : type_(Type::kNull) { i_ = 0; }
+  Value(std::nullptr_t) : Value() {}  // NOLINT(google-explicit-constructor)
+  Value(bool b) : type_(Type::kBool) { b_ = b; }  // NOLINT
   template <typename T,
             std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
-  Value(T i) : v_(static_cast<int64_t>(i)) {}  // NOLINT
-  Value(double d) : v_(d) {}                    // NOLINT
-  Value(float f) : v_(static_cast<double>(f)) {}  // NOLINT
-  Value(const char* s) : v_(std::string(s)) {}   // NOLINT
-  Value(std::string s) : v_(std::move(s)) {}     // NOLINT
-  Value(std::string_view s) : v_(std::string(s)) {}  // NOLINT
-  Value(Bytes b) : v_(std::move(b)) {}               // NOLINT
-  Value(ValueList l) : v_(std::move(l)) {}           // NOLINT
+  Value(T i) : type_(Type::kInt) {  // NOLINT
+    i_ = static_cast<int64_t>(i);
+  }
+  Value(double d) : type_(Type::kDouble) { d_ = d; }                     // NOLINT
+  Value(float f) : type_(Type::kDouble) { d_ = static_cast<double>(f); }  // NOLINT
+  Value(const char* s) : type_(Type::kString) { new (&s_) std::string(s); }  // NOLINT
+  Value(std::string s) : type_(Type::kString) { new (&s_) std::string(std::move(s)); }  // NOLINT
+  Value(std::string_view s) : type_(Type::kString) { new (&s_) std::string(s); }  // NOLINT
+  Value(Bytes b) : type_(Type::kBytes) { new (&s_) std::string(std::move(b.data)); }  // NOLINT
+  Value(ValueList l);  // NOLINT
 
-  Type type() const { return static_cast<Type>(v_.index()); }
-  bool isNull() const { return type() == Type::kNull; }
-  bool isInt() const { return type() == Type::kInt; }
-  bool isString() const { return type() == Type::kString; }
+  Value(const Value& other) : type_(Type::kNull) { CopyFrom(other); }
+  Value(Value&& other) noexcept : type_(Type::kNull) { MoveFrom(std::move(other)); }
+  Value& operator=(const Value& other) {
+    if (this != &other) CopyFrom(other);
+    return *this;
+  }
+  Value& operator=(Value&& other) noexcept {
+    if (this != &other) MoveFrom(std::move(other));
+    return *this;
+  }
+  ~Value() { Reset(); }
+
+  Type type() const { return type_; }
+  bool isNull() const { return type_ == Type::kNull; }
+  bool isInt() const { return type_ == Type::kInt; }
+  bool isString() const { return type_ == Type::kString; }
 
   // Typed access. Each throws StormError naming both types on a mismatch.
-  bool asBool() const;
-  int64_t asInt() const;
-  double asDouble() const;  // an int is widened
-  const std::string& asString() const;
-  const std::string& asBytes() const;
+  bool asBool() const {
+    if (type_ != Type::kBool) ThrowTypeMismatch(Type::kBool);
+    return b_;
+  }
+  int64_t asInt() const {
+    if (type_ != Type::kInt) ThrowTypeMismatch(Type::kInt);
+    return i_;
+  }
+  // An int is widened.
+  double asDouble() const {
+    if (type_ == Type::kInt) return static_cast<double>(i_);
+    if (type_ != Type::kDouble) ThrowTypeMismatch(Type::kDouble);
+    return d_;
+  }
+  const std::string& asString() const {
+    if (type_ != Type::kString) ThrowTypeMismatch(Type::kString);
+    return s_;
+  }
+  const std::string& asBytes() const {
+    if (type_ != Type::kBytes) ThrowTypeMismatch(Type::kBytes);
+    return s_;
+  }
   const ValueList& asList() const;
 
   // Human-readable form, as topology.debug logs it: strings quoted.
   std::string toString() const;
 
-  bool operator==(const Value& other) const { return v_ == other.v_; }
+  bool operator==(const Value& other) const;
   bool operator!=(const Value& other) const { return !(*this == other); }
 
   static const char* typeName(Type type);
 
  private:
+  // A hand-made tagged union rather than std::variant: copying a scalar
+  // into a pooled tuple slot is a plain store, and a string into a string
+  // reuses its buffer, with no visitor dispatch on the hot path.
+  static bool IsText(Type t) { return t == Type::kString || t == Type::kBytes; }
+  void Reset() {
+    if (IsText(type_)) {
+      s_.~basic_string();
+    } else if (type_ == Type::kList) {
+      DeleteList();
+    }
+    type_ = Type::kNull;
+  }
+  void CopyFrom(const Value& other) {
+    if (IsText(other.type_)) {
+      if (IsText(type_)) {
+        s_ = other.s_;  // reuses this string's buffer
+      } else {
+        Reset();
+        new (&s_) std::string(other.s_);
+      }
+      type_ = other.type_;
+    } else if (other.type_ == Type::kList) {
+      CopyList(other);
+    } else {
+      Reset();
+      i_ = other.i_;  // bool, int, double: the 8 bytes of the union
+      type_ = other.type_;
+    }
+  }
+  void MoveFrom(Value&& other) {
+    if (IsText(other.type_)) {
+      if (IsText(type_)) {
+        s_ = std::move(other.s_);
+      } else {
+        Reset();
+        new (&s_) std::string(std::move(other.s_));
+      }
+      type_ = other.type_;
+    } else {
+      Reset();
+      i_ = other.i_;  // scalars, or the list pointer, which is handed over
+      list_ = other.list_;
+      type_ = other.type_;
+      if (type_ == Type::kList) other.type_ = Type::kNull;
+    }
+  }
+  void CopyList(const Value& other);
+  void DeleteList();
   [[noreturn]] void ThrowTypeMismatch(Type wanted) const;
 
-  std::variant<std::monostate, bool, int64_t, double, std::string, Bytes, ValueList> v_;
+  union {
+    bool b_;
+    int64_t i_;
+    double d_;
+    std::string s_;    // kString and kBytes
+    ValueList* list_;  // kList, owned
+  };
+  Type type_;
 };
 
 // The values of one tuple. A small vector-like class of its own (rather than

@@ -25,35 +25,34 @@ void Value::ThrowTypeMismatch(Type wanted) const {
                    typeName(wanted));
 }
 
-bool Value::asBool() const {
-  if (type() != Type::kBool) ThrowTypeMismatch(Type::kBool);
-  return std::get<bool>(v_);
+Value::Value(ValueList l) : type_(Type::kList) { list_ = new ValueList(std::move(l)); }
+
+void Value::CopyList(const Value& other) {
+  auto* copy = new ValueList(*other.list_);
+  Reset();
+  list_ = copy;
+  type_ = Type::kList;
 }
 
-int64_t Value::asInt() const {
-  if (type() != Type::kInt) ThrowTypeMismatch(Type::kInt);
-  return std::get<int64_t>(v_);
-}
-
-double Value::asDouble() const {
-  if (type() == Type::kInt) return static_cast<double>(std::get<int64_t>(v_));
-  if (type() != Type::kDouble) ThrowTypeMismatch(Type::kDouble);
-  return std::get<double>(v_);
-}
-
-const std::string& Value::asString() const {
-  if (type() != Type::kString) ThrowTypeMismatch(Type::kString);
-  return std::get<std::string>(v_);
-}
-
-const std::string& Value::asBytes() const {
-  if (type() != Type::kBytes) ThrowTypeMismatch(Type::kBytes);
-  return std::get<Bytes>(v_).data;
-}
+void Value::DeleteList() { delete list_; }
 
 const ValueList& Value::asList() const {
-  if (type() != Type::kList) ThrowTypeMismatch(Type::kList);
-  return std::get<ValueList>(v_);
+  if (type_ != Type::kList) ThrowTypeMismatch(Type::kList);
+  return *list_;
+}
+
+bool Value::operator==(const Value& other) const {
+  if (type_ != other.type_) return false;
+  switch (type_) {
+    case Type::kNull: return true;
+    case Type::kBool: return b_ == other.b_;
+    case Type::kInt: return i_ == other.i_;
+    case Type::kDouble: return d_ == other.d_;
+    case Type::kString:
+    case Type::kBytes: return s_ == other.s_;
+    case Type::kList: return *list_ == *other.list_;
+  }
+  return false;
 }
 
 namespace {
@@ -73,16 +72,16 @@ std::string ListToString(const std::vector<Value>& values) {
 std::string Value::toString() const {
   switch (type()) {
     case Type::kNull: return "null";
-    case Type::kBool: return std::get<bool>(v_) ? "true" : "false";
-    case Type::kInt: return std::to_string(std::get<int64_t>(v_));
+    case Type::kBool: return b_ ? "true" : "false";
+    case Type::kInt: return std::to_string(i_);
     case Type::kDouble: {
       char buf[32];
-      std::snprintf(buf, sizeof buf, "%.17g", std::get<double>(v_));
+      std::snprintf(buf, sizeof buf, "%.17g", d_);
       return buf;
     }
-    case Type::kString: return "\"" + std::get<std::string>(v_) + "\"";
-    case Type::kBytes: return "<" + std::to_string(std::get<Bytes>(v_).data.size()) + " bytes>";
-    case Type::kList: return ListToString(std::get<ValueList>(v_));
+    case Type::kString: return "\"" + s_ + "\"";
+    case Type::kBytes: return "<" + std::to_string(s_.size()) + " bytes>";
+    case Type::kList: return ListToString(*list_);
   }
   return "?";
 }

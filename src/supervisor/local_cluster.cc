@@ -72,6 +72,7 @@ std::string LocalCluster::SubmitTopology(const std::string& name, const Config& 
     run->workers.push_back(std::make_unique<Worker>(std::move(spec), run->transport.get(),
                                                     options_.clock, run->factory.get()));
   }
+  for (auto& w : run->workers) w->Bind();
   for (auto& w : run->workers) w->Start();
   spdlog::info("local cluster: topology {} running as {} on {} workers with {} executors",
                name, run->id, run->workers.size(), run->layout->executors().size());

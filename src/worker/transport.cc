@@ -1,6 +1,7 @@
 #include "worker/transport.h"
 
 #include <algorithm>
+#include <thread>
 
 namespace storm {
 
@@ -46,10 +47,18 @@ class InProcessConnection final : public Connection {
       : transport_(transport), endpoint_(std::move(endpoint)) {}
 
   bool Send(FrameBytes& frame) override {
+    // A peer that is not bound yet (still starting) is waited for, a while:
+    // its tuples are held, not dropped.
     Inbox* inbox = transport_->Find(endpoint_);
+    for (int waited_ms = 0; inbox == nullptr && waited_ms < kWaitForPeerMs; ++waited_ms) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      inbox = transport_->Find(endpoint_);
+    }
     if (inbox == nullptr) return false;
     return inbox->Push(std::move(frame));
   }
+
+  static constexpr int kWaitForPeerMs = 10'000;
 
  private:
   InProcessTransport* transport_;

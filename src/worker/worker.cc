@@ -60,9 +60,15 @@ Worker::Worker(WorkerSpec spec, Transport* transport, Clock* clock, ComponentFac
 
 Worker::~Worker() { Stop(); }
 
+void Worker::Bind() {
+  if (bound_) return;
+  bound_ = true;
+  transport_->Bind(spec_.endpoint, &inbox_);
+}
+
 void Worker::Start() {
   started_ = true;
-  transport_->Bind(spec_.endpoint, &inbox_);
+  Bind();
   receive_thread_ = std::thread([this] { ReceiveThread(); });
   send_thread_ = std::thread([this] { SendThread(); });
   for (auto& e : executors_) e->Start();

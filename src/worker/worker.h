@@ -60,6 +60,10 @@ class Worker : private ErrorReporter {
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
+  // Starts receiving frames for this worker's endpoint. Start() binds too;
+  // LocalCluster binds every worker first so that no worker sends to a
+  // peer that is not listening yet.
+  void Bind();
   void Start();
   // Stops executors, then the send and receive threads. Idempotent.
   void Stop();
@@ -94,6 +98,7 @@ class Worker : private ErrorReporter {
   std::thread send_thread_;
   std::thread receive_thread_;
   std::atomic<bool> stop_threads_{false};
+  bool bound_ = false;
   bool started_ = false;
   bool stopped_ = false;
 
