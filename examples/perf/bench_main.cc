@@ -1,7 +1,7 @@
 // storm-perf: runs Storm's perf topologies on a LocalCluster (one worker)
 // and prints one line per figure, `bench <name>: <value> <unit>`.
 //
-//   storm-perf [--duration SECS] [--warmup SECS] [--only NAME_PREFIX]
+//   storm-perf [--duration SECS] [--warmup SECS] [--only NAME_PREFIX] [-c key=value]...
 //
 // Throughput is measured between two snapshots after the warm-up; the
 // latency figures are the spouts' complete latency (emit to ack) over the
@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/config_loader.h"
 #include "common/histogram.h"
@@ -26,6 +28,7 @@ struct Options {
   double duration = 10;
   double warmup = 3;
   std::string only;
+  std::vector<std::string> overrides;  // -c key=value, applied to every run
 };
 
 struct Result {
@@ -47,6 +50,7 @@ uint64_t Executed(storm::LocalCluster& cluster, const std::string& name) {
 Result Run(const Options& opt, const std::string& library, storm::Config conf) {
   auto lib = storm::TopologyLibrary::Load(ExamplesDir() + "/" + library);
   auto submissions = lib->Run({"bench"});
+  for (const auto& o : opt.overrides) storm::ApplyOverride(conf, o);
   storm::LocalClusterOptions options;
   options.overrides = conf;
   storm::LocalCluster cluster(options);
@@ -65,6 +69,7 @@ Result Run(const Options& opt, const std::string& library, storm::Config conf) {
   storm::LatencyHistogram after;
   cluster.CompleteLatency("bench", after);
   after.Subtract(before);
+  if (std::getenv("STORM_PERF_QUEUES")) std::fputs(cluster.DescribeQueues("bench").c_str(), stderr);
   cluster.KillTopology("bench", 0);
 
   Result r;
@@ -96,8 +101,12 @@ int main(int argc, char** argv) {
       opt.warmup = std::stod(argv[++i]);
     } else if (a == "--only" && i + 1 < argc) {
       opt.only = argv[++i];
+    } else if (a == "-c" && i + 1 < argc) {
+      opt.overrides.push_back(argv[++i]);
     } else {
-      std::fprintf(stderr, "usage: storm-perf [--duration SECS] [--warmup SECS] [--only NAME]\n");
+      std::fprintf(stderr,
+                   "usage: storm-perf [--duration SECS] [--warmup SECS] [--only NAME] "
+                   "[-c key=value]...\n");
       return 2;
     }
   }

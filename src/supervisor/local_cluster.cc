@@ -169,6 +169,20 @@ const TopologyLayout& LocalCluster::Layout(const std::string& name) const {
   return *Find(name).layout;
 }
 
+std::string LocalCluster::DescribeQueues(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string out;
+  for (const auto& w : Find(name).workers) {
+    for (const Executor* e : w->executors()) {
+      out += w->spec().endpoint + " " + e->def().component + "[" +
+             std::to_string(e->def().first_task) + "-" + std::to_string(e->def().last_task) +
+             "] in " + std::to_string(e->InQueueDepth()) + " out " +
+             std::to_string(e->OutQueueDepth()) + "\n";
+    }
+  }
+  return out;
+}
+
 void LocalCluster::Shutdown() {
   for (const auto& name : TopologyNames()) KillTopology(name, 0);
 }

@@ -56,6 +56,9 @@ class LocalCluster {
   TopologyTotals Totals(const std::string& name) const;
   void CompleteLatency(const std::string& name, LatencyHistogram& into) const;
   const TopologyLayout& Layout(const std::string& name) const;
+  // One line per executor: its in- and out-queue depths in batches (a
+  // diagnostic, as Storm UI's receive-queue metrics).
+  std::string DescribeQueues(const std::string& name) const;
 
   void Shutdown();
 

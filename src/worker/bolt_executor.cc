@@ -32,7 +32,8 @@ BoltExecutor::BoltExecutor(WorkerContext& worker, ExecutorDef def)
     : Executor(worker, std::move(def)),
       conf_(layout_.ComponentConf(def_.component)),
       router_(layout_, def_.component, worker.worker_tasks, IdGenerator().Next()),
-      out_(worker.pool, out_queue_.get(), /*never_block=*/false, &stop_) {
+      out_(worker.clock, out_queue_.get(), /*never_block=*/false, &stop_) {
+  flush_nanos_ = FlushIntervalNanos();
   acking_ = layout_.num_ackers() > 0;
   debug_ = conf_.getBool(Config::kTopologyDebug, false);
   tick_nanos_ = TickIntervalNanos(conf_);
@@ -64,10 +65,16 @@ void BoltExecutor::Loop() {
   while (!stopping()) {
     TupleBatch* batch = in_queue_->TryPop();
     if (batch == nullptr) {
-      // Idle: send what is batched so downstream latency stays low.
-      out_.Flush();
-      if (tick_nanos_ > 0 && worker_.clock->NowNanos() >= next_tick_) DeliverTicks();
-      if (backoff.Step()) in_queue_->WaitForItems(kIdlePark);
+      const int64_t now = worker_.clock->NowNanos();
+      if (tick_nanos_ > 0 && now >= next_tick_) DeliverTicks();
+      // Idle: keep batching while spinning; send before parking, so that
+      // nothing waits on a sleeping thread.
+      if (backoff.Step()) {
+        out_.Flush();
+        in_queue_->WaitForItems(kIdlePark);
+      } else {
+        out_.FlushIfOlder(now, flush_nanos_);
+      }
       continue;
     }
     backoff.Reset();
@@ -76,8 +83,10 @@ void BoltExecutor::Loop() {
       Execute(item.tuple, item.task);
     }
     stats_.executed.Add(batch->size());
-    worker_.pool->Release(batch);
-    if (tick_nanos_ > 0 && worker_.clock->NowNanos() >= next_tick_) DeliverTicks();
+    in_queue_->Recycle(batch);
+    const int64_t now = worker_.clock->NowNanos();
+    if (tick_nanos_ > 0 && now >= next_tick_) DeliverTicks();
+    out_.FlushIfOlder(now, flush_nanos_);
   }
 }
 

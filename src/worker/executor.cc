@@ -19,8 +19,8 @@ void SetThreadName(const std::string& name) {
 }
 
 OutBuffer::~OutBuffer() {
-  if (current_ != nullptr) pool_->Release(current_);
-  for (TupleBatch* b : overflow_) pool_->Release(b);
+  if (current_ != nullptr) out_queue_->Recycle(current_);
+  for (TupleBatch* b : overflow_) out_queue_->Recycle(b);
 }
 
 void OutBuffer::Flush() {
@@ -32,7 +32,7 @@ void OutBuffer::Flush() {
       overflow_.push_back(batch);
       return;
     }
-    if (!out_queue_->Push(batch, *stop_)) pool_->Release(batch);  // stopping: dropped
+    if (!out_queue_->Push(batch, *stop_)) out_queue_->Recycle(batch);  // stopping: dropped
   }
 }
 
@@ -50,8 +50,8 @@ Executor::Executor(WorkerContext& worker, ExecutorDef def)
   // Queues hold batches: size them so that they hold about the configured
   // number of tuples when batches are full.
   const size_t capacity = std::max<size_t>(4, receive_tuples / batch);
-  in_queue_ = std::make_unique<TupleQueue>("in:" + def_.component, capacity);
-  out_queue_ = std::make_unique<TupleQueue>("out:" + def_.component, capacity);
+  in_queue_ = std::make_unique<TupleQueue>("in:" + def_.component, capacity, worker.pool);
+  out_queue_ = std::make_unique<TupleQueue>("out:" + def_.component, capacity, worker.pool);
 }
 
 Executor::~Executor() { Stop(); }
@@ -67,6 +67,11 @@ void Executor::Stop() {
   if (user_thread_.joinable()) user_thread_.join();
   out_queue_->WakeConsumer();
   if (send_thread_.joinable()) send_thread_.join();
+}
+
+int64_t Executor::FlushIntervalNanos() const {
+  const Config& conf = layout_.ComponentConf(def_.component);
+  return conf.getInt(Config::kTopologyBatchFlushIntervalMillis, 1) * 1'000'000;
 }
 
 int64_t Executor::TickIntervalNanos(const Config& conf) const {
@@ -103,7 +108,7 @@ void Executor::SendThread() {
     if (batch != nullptr) {
       backoff.Reset();
       RouteBatch(batch);
-      worker_.pool->Release(batch);
+      out_queue_->Recycle(batch);
       continue;
     }
     // Nothing more right now: hand on what is batched so latency stays low.
@@ -111,14 +116,13 @@ void Executor::SendThread() {
     if (stopping() && out_queue_->Empty()) break;
     if (backoff.Step()) out_queue_->WaitForItems(kIdlePark);
   }
-  for (TupleBatch* b : routed_) {
-    if (b != nullptr) worker_.pool->Release(b);
+  for (size_t i = 0; i < routed_.size(); ++i) {
+    if (routed_[i] != nullptr) route_queues_[i]->Recycle(routed_[i]);
   }
-  if (transfer_batch_ != nullptr) worker_.pool->Release(transfer_batch_);
+  if (transfer_batch_ != nullptr) worker_.transfer_queue->Recycle(transfer_batch_);
 }
 
 void Executor::RouteBatch(TupleBatch* batch) {
-  BatchPool* pool = worker_.pool;
   for (size_t i = 0; i < batch->size(); ++i) {
     AddressedTuple& item = (*batch)[i];
     TupleBatch** target;
@@ -138,12 +142,12 @@ void Executor::RouteBatch(TupleBatch* batch) {
       target = &transfer_batch_;
       queue = worker_.transfer_queue;
     }
-    if (*target == nullptr) *target = pool->Acquire();
+    if (*target == nullptr) *target = queue->AcquireEmpty();
     AddressedTuple& dest = (*target)->Append();
     dest.task = item.task;
     std::swap(dest.tuple, item.tuple);  // storage circulates, nothing is copied
     if ((*target)->full()) {
-      if (!queue->Push(*target, stop_)) pool->Release(*target);
+      if (!queue->Push(*target, stop_)) queue->Recycle(*target);
       *target = nullptr;
     }
   }
@@ -152,13 +156,13 @@ void Executor::RouteBatch(TupleBatch* batch) {
 void Executor::FlushRouted() {
   for (size_t i = 0; i < routed_.size(); ++i) {
     if (routed_[i] != nullptr) {
-      if (!route_queues_[i]->Push(routed_[i], stop_)) worker_.pool->Release(routed_[i]);
+      if (!route_queues_[i]->Push(routed_[i], stop_)) route_queues_[i]->Recycle(routed_[i]);
       routed_[i] = nullptr;
     }
   }
   if (transfer_batch_ != nullptr) {
     if (!worker_.transfer_queue->Push(transfer_batch_, stop_)) {
-      worker_.pool->Release(transfer_batch_);
+      worker_.transfer_queue->Recycle(transfer_batch_);
     }
     transfer_batch_ = nullptr;
   }

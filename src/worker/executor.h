@@ -45,19 +45,23 @@ struct ExecutorStats {
 };
 
 // The user logic thread's output: the batch being filled, handed to the
-// out-queue when full or flushed. Spouts must never block (they must keep
-// draining their acks), so a spout's full out-queue parks batches in a
-// bounded overflow and the spout stops calling nextTuple until it drains.
+// out-queue when full, when the thread is about to park, or when its first
+// tuple is older than topology.batch.flush.interval.millis (the owner
+// checks Age). Spouts must never block (they must keep draining their
+// acks), so a spout's full out-queue parks batches in a bounded overflow
+// and the spout stops calling nextTuple until it drains.
 class OutBuffer {
  public:
-  OutBuffer(BatchPool* pool, TupleQueue* out_queue, bool never_block,
-            const std::atomic<bool>* stop)
-      : pool_(pool), out_queue_(out_queue), never_block_(never_block), stop_(stop) {}
+  OutBuffer(Clock* clock, TupleQueue* out_queue, bool never_block, const std::atomic<bool>* stop)
+      : clock_(clock), out_queue_(out_queue), never_block_(never_block), stop_(stop) {}
   ~OutBuffer();
 
   // A slot for a tuple to `task`; the caller fills slot.tuple, then Commit().
   AddressedTuple& Next(int task) {
-    if (current_ == nullptr) current_ = pool_->Acquire();
+    if (current_ == nullptr) {
+      current_ = out_queue_->AcquireEmpty();
+      started_nanos_ = clock_->NowNanos();
+    }
     AddressedTuple& slot = current_->Append();
     slot.task = task;
     return slot;
@@ -71,9 +75,14 @@ class OutBuffer {
   // Moves overflowed batches to the out-queue; true when none is left.
   bool DrainOverflow();
   bool HasPending() const { return current_ != nullptr && !current_->empty(); }
+  // Flushes when the batch being filled started at least `max_age` ago.
+  void FlushIfOlder(int64_t now_nanos, int64_t max_age_nanos) {
+    if (HasPending() && now_nanos - started_nanos_ >= max_age_nanos) Flush();
+  }
 
  private:
-  BatchPool* pool_;
+  Clock* clock_;
+  int64_t started_nanos_ = 0;
   TupleQueue* out_queue_;
   const bool never_block_;
   const std::atomic<bool>* stop_;
@@ -99,6 +108,8 @@ class Executor {
   void Stop();
   // Spouts only: whether nextTuple is called (topology active).
   virtual void SetActive(bool active) { (void)active; }
+  size_t InQueueDepth() const { return in_queue_->SizeApprox(); }
+  size_t OutQueueDepth() const { return out_queue_->SizeApprox(); }
   // Spouts only: tuple trees in flight.
   virtual size_t PendingCount() const { return 0; }
 
@@ -111,6 +122,8 @@ class Executor {
 
   bool stopping() const { return stop_.load(std::memory_order_relaxed); }
   int64_t TickIntervalNanos(const Config& conf) const;
+  // topology.batch.flush.interval.millis, in nanoseconds.
+  int64_t FlushIntervalNanos() const;
 
   WorkerContext& worker_;
   const ExecutorDef def_;

@@ -8,7 +8,6 @@ namespace storm {
 
 namespace {
 constexpr std::chrono::microseconds kIdlePark(1000);
-constexpr int64_t kFlushIntervalNanos = 1'000'000;  // Storm 2: 1 ms
 }  // namespace
 
 class SpoutExecutor::Collector final : public SpoutOutputCollector {
@@ -32,7 +31,8 @@ SpoutExecutor::SpoutExecutor(WorkerContext& worker, ExecutorDef def)
     : Executor(worker, std::move(def)),
       conf_(layout_.ComponentConf(def_.component)),
       router_(layout_, def_.component, worker.worker_tasks, IdGenerator().Next()),
-      out_(worker.pool, out_queue_.get(), /*never_block=*/true, &stop_) {
+      out_(worker.clock, out_queue_.get(), /*never_block=*/true, &stop_) {
+  flush_nanos_ = FlushIntervalNanos();
   acking_ = layout_.num_ackers() > 0;
   debug_ = conf_.getBool(Config::kTopologyDebug, false);
   max_pending_ = conf_.getInt(Config::kTopologyMaxSpoutPending, 0);
@@ -65,7 +65,6 @@ void SpoutExecutor::Init() {
   for (Task& t : tasks_) t.spout->open(conf_, *t.context, *t.collector);
   const int64_t now = worker_.clock->NowNanos();
   next_expiry_ = now + timeout_nanos_;
-  last_flush_ = now;
 }
 
 void SpoutExecutor::UpdateActivation() {
@@ -91,10 +90,7 @@ void SpoutExecutor::Loop() {
       ExpirePending();
       next_expiry_ = now_ + timeout_nanos_;
     }
-    if (now_ - last_flush_ >= kFlushIntervalNanos) {
-      out_.Flush();
-      last_flush_ = now_;
-    }
+    out_.FlushIfOlder(now_, flush_nanos_);
     const bool overflowing = out_.HasOverflow() && !out_.DrainOverflow();
     const bool blocked = !active_ || overflowing ||
                          (acking_ && max_pending_ > 0 &&
@@ -106,9 +102,12 @@ void SpoutExecutor::Loop() {
       backoff.Reset();
       continue;
     }
-    // Idle: send what is batched, then back off (Storm's spout wait strategy).
-    out_.Flush();
-    if (backoff.Step()) in_queue_->WaitForItems(kIdlePark);
+    // Idle: back off (Storm's spout wait strategy); what is batched is sent
+    // before parking, so that it never waits on a sleeping thread.
+    if (backoff.Step()) {
+      out_.Flush();
+      in_queue_->WaitForItems(kIdlePark);
+    }
   }
 }
 
@@ -131,7 +130,7 @@ bool SpoutExecutor::DrainInQueue() {
   while (TupleBatch* batch = in_queue_->TryPop()) {
     any = true;
     for (size_t i = 0; i < batch->size(); ++i) HandleInput((*batch)[i].tuple);
-    worker_.pool->Release(batch);
+    in_queue_->Recycle(batch);
   }
   return any;
 }

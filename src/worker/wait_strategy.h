@@ -59,8 +59,8 @@ class Parker {
 // Reset() when it finds some.
 class Backoff {
  public:
-  static constexpr int kSpins = 64;
-  static constexpr int kYields = 8;
+  static constexpr int kSpins = 16;
+  static constexpr int kYields = 2;
 
   // Returns true when the caller should park now (spinning and yielding done).
   bool Step() {

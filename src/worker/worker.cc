@@ -24,8 +24,8 @@ Worker::Worker(WorkerSpec spec, Transport* transport, Clock* clock, ComponentFac
   pool_ = std::make_unique<BatchPool>(std::max<size_t>(1, batch));
   const auto transfer = static_cast<size_t>(conf.getInt(Config::kTopologyTransferBufferSize, 1000));
   // topology.transfer.buffer.size counts tuples; the queue holds batches.
-  transfer_queue_ =
-      std::make_unique<TupleQueue>("transfer", std::max<size_t>(4, transfer / pool_->batch_capacity()));
+  transfer_queue_ = std::make_unique<TupleQueue>(
+      "transfer", std::max<size_t>(4, transfer / pool_->batch_capacity()), pool_.get());
 
   context_.layout = spec_.layout;
   context_.clock = clock;
@@ -88,7 +88,7 @@ void Worker::Stop() {
   inbox_.Close();
   if (receive_thread_.joinable()) receive_thread_.join();
   for (TupleBatch*& b : received_) {
-    if (b != nullptr) pool_->Release(b);
+    if (b != nullptr) executors_[&b - received_.data()]->in_queue().Recycle(b);
     b = nullptr;
   }
   spdlog::info("worker {} stopped", spec_.endpoint);
@@ -124,7 +124,7 @@ void Worker::SendThread() {
       peer.writer.Add(item.task, item.tuple);
       if (peer.writer.bytes() >= kFrameFlushBytes) FlushPeer(endpoint);
     }
-    pool_->Release(batch);
+    transfer_queue_->Recycle(batch);
   }
 }
 
@@ -174,7 +174,7 @@ void Worker::DeliverTuple(int task, ByteReader& bytes) {
     return;
   }
   TupleBatch*& batch = received_[executor];
-  if (batch == nullptr) batch = pool_->Acquire();
+  if (batch == nullptr) batch = executors_[executor]->in_queue().AcquireEmpty();
   AddressedTuple& slot = batch->Append();
   slot.task = task;
   try {
@@ -197,7 +197,9 @@ void Worker::DeliverTuple(int task, ByteReader& bytes) {
     return;
   }
   if (batch->full()) {
-    if (!executors_[executor]->in_queue().Push(batch, stop_threads_)) pool_->Release(batch);
+    if (!executors_[executor]->in_queue().Push(batch, stop_threads_)) {
+      executors_[executor]->in_queue().Recycle(batch);
+    }
     batch = nullptr;
   }
 }
@@ -206,7 +208,7 @@ void Worker::FlushReceived() {
   for (size_t i = 0; i < received_.size(); ++i) {
     if (received_[i] != nullptr && !received_[i]->empty()) {
       if (!executors_[i]->in_queue().Push(received_[i], stop_threads_)) {
-        pool_->Release(received_[i]);
+        executors_[i]->in_queue().Recycle(received_[i]);
       }
       received_[i] = nullptr;
     }

@@ -13,12 +13,10 @@
 #include "common/clock.h"
 #include "common/topology_layout.h"
 #include "storm/component.h"
-#include "worker/batch_queue.h"
 #include "worker/tuple_batch.h"
+#include "worker/tuple_queue.h"
 
 namespace storm {
-
-using TupleQueue = BatchQueue<TupleBatch>;
 
 // Makes the spout or bolt object of one task of a component.
 class ComponentFactory {
