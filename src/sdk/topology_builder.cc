@@ -189,9 +189,6 @@ void ValidateTopology(const StormTopology& topology) {
     if (def.is_spout) {
       has_spout = true;
       if (!def.inputs.empty()) throw InvalidTopologyError("spout '" + id + "' has inputs");
-      if (!def.spout_factory) throw InvalidTopologyError("spout '" + id + "' has no object");
-    } else if (!def.bolt_factory) {
-      throw InvalidTopologyError("bolt '" + id + "' has no object");
     }
     for (const auto& input : def.inputs) ValidateInput(topology, def, input);
   }
