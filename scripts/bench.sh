@@ -9,12 +9,11 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source-path=SCRIPTDIR/..
+. scripts/lib.sh
 
 preset="${STORM_BENCH_PRESET:-release}"
-case "$preset" in
-  default) build_dir=build ;;
-  *) build_dir="build-$preset" ;;
-esac
+build_dir="$(build_dir_for_preset "$preset")"
 
 mkdir -p "$build_dir"
 log="$build_dir/bench.log"

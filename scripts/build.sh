@@ -10,13 +10,12 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source-path=SCRIPTDIR/..
+. scripts/lib.sh
 
 preset="${1:-default}"
 shift || true
-case "$preset" in
-  default) build_dir=build ;;
-  *) build_dir="build-$preset" ;;
-esac
+build_dir="$(build_dir_for_preset "$preset")"
 
 if [[ ! -f "$build_dir/build.ninja" ]]; then
   echo "build: configuring preset $preset in $build_dir/"

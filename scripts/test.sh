@@ -9,12 +9,11 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source-path=SCRIPTDIR/..
+. scripts/lib.sh
 
 preset="${1:-default}"
-case "$preset" in
-  default) build_dir=build ;;
-  *) build_dir="build-$preset" ;;
-esac
+build_dir="$(build_dir_for_preset "$preset")"
 
 if [[ "${CI:-}" == "true" ]]; then
   exec </dev/null

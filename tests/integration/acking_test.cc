@@ -11,7 +11,7 @@
 #include "common/clock.h"
 #include "storm/storm.h"
 #include "supervisor/local_cluster.h"
-#include "test_support.h"
+#include "support/test_support.h"
 
 namespace storm {
 namespace {

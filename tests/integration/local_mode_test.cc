@@ -15,31 +15,20 @@
 #include "storm/errors.h"
 #include "storm/storm.h"
 #include "supervisor/local_cluster.h"
-#include "test_support.h"
+#include "support/temp_dir.h"
+#include "support/test_support.h"
 
 namespace storm {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::TempDir;
 using testing::WaitUntil;
 
 std::string BuildDir() {
   const char* dir = std::getenv("STORM_BUILD_DIR");
   return dir ? dir : "build";
 }
-
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "storm-test-XXXXXX").string();
-    path_ = mkdtemp(templ.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path);
@@ -166,12 +155,9 @@ std::string LoadError(const std::string& path, const std::vector<std::string>& a
 
 TEST(LocalModeTest, BadLibrariesGiveClearErrors) {
   TempDir dir;
-  {
-    std::ofstream garbage(dir / "garbage.so");
-    garbage << "this is not an ELF file";
-  }
+  const std::string garbage = dir.Write("garbage.so", "this is not an ELF file");
   EXPECT_NE(LoadError("/nonexistent/libnothing.so").find("no such file"), std::string::npos);
-  EXPECT_NE(LoadError((dir / "garbage.so").string()).find("cannot be loaded"), std::string::npos);
+  EXPECT_NE(LoadError(garbage).find("cannot be loaded"), std::string::npos);
   EXPECT_NE(LoadError(LibPath("test_no_entry")).find("has no entry point storm_topology_entry"),
             std::string::npos);
   EXPECT_NE(LoadError(LibPath("test_wrong_abi")).find("built for topology ABI version 99"),

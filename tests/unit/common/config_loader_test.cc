@@ -1,11 +1,8 @@
 #include "common/config_loader.h"
 
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <optional>
 #include <string>
@@ -13,12 +10,14 @@
 #include <gtest/gtest.h>
 
 #include "storm/errors.h"
+#include "support/temp_dir.h"
 
 namespace storm {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using testing::TempDir;
 
 // The message of the ConfigError `action` throws; fails the test if it throws
 // nothing or something else.
@@ -31,27 +30,6 @@ std::string ConfigErrorOf(const std::function<void()>& action) {
   ADD_FAILURE() << "expected a ConfigError";
   return "";
 }
-
-// A fresh directory, removed with its contents at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "config_loader_test.XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
-  std::string Write(const fs::path& relative, const std::string& text) const {
-    const fs::path file = path_ / relative;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file) << text;
-    return file.string();
-  }
-
- private:
-  fs::path path_;
-};
 
 // Sets (or unsets, for nullopt) an environment variable for one scope.
 class ScopedEnv {
@@ -87,8 +65,8 @@ class ScopedCwd {
 // An environment in which LoadConfig finds only the files a test writes.
 struct IsolatedEnv {
   TempDir dir;
-  ScopedEnv conf_dir{"STORM_CONF_DIR", (dir.path() / "conf").string()};
-  ScopedEnv home{"HOME", (dir.path() / "home").string()};
+  ScopedEnv conf_dir{"STORM_CONF_DIR", (dir / "conf").string()};
+  ScopedEnv home{"HOME", (dir / "home").string()};
 };
 
 TEST(ConfigLoaderTest, DefaultsHaveStormValues) {

@@ -14,47 +14,22 @@
 #include "storm/config.h"
 #include "storm/errors.h"
 #include "storm/topology_builder.h"
+#include "support/declaring_components.h"
 
 namespace storm {
 namespace {
 
-using Streams = std::map<std::string, StreamDeclaration>;
-
-// Spouts and bolts that only declare streams; a layout never runs them.
-class DeclaringSpout : public BaseRichSpout {
- public:
-  explicit DeclaringSpout(Streams streams) : streams_(std::move(streams)) {}
-  void declareOutputFields(OutputFieldsDeclarer& d) override {
-    for (const auto& [name, decl] : streams_) d.declareStream(name, decl.direct, decl.fields);
-  }
-  void open(const Config&, TopologyContext&, SpoutOutputCollector&) override {}
-  void nextTuple() override {}
-
- private:
-  Streams streams_;
-};
-
-class DeclaringBolt : public BaseRichBolt {
- public:
-  explicit DeclaringBolt(Streams streams) : streams_(std::move(streams)) {}
-  void declareOutputFields(OutputFieldsDeclarer& d) override {
-    for (const auto& [name, decl] : streams_) d.declareStream(name, decl.direct, decl.fields);
-  }
-  void prepare(const Config&, TopologyContext&, OutputCollector&) override {}
-  void execute(const Tuple&) override {}
-
- private:
-  Streams streams_;
-};
+using testing::DeclaringBoltFactory;
+using testing::DeclaringSpoutFactory;
+using testing::Streams;
 
 const Streams kWordStream = {{"default", {Fields{"word"}, false}}};
 
+// By default a spout declaring [word] and a bolt declaring nothing.
 SpoutFactory Spout(Streams streams = kWordStream) {
-  return [streams] { return std::make_unique<DeclaringSpout>(streams); };
+  return DeclaringSpoutFactory(std::move(streams));
 }
-BoltFactory Bolt(Streams streams = {}) {
-  return [streams] { return std::make_unique<DeclaringBolt>(streams); };
-}
+BoltFactory Bolt(Streams streams = {}) { return DeclaringBoltFactory(std::move(streams)); }
 
 std::shared_ptr<const TopologyLayout> Build(TopologyBuilder& b, const Config& conf = Config()) {
   return TopologyLayout::Build("topo-1", b.createTopology(), conf);

@@ -15,37 +15,15 @@
 #include "storm/config.h"
 #include "storm/errors.h"
 #include "storm/topology_builder.h"
+#include "support/declaring_components.h"
 #include "worker/router.h"
 
 namespace storm {
 namespace {
 
-using Streams = std::map<std::string, StreamDeclaration>;
-
-// A spout that only declares streams; the layout never runs it.
-class DeclaringSpout : public BaseRichSpout {
- public:
-  explicit DeclaringSpout(Streams streams) : streams_(std::move(streams)) {}
-  void declareOutputFields(OutputFieldsDeclarer& d) override {
-    for (const auto& [name, decl] : streams_) d.declareStream(name, decl.direct, decl.fields);
-  }
-  void open(const Config&, TopologyContext&, SpoutOutputCollector&) override {}
-  void nextTuple() override {}
-
- private:
-  Streams streams_;
-};
-
-class SilentBolt : public BaseRichBolt {
- public:
-  void declareOutputFields(OutputFieldsDeclarer&) override {}
-  void prepare(const Config&, TopologyContext&, OutputCollector&) override {}
-  void execute(const Tuple&) override {}
-};
-
-BoltFactory Silent() {
-  return [] { return std::make_unique<SilentBolt>(); };
-}
+using testing::DeclaringBoltFactory;
+using testing::DeclaringSpoutFactory;
+using testing::Streams;
 
 // One spout "words" with a default stream [word, n], a direct stream and a
 // side stream, and one bolt per grouping kind. Task ids (components in id
@@ -55,15 +33,16 @@ std::shared_ptr<const TopologyLayout> WordsLayout() {
   const Streams streams = {{"default", {Fields{"word", "n"}, false}},
                            {"direct", {Fields{"word"}, true}},
                            {"side", {Fields{"x"}, false}}};
+  const BoltFactory silent = DeclaringBoltFactory();
   TopologyBuilder b;
-  b.setSpout("words", [streams] { return std::make_unique<DeclaringSpout>(streams); }, 2);
-  b.setBolt("all", Silent(), 3).allGrouping("words");
-  b.setBolt("count", Silent(), 2).setNumTasks(4).fieldsGrouping("words", Fields{"word"});
-  b.setBolt("global", Silent(), 3).globalGrouping("words");
-  b.setBolt("local", Silent(), 4).localOrShuffleGrouping("words");
-  b.setBolt("none", Silent(), 3).noneGrouping("words");
-  b.setBolt("shuffle", Silent(), 5).shuffleGrouping("words");
-  b.setBolt("target", Silent(), 3).directGrouping("words", "direct");
+  b.setSpout("words", DeclaringSpoutFactory(streams), 2);
+  b.setBolt("all", silent, 3).allGrouping("words");
+  b.setBolt("count", silent, 2).setNumTasks(4).fieldsGrouping("words", Fields{"word"});
+  b.setBolt("global", silent, 3).globalGrouping("words");
+  b.setBolt("local", silent, 4).localOrShuffleGrouping("words");
+  b.setBolt("none", silent, 3).noneGrouping("words");
+  b.setBolt("shuffle", silent, 5).shuffleGrouping("words");
+  b.setBolt("target", silent, 3).directGrouping("words", "direct");
   return TopologyLayout::Build("words-1", b.createTopology(), Config());
 }
 
