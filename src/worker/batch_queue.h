@@ -69,7 +69,7 @@ class BatchQueue {
         if (head_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
           T* item = cell.item;
           cell.seq.store(pos + mask_ + 1, std::memory_order_release);
-          if (blocked_producers_.load(std::memory_order_seq_cst) > 0) producers_.Unpark();
+          producers_.Unpark();  // a fence and a load unless a producer waits for room
           return item;
         }
       } else if (diff < 0) {
@@ -87,9 +87,7 @@ class BatchQueue {
     while (!TryPush(item)) {
       if (stop.load(std::memory_order_relaxed)) return false;
       if (backoff.Step()) {
-        blocked_producers_.fetch_add(1, std::memory_order_seq_cst);
         producers_.Park(std::chrono::microseconds(1000), [this] { return Full(); });
-        blocked_producers_.fetch_sub(1, std::memory_order_relaxed);
       }
     }
     return true;
@@ -136,7 +134,6 @@ class BatchQueue {
   std::unique_ptr<Cell[]> cells_;
   alignas(64) std::atomic<size_t> tail_{0};
   alignas(64) std::atomic<size_t> head_{0};
-  alignas(64) std::atomic<int> blocked_producers_{0};
   Parker consumer_;
   Parker producers_;
 };

@@ -182,12 +182,12 @@ void BoltExecutor::SendToAcker(int stream_index, uint64_t root, uint64_t value, 
   router_.Route(stream_index, system_values_, -1, system_targets_);
   const TupleSchema* schema = &layout_.Schema(stream_index);
   for (int target : system_targets_) {
-    AddressedTuple& slot = out_.Next(target);
+    AddressedTuple& slot = out_.Next(target, OutBuffer::kAcker);
     slot.tuple.mutableValues() = system_values_;
     slot.tuple.mutableMessageId().clear();
     slot.tuple.setOrigin(schema, task);
     slot.tuple.resetAckVal();
-    out_.Commit();
+    out_.Commit(OutBuffer::kAcker);
   }
 }
 

@@ -19,14 +19,16 @@ void SetThreadName(const std::string& name) {
 }
 
 OutBuffer::~OutBuffer() {
-  if (current_ != nullptr) out_queue_->Recycle(current_);
+  for (TupleBatch* b : current_) {
+    if (b != nullptr) out_queue_->Recycle(b);
+  }
   for (TupleBatch* b : overflow_) out_queue_->Recycle(b);
 }
 
-void OutBuffer::Flush() {
-  if (current_ == nullptr || current_->empty()) return;
-  TupleBatch* batch = current_;
-  current_ = nullptr;
+void OutBuffer::FlushLane(Lane lane) {
+  TupleBatch* batch = current_[lane];
+  if (batch == nullptr) return;
+  current_[lane] = nullptr;
   if (!overflow_.empty() || !out_queue_->TryPush(batch)) {
     if (never_block_) {
       overflow_.push_back(batch);
@@ -101,14 +103,16 @@ void Executor::UserLogicThread() {
 
 void Executor::SendThread() {
   SetThreadName("send-" + def_.component);
-  queue_slot_of_task_.assign(static_cast<size_t>(layout_.max_task()) + 1, -1);
+  slot_of_task_.assign(static_cast<size_t>(layout_.max_task()) + 1, -1);
   Backoff backoff;
   for (;;) {
     TupleBatch* batch = out_queue_->TryPop();
     if (batch != nullptr) {
       backoff.Reset();
-      RouteBatch(batch);
-      out_queue_->Recycle(batch);
+      if (!ForwardWhole(batch)) {
+        RouteBatch(batch);
+        out_queue_->Recycle(batch);
+      }
       continue;
     }
     // Nothing more right now: hand on what is batched so latency stays low.
@@ -119,53 +123,57 @@ void Executor::SendThread() {
   for (size_t i = 0; i < routed_.size(); ++i) {
     if (routed_[i] != nullptr) route_queues_[i]->Recycle(routed_[i]);
   }
-  if (transfer_batch_ != nullptr) worker_.transfer_queue->Recycle(transfer_batch_);
+}
+
+size_t Executor::RouteSlot(int task) {
+  const bool known = task > 0 && static_cast<size_t>(task) < slot_of_task_.size();
+  if (known && slot_of_task_[task] >= 0) return static_cast<size_t>(slot_of_task_[task]);
+  // A task in another worker goes through the worker's transfer queue.
+  TupleQueue* queue = worker_.LocalInQueue(task);
+  if (queue == nullptr) queue = worker_.transfer_queue;
+  auto it = std::find(route_queues_.begin(), route_queues_.end(), queue);
+  const auto slot = static_cast<size_t>(it - route_queues_.begin());
+  if (it == route_queues_.end()) {
+    route_queues_.push_back(queue);
+    routed_.push_back(nullptr);
+  }
+  if (known) slot_of_task_[task] = static_cast<int>(slot);
+  return slot;
+}
+
+bool Executor::ForwardWhole(TupleBatch* batch) {
+  const size_t slot = RouteSlot((*batch)[0].task);
+  for (size_t i = 1; i < batch->size(); ++i) {
+    if (RouteSlot((*batch)[i].task) != slot) return false;
+  }
+  PushRouted(slot);  // what was routed there before goes first
+  TupleQueue* queue = route_queues_[slot];
+  if (!queue->Push(batch, stop_)) queue->Recycle(batch);
+  return true;
 }
 
 void Executor::RouteBatch(TupleBatch* batch) {
   for (size_t i = 0; i < batch->size(); ++i) {
     AddressedTuple& item = (*batch)[i];
-    TupleBatch** target;
-    TupleQueue* queue = worker_.LocalInQueue(item.task);
-    if (queue != nullptr) {
-      int& slot = queue_slot_of_task_[item.task];
-      if (slot < 0) {
-        auto it = std::find(route_queues_.begin(), route_queues_.end(), queue);
-        slot = static_cast<int>(it - route_queues_.begin());
-        if (it == route_queues_.end()) {
-          route_queues_.push_back(queue);
-          routed_.push_back(nullptr);
-        }
-      }
-      target = &routed_[slot];
-    } else {
-      target = &transfer_batch_;
-      queue = worker_.transfer_queue;
-    }
-    if (*target == nullptr) *target = queue->AcquireEmpty();
-    AddressedTuple& dest = (*target)->Append();
+    const size_t slot = RouteSlot(item.task);
+    TupleBatch*& target = routed_[slot];
+    if (target == nullptr) target = route_queues_[slot]->AcquireEmpty();
+    AddressedTuple& dest = target->Append();
     dest.task = item.task;
     std::swap(dest.tuple, item.tuple);  // storage circulates, nothing is copied
-    if ((*target)->full()) {
-      if (!queue->Push(*target, stop_)) queue->Recycle(*target);
-      *target = nullptr;
-    }
+    if (target->full()) PushRouted(slot);
   }
 }
 
+void Executor::PushRouted(size_t slot) {
+  TupleBatch*& batch = routed_[slot];
+  if (batch == nullptr) return;
+  if (!route_queues_[slot]->Push(batch, stop_)) route_queues_[slot]->Recycle(batch);
+  batch = nullptr;
+}
+
 void Executor::FlushRouted() {
-  for (size_t i = 0; i < routed_.size(); ++i) {
-    if (routed_[i] != nullptr) {
-      if (!route_queues_[i]->Push(routed_[i], stop_)) route_queues_[i]->Recycle(routed_[i]);
-      routed_[i] = nullptr;
-    }
-  }
-  if (transfer_batch_ != nullptr) {
-    if (!worker_.transfer_queue->Push(transfer_batch_, stop_)) {
-      worker_.transfer_queue->Recycle(transfer_batch_);
-    }
-    transfer_batch_ = nullptr;
-  }
+  for (size_t i = 0; i < routed_.size(); ++i) PushRouted(i);
 }
 
 }  // namespace storm

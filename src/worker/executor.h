@@ -44,49 +44,59 @@ struct ExecutorStats {
   LatencyHistogram complete_latency;  // spout: emit to ack
 };
 
-// The user logic thread's output: the batch being filled, handed to the
-// out-queue when full, when the thread is about to park, or when its first
-// tuple is older than topology.batch.flush.interval.millis (the owner
-// checks Age). Spouts must never block (they must keep draining their
+// The user logic thread's output: the batches being filled, handed to the
+// out-queue when full, when the thread is about to park, or when the oldest
+// is older than topology.batch.flush.interval.millis (the owner calls
+// FlushIfOlder). Tuples for the acker go in a lane of their own, so that
+// each batch usually has one destination and the executor send thread can
+// pass it on whole. Spouts must never block (they must keep draining their
 // acks), so a spout's full out-queue parks batches in a bounded overflow
 // and the spout stops calling nextTuple until it drains.
 class OutBuffer {
  public:
+  enum Lane { kData = 0, kAcker = 1, kLanes = 2 };
+
   OutBuffer(Clock* clock, TupleQueue* out_queue, bool never_block, const std::atomic<bool>* stop)
       : clock_(clock), out_queue_(out_queue), never_block_(never_block), stop_(stop) {}
   ~OutBuffer();
 
-  // A slot for a tuple to `task`; the caller fills slot.tuple, then Commit().
-  AddressedTuple& Next(int task) {
-    if (current_ == nullptr) {
-      current_ = out_queue_->AcquireEmpty();
-      started_nanos_ = clock_->NowNanos();
+  // A slot for a tuple to `task`; the caller fills slot.tuple, then Commit(lane).
+  AddressedTuple& Next(int task, Lane lane = kData) {
+    TupleBatch*& current = current_[lane];
+    if (current == nullptr) {
+      current = out_queue_->AcquireEmpty();
+      if (!HasPending()) started_nanos_ = clock_->NowNanos();
     }
-    AddressedTuple& slot = current_->Append();
+    AddressedTuple& slot = current->Append();
     slot.task = task;
     return slot;
   }
-  void Commit() {
-    if (current_->full()) Flush();
+  void Commit(Lane lane = kData) {
+    if (current_[lane]->full()) FlushLane(lane);
   }
-  // Hands the current batch on (a no-op when empty).
-  void Flush();
+  // Hands every lane's batch on (a no-op when empty).
+  void Flush() {
+    FlushLane(kData);
+    FlushLane(kAcker);
+  }
   bool HasOverflow() const { return !overflow_.empty(); }
   // Moves overflowed batches to the out-queue; true when none is left.
   bool DrainOverflow();
-  bool HasPending() const { return current_ != nullptr && !current_->empty(); }
-  // Flushes when the batch being filled started at least `max_age` ago.
+  bool HasPending() const { return current_[kData] != nullptr || current_[kAcker] != nullptr; }
+  // Flushes when the oldest batch being filled started at least `max_age` ago.
   void FlushIfOlder(int64_t now_nanos, int64_t max_age_nanos) {
     if (HasPending() && now_nanos - started_nanos_ >= max_age_nanos) Flush();
   }
 
  private:
+  void FlushLane(Lane lane);
+
   Clock* clock_;
-  int64_t started_nanos_ = 0;
+  int64_t started_nanos_ = 0;  // when the oldest pending batch got its first tuple
   TupleQueue* out_queue_;
   const bool never_block_;
   const std::atomic<bool>* stop_;
-  TupleBatch* current_ = nullptr;
+  TupleBatch* current_[kLanes] = {nullptr, nullptr};
   std::deque<TupleBatch*> overflow_;
 };
 
@@ -137,16 +147,22 @@ class Executor {
   void UserLogicThread();
   void SendThread();
   void RouteBatch(TupleBatch* batch);
+  // The index in route_queues_ of the queue a task's tuples go to: the
+  // in-queue of the local executor running it, or the transfer queue.
+  size_t RouteSlot(int task);
+  // Passes a batch whose tuples all go to one queue on as it is; false when
+  // they do not.
+  bool ForwardWhole(TupleBatch* batch);
+  void PushRouted(size_t slot);
   void FlushRouted();
 
   std::thread user_thread_;
   std::thread send_thread_;
-  // Executor send thread's state: the batch being filled per local
-  // destination queue, and for the transfer queue.
-  std::vector<TupleBatch*> routed_;           // indexed like route_queues_
-  std::vector<TupleQueue*> route_queues_;     // local in-queues seen so far
-  std::vector<int> queue_slot_of_task_;       // task -> index in route_queues_, -1 unknown
-  TupleBatch* transfer_batch_ = nullptr;
+  // Executor send thread's state: the queues it has sent to, the batch
+  // being filled for each, and each task's queue (index; -1 not seen yet).
+  std::vector<TupleQueue*> route_queues_;
+  std::vector<TupleBatch*> routed_;
+  std::vector<int> slot_of_task_;
 };
 
 void SetThreadName(const std::string& name);

@@ -253,12 +253,12 @@ void SpoutExecutor::SendAckInit(uint64_t root, uint64_t ack_val, int task) {
   router_.Route(ack_init_stream_, system_values_, -1, system_targets_);
   const TupleSchema* schema = &layout_.Schema(ack_init_stream_);
   for (int target : system_targets_) {
-    AddressedTuple& slot = out_.Next(target);
+    AddressedTuple& slot = out_.Next(target, OutBuffer::kAcker);
     slot.tuple.mutableValues() = system_values_;
     slot.tuple.mutableMessageId().clear();
     slot.tuple.setOrigin(schema, task);
     slot.tuple.resetAckVal();
-    out_.Commit();
+    out_.Commit(OutBuffer::kAcker);
   }
 }
 

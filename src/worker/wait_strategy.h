@@ -19,40 +19,43 @@
 
 namespace storm {
 
-// One parked thread (the owner) and any number of wakers.
+// Where threads park until woken or a timeout passes. Any number of threads
+// may park (several producers can wait for room in one queue) and any
+// number may wake them; a wake-up reaches every parked thread.
 class Parker {
  public:
-  // Parks the owner until Unpark() or `timeout`. `still_idle` is called after
-  // announcing the park; it must re-check the condition the owner waits for,
-  // so that a wake-up sent between the owner's last check and the park is not
-  // lost (the announce and the producers' publish are both seq_cst).
+  // Parks until Unpark() or `timeout`. `still_idle` is called after
+  // announcing the park; it must re-check the condition the caller waits
+  // for, so that a wake-up sent between the caller's last check and the park
+  // is not lost (the announce and the wakers' publish are both seq_cst).
   template <typename StillIdle>
   void Park(std::chrono::microseconds timeout, StillIdle still_idle) {
-    parked_.store(true, std::memory_order_seq_cst);
+    waiters_.fetch_add(1, std::memory_order_seq_cst);
+    const uint64_t generation = generation_.load(std::memory_order_seq_cst);
     if (still_idle()) {
       std::unique_lock<std::mutex> lock(mutex_);
-      cv_.wait_for(lock, timeout, [this] { return notified_; });
-      notified_ = false;
+      cv_.wait_for(lock, timeout, [&] {
+        return generation_.load(std::memory_order_relaxed) != generation;
+      });
     }
-    parked_.store(false, std::memory_order_relaxed);
+    waiters_.fetch_sub(1, std::memory_order_relaxed);
   }
 
   void Unpark() {
     std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (parked_.load(std::memory_order_relaxed)) {
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        notified_ = true;
-      }
-      cv_.notify_one();
+    if (waiters_.load(std::memory_order_relaxed) == 0) return;  // the busy path: one load
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      generation_.fetch_add(1, std::memory_order_relaxed);
     }
+    cv_.notify_all();
   }
 
  private:
-  std::atomic<bool> parked_{false};
+  std::atomic<int> waiters_{0};
+  std::atomic<uint64_t> generation_{0};
   std::mutex mutex_;
   std::condition_variable cv_;
-  bool notified_ = false;  // guarded by mutex_
 };
 
 // Progressive back-off of one thread: call Idle() each time it finds no work,
