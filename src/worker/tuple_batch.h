@@ -17,6 +17,8 @@
 
 namespace storm {
 
+class TupleQueue;
+
 struct AddressedTuple {
   int32_t task = 0;  // destination task
   Tuple tuple;
@@ -38,7 +40,12 @@ class TupleBatch {
   void PopBack() { --size_; }
   void Clear() { size_ = 0; }
 
+  // The queue whose recycling ring this batch returns to (see TupleQueue).
+  TupleQueue* home() const { return home_; }
+  void set_home(TupleQueue* home) { home_ = home; }
+
  private:
+  TupleQueue* home_ = nullptr;
   std::vector<AddressedTuple> slots_;
   size_t size_ = 0;
 };

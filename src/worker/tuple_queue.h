@@ -1,9 +1,10 @@
-// TupleQueue: a BatchQueue of tuple batches that also recycles them. Whoever
-// consumes a batch gives it back to the queue it came from (Recycle), and
-// whoever fills a batch for that queue takes it from there (AcquireEmpty),
-// so batches circulate between the two ends without touching the shared
-// BatchPool (and its mutex) in steady state. The pool is the fallback when
-// the recycling ring is empty or full.
+// TupleQueue: a BatchQueue of tuple batches that also recycles them. A
+// batch taken with AcquireEmpty belongs to that queue (its home) and, once
+// consumed (wherever it travelled: the executor send thread may pass a batch
+// on whole to another queue), goes back to its home's recycling ring, where
+// the same producer finds it again. Batches so circulate without touching
+// the shared BatchPool (and its mutex) in steady state; the pool is the
+// fallback when a ring is empty or full.
 #pragma once
 
 #include <string>
@@ -21,11 +22,16 @@ class TupleQueue : public BatchQueue<TupleBatch> {
 
   TupleBatch* AcquireEmpty() {
     TupleBatch* b = free_.TryPop();
-    return b != nullptr ? b : pool_->Acquire();
+    if (b == nullptr) b = pool_->Acquire();
+    b->set_home(this);
+    return b;
   }
+  // Returns a consumed batch to its home queue's ring (this queue's when it
+  // has none), or to the pool.
   void Recycle(TupleBatch* batch) {
     batch->Clear();
-    if (!free_.TryPush(batch)) pool_->Release(batch);
+    TupleQueue* home = batch->home() != nullptr ? batch->home() : this;
+    if (!home->free_.TryPush(batch)) pool_->Release(batch);
   }
   BatchPool* pool() const { return pool_; }
 
