@@ -29,27 +29,27 @@ class STORM_API SpoutOutputCollector {
   virtual ~SpoutOutputCollector();
 
   // Unreliable emit (no message id): never acked nor failed.
-  const TaskIds& emit(Values values) { return emitImpl(nullptr, std::move(values), nullptr, -1); }
+  const TaskIds& emit(const Values& values) { return emitImpl(nullptr, values, nullptr, -1); }
   // Reliable emit: the spout's ack(msgId) or fail(msgId) is called once later.
-  const TaskIds& emit(Values values, const Value& msg_id) {
-    return emitImpl(nullptr, std::move(values), &msg_id, -1);
+  const TaskIds& emit(const Values& values, const Value& msg_id) {
+    return emitImpl(nullptr, values, &msg_id, -1);
   }
-  const TaskIds& emit(const std::string& stream, Values values) {
-    return emitImpl(&stream, std::move(values), nullptr, -1);
+  const TaskIds& emit(const std::string& stream, const Values& values) {
+    return emitImpl(&stream, values, nullptr, -1);
   }
-  const TaskIds& emit(const std::string& stream, Values values, const Value& msg_id) {
-    return emitImpl(&stream, std::move(values), &msg_id, -1);
+  const TaskIds& emit(const std::string& stream, const Values& values, const Value& msg_id) {
+    return emitImpl(&stream, values, &msg_id, -1);
   }
   // Direct emit to one task of a component that subscribed with directGrouping.
-  void emitDirect(int task, Values values) { emitImpl(nullptr, std::move(values), nullptr, task); }
-  void emitDirect(int task, Values values, const Value& msg_id) {
-    emitImpl(nullptr, std::move(values), &msg_id, task);
+  void emitDirect(int task, const Values& values) { emitImpl(nullptr, values, nullptr, task); }
+  void emitDirect(int task, const Values& values, const Value& msg_id) {
+    emitImpl(nullptr, values, &msg_id, task);
   }
-  void emitDirect(int task, const std::string& stream, Values values) {
-    emitImpl(&stream, std::move(values), nullptr, task);
+  void emitDirect(int task, const std::string& stream, const Values& values) {
+    emitImpl(&stream, values, nullptr, task);
   }
-  void emitDirect(int task, const std::string& stream, Values values, const Value& msg_id) {
-    emitImpl(&stream, std::move(values), &msg_id, task);
+  void emitDirect(int task, const std::string& stream, const Values& values, const Value& msg_id) {
+    emitImpl(&stream, values, &msg_id, task);
   }
 
   virtual void reportError(const std::string& error) = 0;
@@ -58,7 +58,7 @@ class STORM_API SpoutOutputCollector {
 
  protected:
   // stream == nullptr means the default stream; direct_task < 0 means grouped.
-  virtual const TaskIds& emitImpl(const std::string* stream, Values&& values,
+  virtual const TaskIds& emitImpl(const std::string* stream, const Values& values,
                                   const Value* msg_id, int direct_task) = 0;
 };
 
@@ -69,41 +69,41 @@ class STORM_API OutputCollector {
 
   virtual ~OutputCollector();
 
-  const TaskIds& emit(Values values) { return emitImpl(nullptr, nullptr, 0, std::move(values), -1); }
-  const TaskIds& emit(const Tuple& anchor, Values values) {
+  const TaskIds& emit(const Values& values) { return emitImpl(nullptr, nullptr, 0, values, -1); }
+  const TaskIds& emit(const Tuple& anchor, const Values& values) {
     const Tuple* a = &anchor;
-    return emitImpl(nullptr, &a, 1, std::move(values), -1);
+    return emitImpl(nullptr, &a, 1, values, -1);
   }
-  const TaskIds& emit(Anchors anchors, Values values) {
-    return emitImpl(nullptr, anchors.begin(), anchors.size(), std::move(values), -1);
+  const TaskIds& emit(Anchors anchors, const Values& values) {
+    return emitImpl(nullptr, anchors.begin(), anchors.size(), values, -1);
   }
-  const TaskIds& emit(const std::vector<const Tuple*>& anchors, Values values) {
-    return emitImpl(nullptr, anchors.data(), anchors.size(), std::move(values), -1);
+  const TaskIds& emit(const std::vector<const Tuple*>& anchors, const Values& values) {
+    return emitImpl(nullptr, anchors.data(), anchors.size(), values, -1);
   }
-  const TaskIds& emit(const std::string& stream, Values values) {
-    return emitImpl(&stream, nullptr, 0, std::move(values), -1);
+  const TaskIds& emit(const std::string& stream, const Values& values) {
+    return emitImpl(&stream, nullptr, 0, values, -1);
   }
-  const TaskIds& emit(const std::string& stream, const Tuple& anchor, Values values) {
+  const TaskIds& emit(const std::string& stream, const Tuple& anchor, const Values& values) {
     const Tuple* a = &anchor;
-    return emitImpl(&stream, &a, 1, std::move(values), -1);
+    return emitImpl(&stream, &a, 1, values, -1);
   }
-  const TaskIds& emit(const std::string& stream, Anchors anchors, Values values) {
-    return emitImpl(&stream, anchors.begin(), anchors.size(), std::move(values), -1);
+  const TaskIds& emit(const std::string& stream, Anchors anchors, const Values& values) {
+    return emitImpl(&stream, anchors.begin(), anchors.size(), values, -1);
   }
-  void emitDirect(int task, Values values) { emitImpl(nullptr, nullptr, 0, std::move(values), task); }
-  void emitDirect(int task, const std::string& stream, Values values) {
-    emitImpl(&stream, nullptr, 0, std::move(values), task);
+  void emitDirect(int task, const Values& values) { emitImpl(nullptr, nullptr, 0, values, task); }
+  void emitDirect(int task, const std::string& stream, const Values& values) {
+    emitImpl(&stream, nullptr, 0, values, task);
   }
-  void emitDirect(int task, const Tuple& anchor, Values values) {
+  void emitDirect(int task, const Tuple& anchor, const Values& values) {
     const Tuple* a = &anchor;
-    emitImpl(nullptr, &a, 1, std::move(values), task);
+    emitImpl(nullptr, &a, 1, values, task);
   }
-  void emitDirect(int task, const std::string& stream, const Tuple& anchor, Values values) {
+  void emitDirect(int task, const std::string& stream, const Tuple& anchor, const Values& values) {
     const Tuple* a = &anchor;
-    emitImpl(&stream, &a, 1, std::move(values), task);
+    emitImpl(&stream, &a, 1, values, task);
   }
-  void emitDirect(int task, const std::string& stream, Anchors anchors, Values values) {
-    emitImpl(&stream, anchors.begin(), anchors.size(), std::move(values), task);
+  void emitDirect(int task, const std::string& stream, Anchors anchors, const Values& values) {
+    emitImpl(&stream, anchors.begin(), anchors.size(), values, task);
   }
 
   // Marks the input processed: its tuple tree may complete.
@@ -114,7 +114,7 @@ class STORM_API OutputCollector {
 
  protected:
   virtual const TaskIds& emitImpl(const std::string* stream, const Tuple* const* anchors,
-                                  size_t num_anchors, Values&& values, int direct_task) = 0;
+                                  size_t num_anchors, const Values& values, int direct_task) = 0;
 };
 
 // Handed to IBasicBolt::execute: every emit is anchored to the input, which
@@ -123,13 +123,13 @@ class STORM_API BasicOutputCollector {
  public:
   BasicOutputCollector(OutputCollector& out, const Tuple& input) : out_(out), input_(input) {}
 
-  const TaskIds& emit(Values values) { return out_.emit(input_, std::move(values)); }
-  const TaskIds& emit(const std::string& stream, Values values) {
-    return out_.emit(stream, input_, std::move(values));
+  const TaskIds& emit(const Values& values) { return out_.emit(input_, values); }
+  const TaskIds& emit(const std::string& stream, const Values& values) {
+    return out_.emit(stream, input_, values);
   }
-  void emitDirect(int task, Values values) { out_.emitDirect(task, input_, std::move(values)); }
-  void emitDirect(int task, const std::string& stream, Values values) {
-    out_.emitDirect(task, stream, input_, std::move(values));
+  void emitDirect(int task, const Values& values) { out_.emitDirect(task, input_, values); }
+  void emitDirect(int task, const std::string& stream, const Values& values) {
+    out_.emitDirect(task, stream, input_, values);
   }
   void reportError(const std::string& error) { out_.reportError(error); }
   OutputCollector& outputCollector() { return out_; }

@@ -98,8 +98,8 @@ void AckerBolt::execute(const Tuple& input) {
   }
   if (outcome == AckerCore::Outcome::kPending) return;
   const bool acked = outcome == AckerCore::Outcome::kAcked;
-  collector_->emitDirect(spout_task, acked ? kAckAckStreamId : kAckFailStreamId,
-                         Values{values.at(0)});
+  reply_[0] = values[0];
+  collector_->emitDirect(spout_task, acked ? kAckAckStreamId : kAckFailStreamId, reply_);
 }
 
 }  // namespace storm

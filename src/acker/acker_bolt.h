@@ -62,6 +62,7 @@ class AckerBolt final : public IBolt {
   AckerCore core_;
   OutputCollector* collector_ = nullptr;
   std::vector<std::pair<const TupleSchema*, Input>> kinds_;
+  Values reply_{int64_t{0}};  // reused: [root id]
 };
 
 }  // namespace storm

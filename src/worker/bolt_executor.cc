@@ -19,8 +19,8 @@ class BoltExecutor::Collector final : public OutputCollector {
 
  protected:
   const TaskIds& emitImpl(const std::string* stream, const Tuple* const* anchors,
-                          size_t num_anchors, Values&& values, int direct_task) override {
-    return executor_.Emit(index_, stream, anchors, num_anchors, std::move(values), direct_task);
+                          size_t num_anchors, const Values& values, int direct_task) override {
+    return executor_.Emit(index_, stream, anchors, num_anchors, values, direct_task);
   }
 
  private:
@@ -119,7 +119,7 @@ void BoltExecutor::DeliverTicks() {
 
 const TaskIds& BoltExecutor::Emit(int task_index, const std::string* stream,
                                   const Tuple* const* anchors, size_t num_anchors,
-                                  Values&& values, int direct_task) {
+                                  const Values& values, int direct_task) {
   const int task_id = tasks_[task_index].id;
   const int stream_index = stream ? router_.StreamIndex(*stream) : router_.default_stream();
   targets_.clear();

@@ -25,7 +25,7 @@ class BoltExecutor final : public Executor {
 
   // Called by the task's collector (user logic thread).
   const TaskIds& Emit(int task_index, const std::string* stream, const Tuple* const* anchors,
-                      size_t num_anchors, Values&& values, int direct_task);
+                      size_t num_anchors, const Values& values, int direct_task);
   void Ack(int task_index, const Tuple& input);
   void Fail(int task_index, const Tuple& input);
   void ReportError(int task_index, const std::string& error);

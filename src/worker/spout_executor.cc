@@ -17,9 +17,9 @@ class SpoutExecutor::Collector final : public SpoutOutputCollector {
   long getPendingCount() const override { return static_cast<long>(executor_.PendingCount()); }
 
  protected:
-  const TaskIds& emitImpl(const std::string* stream, Values&& values, const Value* msg_id,
+  const TaskIds& emitImpl(const std::string* stream, const Values& values, const Value* msg_id,
                           int direct_task) override {
-    return executor_.Emit(index_, stream, std::move(values), msg_id, direct_task);
+    return executor_.Emit(index_, stream, values, msg_id, direct_task);
   }
 
  private:
@@ -196,7 +196,7 @@ void SpoutExecutor::DeliverDeferredAcks() {
   }
 }
 
-const TaskIds& SpoutExecutor::Emit(int task_index, const std::string* stream, Values&& values,
+const TaskIds& SpoutExecutor::Emit(int task_index, const std::string* stream, const Values& values,
                                    const Value* msg_id, int direct_task) {
   const int task_id = tasks_[task_index].id;
   const int stream_index = stream ? router_.StreamIndex(*stream) : router_.default_stream();

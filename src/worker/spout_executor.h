@@ -30,7 +30,7 @@ class SpoutExecutor final : public Executor {
   size_t PendingCount() const override { return pending_count_.load(std::memory_order_relaxed); }
 
   // Called by the task's collector (user logic thread).
-  const TaskIds& Emit(int task_index, const std::string* stream, Values&& values,
+  const TaskIds& Emit(int task_index, const std::string* stream, const Values& values,
                       const Value* msg_id, int direct_task);
   void ReportError(int task_index, const std::string& error);
 
