@@ -163,43 +163,66 @@ class STORM_API Value {
   Type type_;
 };
 
-// The values of one tuple. A small vector-like class of its own (rather than
-// a std::vector alias) so that its storage can be pooled by the runtime.
+// The values of one tuple: a vector of Value that keeps up to kInline values
+// inside itself, so that `emit(Values{word, count})` and a tuple's storage
+// in a pooled batch allocate nothing for the usual few fields.
 class STORM_API Values {
  public:
-  using iterator = std::vector<Value>::iterator;
-  using const_iterator = std::vector<Value>::const_iterator;
+  static constexpr size_t kInline = 4;
+  using iterator = Value*;
+  using const_iterator = const Value*;
 
   Values() = default;
-  Values(std::initializer_list<Value> values) : v_(values) {}
-  explicit Values(std::vector<Value> values) : v_(std::move(values)) {}
+  Values(std::initializer_list<Value> values) {
+    reserve(values.size());
+    for (const Value& v : values) new (data_ + size_++) Value(v);
+  }
+  explicit Values(const std::vector<Value>& values) {
+    reserve(values.size());
+    for (const Value& v : values) new (data_ + size_++) Value(v);
+  }
+  Values(const Values& other) : Values() { *this = other; }
+  Values(Values&& other) noexcept : Values() { *this = std::move(other); }
+  Values& operator=(const Values& other);
+  Values& operator=(Values&& other) noexcept;
+  ~Values();
 
-  size_t size() const { return v_.size(); }
-  bool empty() const { return v_.empty(); }
-  void clear() { v_.clear(); }
-  void reserve(size_t n) { v_.reserve(n); }
-  void push_back(Value v) { v_.push_back(std::move(v)); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void clear() { resize(0); }
+  void reserve(size_t n) {
+    if (n > capacity_) Grow(n);
+  }
+  // Grows with null values or shrinks.
+  void resize(size_t n);
+  void push_back(const Value& v) { emplace_back(v); }
+  void push_back(Value&& v) { emplace_back(std::move(v)); }
   template <typename... Args>
   Value& emplace_back(Args&&... args) {
-    return v_.emplace_back(std::forward<Args>(args)...);
+    if (size_ == capacity_) Grow(capacity_ * 2);
+    return *new (data_ + size_++) Value(std::forward<Args>(args)...);
   }
-  Value& operator[](size_t i) { return v_[i]; }
-  const Value& operator[](size_t i) const { return v_[i]; }
-  const Value& at(size_t i) const { return v_.at(i); }
-  iterator begin() { return v_.begin(); }
-  iterator end() { return v_.end(); }
-  const_iterator begin() const { return v_.begin(); }
-  const_iterator end() const { return v_.end(); }
-  void swap(Values& other) noexcept { v_.swap(other.v_); }
-  std::vector<Value>& vector() { return v_; }
-  const std::vector<Value>& vector() const { return v_; }
+  Value& operator[](size_t i) { return data_[i]; }
+  const Value& operator[](size_t i) const { return data_[i]; }
+  const Value& at(size_t i) const;
+  iterator begin() { return data_; }
+  iterator end() { return data_ + size_; }
+  const_iterator begin() const { return data_; }
+  const_iterator end() const { return data_ + size_; }
+  void swap(Values& other) noexcept;
 
   std::string toString() const;  // "[a, 1, 2.5]"
 
-  bool operator==(const Values& other) const { return v_ == other.v_; }
+  bool operator==(const Values& other) const;
 
  private:
-  std::vector<Value> v_;
+  bool IsInline() const { return data_ == reinterpret_cast<const Value*>(inline_); }
+  void Grow(size_t capacity);
+
+  alignas(Value) unsigned char inline_[kInline * sizeof(Value)];
+  Value* data_ = reinterpret_cast<Value*>(inline_);
+  uint32_t size_ = 0;
+  uint32_t capacity_ = kInline;
 };
 
 }  // namespace storm

@@ -1,6 +1,7 @@
 #include "storm/value.h"
 
 #include <cstdio>
+#include <algorithm>
 #include <string>
 
 #include "storm/errors.h"
@@ -86,6 +87,94 @@ std::string Value::toString() const {
   return "?";
 }
 
-std::string Values::toString() const { return ListToString(v_); }
+std::string Values::toString() const {
+  std::string out = "[";
+  for (size_t i = 0; i < size_; ++i) {
+    if (i > 0) out += ", ";
+    out += data_[i].toString();
+  }
+  return out + "]";
+}
+
+Values& Values::operator=(const Values& other) {
+  if (this == &other) return *this;
+  reserve(other.size_);
+  // Assign over the values already here: their strings keep their buffers.
+  const size_t common = std::min<size_t>(size_, other.size_);
+  for (size_t i = 0; i < common; ++i) data_[i] = other.data_[i];
+  for (size_t i = common; i < other.size_; ++i) new (data_ + i) Value(other.data_[i]);
+  for (size_t i = other.size_; i < size_; ++i) data_[i].~Value();
+  size_ = other.size_;
+  return *this;
+}
+
+Values& Values::operator=(Values&& other) noexcept {
+  if (this == &other) return *this;
+  if (!other.IsInline()) {
+    // Take the other's heap storage whole.
+    clear();
+    if (!IsInline()) ::operator delete(data_);
+    data_ = other.data_;
+    size_ = other.size_;
+    capacity_ = other.capacity_;
+    other.data_ = reinterpret_cast<Value*>(other.inline_);
+    other.size_ = 0;
+    other.capacity_ = kInline;
+    return *this;
+  }
+  const size_t common = std::min<size_t>(size_, other.size_);
+  for (size_t i = 0; i < common; ++i) data_[i] = std::move(other.data_[i]);
+  for (size_t i = common; i < other.size_; ++i) new (data_ + i) Value(std::move(other.data_[i]));
+  for (size_t i = other.size_; i < size_; ++i) data_[i].~Value();
+  size_ = other.size_;
+  other.clear();
+  return *this;
+}
+
+Values::~Values() {
+  clear();
+  if (!IsInline()) ::operator delete(data_);
+}
+
+void Values::resize(size_t n) {
+  reserve(n);
+  for (size_t i = size_; i < n; ++i) new (data_ + i) Value();
+  for (size_t i = n; i < size_; ++i) data_[i].~Value();
+  size_ = static_cast<uint32_t>(n);
+}
+
+const Value& Values::at(size_t i) const {
+  if (i >= size_) {
+    throw StormError("index " + std::to_string(i) + " out of range of " + std::to_string(size_) +
+                     " values");
+  }
+  return data_[i];
+}
+
+void Values::swap(Values& other) noexcept {
+  Values tmp(std::move(other));
+  other = std::move(*this);
+  *this = std::move(tmp);
+}
+
+bool Values::operator==(const Values& other) const {
+  if (size_ != other.size_) return false;
+  for (size_t i = 0; i < size_; ++i) {
+    if (data_[i] != other.data_[i]) return false;
+  }
+  return true;
+}
+
+void Values::Grow(size_t capacity) {
+  capacity = std::max<size_t>(capacity, kInline);
+  auto* data = static_cast<Value*>(::operator new(capacity * sizeof(Value)));
+  for (size_t i = 0; i < size_; ++i) {
+    new (data + i) Value(std::move(data_[i]));
+    data_[i].~Value();
+  }
+  if (!IsInline()) ::operator delete(data_);
+  data_ = data;
+  capacity_ = static_cast<uint32_t>(capacity);
+}
 
 }  // namespace storm

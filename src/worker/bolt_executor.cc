@@ -175,7 +175,7 @@ void BoltExecutor::Fail(int task_index, const Tuple& input) {
 
 void BoltExecutor::SendToAcker(int stream_index, uint64_t root, uint64_t value, bool with_value,
                                int task) {
-  system_values_.vector().resize(with_value ? 2 : 1);
+  system_values_.resize(with_value ? 2 : 1);
   system_values_[0] = static_cast<int64_t>(root);
   if (with_value) system_values_[1] = static_cast<int64_t>(value);
   system_targets_.clear();

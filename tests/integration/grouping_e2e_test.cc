@@ -84,7 +84,10 @@ TEST(GroupingE2eTest, TuplesReachTheTasksTheirGroupingsName) {
   Recorder& r = Recorder::Get("groupings");
   // shuffle, fields and global get each tuple once, all three times; direct once.
   ASSERT_TRUE(WaitUntil([&] { return r.Count("direct:task") == kCount && r.Count("all:task") == 3 * kCount; }));
-  ASSERT_TRUE(WaitUntil([&] { return r.Count("global:task") == kCount; }));
+  ASSERT_TRUE(WaitUntil([&] {
+    return r.Count("global:task") == kCount && r.Count("shuffle:task") == kCount &&
+           r.Count("fields:task") == kCount;
+  }));
   const TopologyLayout& layout = cluster.Layout("groupings");
 
   // Every emit on the default stream went to 1 + 1 + 3 + 1 tasks.
