@@ -32,7 +32,7 @@ BoltExecutor::BoltExecutor(WorkerContext& worker, ExecutorDef def)
     : Executor(worker, std::move(def)),
       conf_(layout_.ComponentConf(def_.component)),
       router_(layout_, def_.component, worker.worker_tasks, IdGenerator().Next()),
-      out_(worker.clock, out_queue_.get(), /*never_block=*/false, &stop_) {
+      out_(out_queue_.get(), /*never_block=*/false, &stop_) {
   flush_nanos_ = FlushIntervalNanos();
   acking_ = layout_.num_ackers() > 0;
   debug_ = conf_.getBool(Config::kTopologyDebug, false);
@@ -64,9 +64,10 @@ void BoltExecutor::Loop() {
   Backoff backoff;
   while (!stopping()) {
     TupleBatch* batch = in_queue_->TryPop();
+    const int64_t now = worker_.clock->NowNanos();
+    out_.SetNow(now);
+    if (tick_nanos_ > 0 && now >= next_tick_) DeliverTicks();
     if (batch == nullptr) {
-      const int64_t now = worker_.clock->NowNanos();
-      if (tick_nanos_ > 0 && now >= next_tick_) DeliverTicks();
       // Idle: keep batching while spinning; send before parking, so that
       // nothing waits on a sleeping thread.
       if (backoff.Step()) {
@@ -84,8 +85,6 @@ void BoltExecutor::Loop() {
     }
     stats_.executed.Add(batch->size());
     in_queue_->Recycle(batch);
-    const int64_t now = worker_.clock->NowNanos();
-    if (tick_nanos_ > 0 && now >= next_tick_) DeliverTicks();
     out_.FlushIfOlder(now, flush_nanos_);
   }
 }

@@ -56,8 +56,8 @@ class OutBuffer {
  public:
   enum Lane { kData = 0, kAcker = 1, kLanes = 2 };
 
-  OutBuffer(Clock* clock, TupleQueue* out_queue, bool never_block, const std::atomic<bool>* stop)
-      : clock_(clock), out_queue_(out_queue), never_block_(never_block), stop_(stop) {}
+  OutBuffer(TupleQueue* out_queue, bool never_block, const std::atomic<bool>* stop)
+      : out_queue_(out_queue), never_block_(never_block), stop_(stop) {}
   ~OutBuffer();
 
   // A slot for a tuple to `task`; the caller fills slot.tuple, then Commit(lane).
@@ -65,7 +65,7 @@ class OutBuffer {
     TupleBatch*& current = current_[lane];
     if (current == nullptr) {
       current = out_queue_->AcquireEmpty();
-      if (!HasPending()) started_nanos_ = clock_->NowNanos();
+      if (!HasPending()) started_nanos_ = now_nanos_;
     }
     AddressedTuple& slot = current->Append();
     slot.task = task;
@@ -83,6 +83,10 @@ class OutBuffer {
   // Moves overflowed batches to the out-queue; true when none is left.
   bool DrainOverflow();
   bool HasPending() const { return current_[kData] != nullptr || current_[kAcker] != nullptr; }
+  // The owner's clock reading, taken once per loop iteration (the time a
+  // new batch starts; reading the clock per tuple would cost more than the
+  // rest of an emit).
+  void SetNow(int64_t now_nanos) { now_nanos_ = now_nanos; }
   // Flushes when the oldest batch being filled started at least `max_age` ago.
   void FlushIfOlder(int64_t now_nanos, int64_t max_age_nanos) {
     if (HasPending() && now_nanos - started_nanos_ >= max_age_nanos) Flush();
@@ -91,7 +95,7 @@ class OutBuffer {
  private:
   void FlushLane(Lane lane);
 
-  Clock* clock_;
+  int64_t now_nanos_ = 0;
   int64_t started_nanos_ = 0;  // when the oldest pending batch got its first tuple
   TupleQueue* out_queue_;
   const bool never_block_;

@@ -85,6 +85,10 @@ class FieldsGrouper final : public Grouper {
   FieldsGrouper(std::vector<int> tasks, std::vector<int> indexes)
       : tasks_(std::move(tasks)), indexes_(std::move(indexes)) {}
   void Choose(const Values& values, std::vector<int>& out) override {
+    if (tasks_.size() == 1) {  // one task (e.g. one acker): nothing to hash
+      out.push_back(tasks_[0]);
+      return;
+    }
     uint64_t h = kFnvOffset;
     for (int i : indexes_) {
       if (static_cast<size_t>(i) >= values.size()) {

@@ -31,7 +31,7 @@ SpoutExecutor::SpoutExecutor(WorkerContext& worker, ExecutorDef def)
     : Executor(worker, std::move(def)),
       conf_(layout_.ComponentConf(def_.component)),
       router_(layout_, def_.component, worker.worker_tasks, IdGenerator().Next()),
-      out_(worker.clock, out_queue_.get(), /*never_block=*/true, &stop_) {
+      out_(out_queue_.get(), /*never_block=*/true, &stop_) {
   flush_nanos_ = FlushIntervalNanos();
   acking_ = layout_.num_ackers() > 0;
   debug_ = conf_.getBool(Config::kTopologyDebug, false);
@@ -84,6 +84,7 @@ void SpoutExecutor::Loop() {
   Backoff backoff;
   while (!stopping()) {
     now_ = worker_.clock->NowNanos();
+    out_.SetNow(now_);
     const bool had_input = DrainInQueue();
     UpdateActivation();
     if (timeout_nanos_ > 0 && now_ >= next_expiry_) {
