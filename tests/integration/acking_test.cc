@@ -351,5 +351,24 @@ TEST(AckingTest, WithoutAckersEveryMessageIdIsAckedAtOnce) {
   EXPECT_EQ(cluster.Layout("at-most-once").Component("__acker"), nullptr);
 }
 
+TEST(AckingTest, MaxSpoutPendingCapsTreesInFlight) {
+  ManualClock clock;  // no timeouts: held trees stay pending
+  LocalCluster cluster(WithClock(&clock));
+  const std::string r = "max-pending";
+  TopologyBuilder builder;
+  builder.setSpout("spout", std::make_shared<IdSpout>(r, 1000));
+  builder.setBolt("hold", std::make_shared<ScriptedBolt>(r, "hold", [](int64_t, int) {
+                    return Action::kHold;
+                  }, false), 2)
+      .shuffleGrouping("spout");
+  Config conf = TestConf();
+  conf.setMaxSpoutPending(25);
+  cluster.SubmitTopology("max-pending", conf, builder.createTopology());
+  ASSERT_TRUE(WaitUntil([&] { return Recorder::Get(r).Count("hold") == 25; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // no 26th comes
+  EXPECT_EQ(Recorder::Get(r).Count("emit"), 25u);
+  EXPECT_EQ(cluster.Totals("max-pending").totals.pending, 25u);
+}
+
 }  // namespace
 }  // namespace storm

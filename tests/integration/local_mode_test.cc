@@ -192,13 +192,17 @@ struct CommandResult {
   std::string err;
 };
 
-CommandResult RunStorm(const std::string& args) {
+CommandResult RunCommand(const std::string& command_line) {
   TempDir dir;
-  const std::string command = BuildDir() + "/bin/storm " + args + " >" + (dir / "out").string() +
+  const std::string command = command_line + " >" + (dir / "out").string() +
                               " 2>" + (dir / "err").string() + " </dev/null";
   const int rc = std::system(command.c_str());
   return CommandResult{WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, ReadFile(dir / "out"),
                        ReadFile(dir / "err")};
+}
+
+CommandResult RunStorm(const std::string& args) {
+  return RunCommand(BuildDir() + "/bin/storm " + args);
 }
 
 TEST(LocalModeTest, StormLocalRunsWordCountAndPrintsTheSummary) {
@@ -208,6 +212,16 @@ TEST(LocalModeTest, StormLocalRunsWordCountAndPrintsTheSummary) {
   EXPECT_NE(r.out.find("top words:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("storm local: topology wc ran"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("failed 0"), std::string::npos) << r.out;
+}
+
+TEST(LocalModeTest, StormLocalStopsOnCtrlCAndPrintsTheSummary) {
+  // SIGINT after 1.5 s of a 60 s run: the topology stops cleanly, exit 0.
+  const std::string command = "timeout --preserve-status -s INT 1.5 " + BuildDir() +
+                              "/bin/storm local " + BuildDir() +
+                              "/examples/libexclamation.so ex --duration 60";
+  CommandResult r = RunCommand(command);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("storm local: topology ex ran 1."), std::string::npos) << r.out;
 }
 
 TEST(LocalModeTest, StormLocalReportsErrorsInOneLine) {
