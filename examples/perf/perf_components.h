@@ -7,6 +7,7 @@
 //   perf.spout.rate   tuples/s per spout task, 0 = as fast as it can (0)
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -17,7 +18,7 @@ namespace perf {
 
 class ConstSpout : public storm::BaseRichSpout {
  public:
-  explicit ConstSpout(std::string value) : value_(std::move(value)) {}
+  explicit ConstSpout(std::string value) : values_{std::move(value)} {}
 
   void open(const storm::Config& conf, storm::TopologyContext&,
             storm::SpoutOutputCollector& collector) override {
@@ -26,14 +27,15 @@ class ConstSpout : public storm::BaseRichSpout {
     start_ = std::chrono::steady_clock::now();
   }
   void nextTuple() override {
+    int64_t n = kPerCall;
     if (rate_ > 0) {
       // Emit only as many as the rate allows since the start.
       const double secs =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-      if (static_cast<double>(count_) >= secs * static_cast<double>(rate_)) return;
+      n = std::min<int64_t>(kPerCall, static_cast<int64_t>(secs * static_cast<double>(rate_)) - count_);
     }
-    for (int i = 0; i < (rate_ > 0 ? 1 : kPerCall); ++i) {
-      collector_->emit(storm::Values{value_}, storm::Value(count_++));
+    for (int64_t i = 0; i < n; ++i) {
+      collector_->emit(values_, storm::Value(count_++));
     }
   }
   void declareOutputFields(storm::OutputFieldsDeclarer& declarer) override {
@@ -42,7 +44,7 @@ class ConstSpout : public storm::BaseRichSpout {
 
  private:
   static constexpr int kPerCall = 16;
-  std::string value_;
+  storm::Values values_;
   storm::SpoutOutputCollector* collector_ = nullptr;
   int64_t rate_ = 0;
   int64_t count_ = 0;

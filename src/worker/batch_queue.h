@@ -69,7 +69,13 @@ class BatchQueue {
         if (head_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
           T* item = cell.item;
           cell.seq.store(pos + mask_ + 1, std::memory_order_release);
-          producers_.Unpark();  // a fence and a load unless a producer waits for room
+          // Producers blocked on a full queue are woken once it is half
+          // empty, not at every pop: waking one per pop makes producer and
+          // consumer take turns a batch at a time, a context switch each.
+          // (A producer also re-checks after a short timeout.)
+          if (tail_.load(std::memory_order_relaxed) - (pos + 1) <= capacity_ / 2) {
+            producers_.Unpark();
+          }
           return item;
         }
       } else if (diff < 0) {

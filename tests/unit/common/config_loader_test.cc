@@ -97,7 +97,7 @@ TEST(ConfigLoaderTest, DefaultsHaveStormValues) {
   EXPECT_DOUBLE_EQ(conf.getDouble(Config::kTopologyStatsSampleRate), 0.05);
   EXPECT_EQ(conf.getInt(Config::kTopologyExecutorReceiveBufferSize), 32768);
   EXPECT_EQ(conf.getInt(Config::kTopologyTransferBufferSize), 1000);
-  EXPECT_EQ(conf.getInt(Config::kTopologyProducerBatchSize), 64);
+  EXPECT_EQ(conf.getInt(Config::kTopologyProducerBatchSize), 256);
   EXPECT_EQ(conf.getInt(Config::kTopologyBatchFlushIntervalMillis), 1);
   EXPECT_EQ(conf.getInt(Config::kUiPort), 8080);
 }
