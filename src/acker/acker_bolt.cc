@@ -6,39 +6,26 @@ namespace storm {
 
 AckerCore::Outcome AckerCore::Init(uint64_t root, uint64_t value, int spout_task,
                                    int* notify_task) {
-  AckEntry& entry = pending_.Get(root);
-  entry.value ^= value;
-  entry.spout_task = spout_task;
-  return Settle(root, entry, notify_task);
+  return Apply(root, notify_task, [&](AckEntry& entry) {
+    entry.value ^= value;
+    entry.spout_task = spout_task;
+  });
 }
 
 AckerCore::Outcome AckerCore::Ack(uint64_t root, uint64_t value, int* notify_task) {
-  AckEntry& entry = pending_.Get(root);
-  entry.value ^= value;
-  return Settle(root, entry, notify_task);
+  return Apply(root, notify_task, [&](AckEntry& entry) { entry.value ^= value; });
 }
 
 AckerCore::Outcome AckerCore::Fail(uint64_t root, int* notify_task) {
-  AckEntry& entry = pending_.Get(root);
-  entry.failed = true;
-  return Settle(root, entry, notify_task);
+  return Apply(root, notify_task, [](AckEntry& entry) { entry.failed = true; });
 }
 
-AckerCore::Outcome AckerCore::Settle(uint64_t root, AckEntry& entry, int* notify_task) {
+AckerCore::Outcome AckerCore::Settle(const AckEntry& entry) {
   // Acks may overtake the init (they travel other paths): nothing is decided
   // until the init names the spout task.
   if (entry.spout_task < 0) return Outcome::kPending;
-  Outcome outcome = Outcome::kPending;
-  if (entry.failed) {
-    outcome = Outcome::kFailed;
-  } else if (entry.value == 0) {
-    outcome = Outcome::kAcked;
-  }
-  if (outcome != Outcome::kPending) {
-    *notify_task = entry.spout_task;
-    pending_.Take(root, nullptr);
-  }
-  return outcome;
+  if (entry.failed) return Outcome::kFailed;
+  return entry.value == 0 ? Outcome::kAcked : Outcome::kPending;
 }
 
 size_t AckerCore::Expire() {

@@ -41,7 +41,21 @@ class AckerCore {
   size_t size() const { return pending_.size(); }
 
  private:
-  Outcome Settle(uint64_t root, AckEntry& entry, int* notify_task);
+  static Outcome Settle(const AckEntry& entry);
+  // Updates the tree's entry in place (one probe when it exists) and drops
+  // it once decided.
+  template <typename Change>
+  Outcome Apply(uint64_t root, int* notify_task, Change change) {
+    Outcome outcome = Outcome::kPending;
+    pending_.Update(root, [&](AckEntry& entry) {
+      change(entry);
+      outcome = Settle(entry);
+      if (outcome == Outcome::kPending) return false;
+      *notify_task = entry.spout_task;
+      return true;
+    });
+    return outcome;
+  }
 
   RotatingMap<AckEntry> pending_;
 };

@@ -59,6 +59,27 @@ class FlatU64Map {
     return false;
   }
 
+  // Calls fn(value) on the value of `key`, inserted default-constructed when
+  // absent and `insert` is true; erases the entry when fn returns true.
+  // One probe for a hit (the acker's find-update-erase); returns whether
+  // the key was there (or inserted).
+  template <typename Fn>
+  bool Update(uint64_t key, bool insert, Fn fn) {
+    size_t i = Probe(key);
+    if (slots_[i].key == 0) {
+      if (!insert) return false;
+      if ((size_ + 1) * 2 > slots_.size()) {
+        Rehash(slots_.size() * 2);
+        i = Probe(key);
+      }
+      slots_[i].key = key;
+      slots_[i].value = V();
+      ++size_;
+    }
+    if (fn(slots_[i].value)) EraseAt(i);
+    return true;
+  }
+
   template <typename Fn>
   void ForEach(Fn fn) {
     for (auto& slot : slots_) {
@@ -81,6 +102,12 @@ class FlatU64Map {
     size_t c = 16;
     while (c < n) c <<= 1;
     return c;
+  }
+  // The slot holding `key`, or the empty slot where it would go.
+  size_t Probe(uint64_t key) const {
+    size_t i = Index(key);
+    while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & mask_;
+    return i;
   }
   size_t Index(uint64_t key) const {
     key ^= key >> 33;

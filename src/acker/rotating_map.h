@@ -45,6 +45,17 @@ class RotatingMap {
     }
     return false;
   }
+  // Calls fn(value) on the entry of `key` wherever it is, or on a new entry
+  // in the newest bucket; erases it when fn returns true.
+  template <typename Fn>
+  void Update(uint64_t key, Fn fn) {
+    // Most entries are young: look in the newest bucket first.
+    for (auto& bucket : buckets_) {
+      if (bucket.Update(key, /*insert=*/false, fn)) return;
+    }
+    buckets_.front().Update(key, /*insert=*/true, fn);
+  }
+
   // Drops the oldest bucket and calls expired(key, value) for each entry in it.
   template <typename Fn>
   void Rotate(Fn expired) {
