@@ -177,7 +177,12 @@ std::string LocalCluster::DescribeQueues(const std::string& name) const {
       out += w->spec().endpoint + " " + e->def().component + "[" +
              std::to_string(e->def().first_task) + "-" + std::to_string(e->def().last_task) +
              "] in " + std::to_string(e->InQueueDepth()) + " out " +
-             std::to_string(e->OutQueueDepth()) + "\n";
+             std::to_string(e->OutQueueDepth());
+      const uint64_t batches = e->stats().batches.Get();
+      if (batches > 0) {
+        out += " mean input batch " + std::to_string(e->stats().executed.Get() / batches);
+      }
+      out += "\n";
     }
   }
   return out;

@@ -33,7 +33,6 @@ BoltExecutor::BoltExecutor(WorkerContext& worker, ExecutorDef def)
       conf_(layout_.ComponentConf(def_.component)),
       router_(layout_, def_.component, worker.worker_tasks, IdGenerator().Next()),
       out_(out_queue_.get(), /*never_block=*/false, &stop_) {
-  flush_nanos_ = FlushIntervalNanos();
   acking_ = layout_.num_ackers() > 0;
   debug_ = conf_.getBool(Config::kTopologyDebug, false);
   tick_nanos_ = TickIntervalNanos(conf_);
@@ -65,27 +64,20 @@ void BoltExecutor::Loop() {
   while (!stopping()) {
     TupleBatch* batch = in_queue_->TryPop();
     const int64_t now = worker_.clock->NowNanos();
-    out_.SetNow(now);
     if (tick_nanos_ > 0 && now >= next_tick_) DeliverTicks();
-    if (batch == nullptr) {
-      // Idle: keep batching while spinning; send before parking, so that
-      // nothing waits on a sleeping thread.
-      if (backoff.Step()) {
-        out_.Flush();
-        in_queue_->WaitForItems(kIdlePark);
-      } else {
-        out_.FlushIfOlder(now, flush_nanos_);
+    if (batch != nullptr) {
+      backoff.Reset();
+      for (size_t i = 0; i < batch->size(); ++i) {
+        AddressedTuple& item = (*batch)[i];
+        Execute(item.tuple, item.task);
       }
-      continue;
+      stats_.executed.Add(batch->size());
+      stats_.batches.Add(1);
+      in_queue_->Recycle(batch);
+    } else if (backoff.Step()) {
+      in_queue_->WaitForItems(kIdlePark);
     }
-    backoff.Reset();
-    for (size_t i = 0; i < batch->size(); ++i) {
-      AddressedTuple& item = (*batch)[i];
-      Execute(item.tuple, item.task);
-    }
-    stats_.executed.Add(batch->size());
-    in_queue_->Recycle(batch);
-    out_.FlushIfOlder(now, flush_nanos_);
+    out_.Flush();  // what this turn emitted (ticks included)
   }
 }
 

@@ -57,7 +57,6 @@ class BoltExecutor final : public Executor {
   bool debug_ = false;
   int64_t tick_nanos_ = 0;
   int64_t next_tick_ = 0;
-  int64_t flush_nanos_ = 0;
   int ack_stream_ = -1;
   int fail_stream_ = -1;
   Tuple tick_;

@@ -71,11 +71,6 @@ void Executor::Stop() {
   if (send_thread_.joinable()) send_thread_.join();
 }
 
-int64_t Executor::FlushIntervalNanos() const {
-  const Config& conf = layout_.ComponentConf(def_.component);
-  return conf.getInt(Config::kTopologyBatchFlushIntervalMillis, 1) * 1'000'000;
-}
-
 int64_t Executor::TickIntervalNanos(const Config& conf) const {
   const auto it = conf.json().find(Config::kTopologyTickTupleFreqSecs);
   if (it == conf.json().end() || it->is_null()) return 0;

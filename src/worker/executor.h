@@ -38,20 +38,24 @@ struct ExecutorStats {
   RelaxedCounter emitted;      // tuples emitted by the user's code
   RelaxedCounter transferred;  // (tuple, target task) pairs sent on
   RelaxedCounter executed;     // bolt: inputs executed
+  RelaxedCounter batches;      // bolt: input batches taken (executed / batches = mean batch)
   RelaxedCounter acked;        // spout: trees acked; bolt: inputs acked
   RelaxedCounter failed;       // spout: trees failed; bolt: inputs failed
   RelaxedCounter errors;       // exceptions from the user's code
   LatencyHistogram complete_latency;  // spout: emit to ack
 };
 
-// The user logic thread's output: the batches being filled, handed to the
-// out-queue when full, when the thread is about to park, or when the oldest
-// is older than topology.batch.flush.interval.millis (the owner calls
-// FlushIfOlder). Tuples for the acker go in a lane of their own, so that
-// each batch usually has one destination and the executor send thread can
-// pass it on whole. Spouts must never block (they must keep draining their
-// acks), so a spout's full out-queue parks batches in a bounded overflow
-// and the spout stops calling nextTuple until it drains.
+// The user logic thread's output: the batches being filled. What one turn
+// of the thread's loop produced (one input batch executed, one round of
+// nextTuple) is handed to the out-queue at the end of the turn, and a batch
+// that fills up mid-turn at once. So batches keep the size of what flows
+// (no tuple waits for more to come) and downstream threads are fed
+// continuously; measured, this beat holding batches for an age limit both
+// in throughput and in latency. Tuples for the acker go in a lane of their
+// own, so that each batch usually has one destination and the executor send
+// thread can pass it on whole. Spouts must never block (they must keep
+// draining their acks), so a spout's full out-queue parks batches in a
+// bounded overflow and the spout stops calling nextTuple until it drains.
 class OutBuffer {
  public:
   enum Lane { kData = 0, kAcker = 1, kLanes = 2 };
@@ -63,10 +67,7 @@ class OutBuffer {
   // A slot for a tuple to `task`; the caller fills slot.tuple, then Commit(lane).
   AddressedTuple& Next(int task, Lane lane = kData) {
     TupleBatch*& current = current_[lane];
-    if (current == nullptr) {
-      current = out_queue_->AcquireEmpty();
-      if (!HasPending()) started_nanos_ = now_nanos_;
-    }
+    if (current == nullptr) current = out_queue_->AcquireEmpty();
     AddressedTuple& slot = current->Append();
     slot.task = task;
     return slot;
@@ -83,20 +84,10 @@ class OutBuffer {
   // Moves overflowed batches to the out-queue; true when none is left.
   bool DrainOverflow();
   bool HasPending() const { return current_[kData] != nullptr || current_[kAcker] != nullptr; }
-  // The owner's clock reading, taken once per loop iteration (the time a
-  // new batch starts; reading the clock per tuple would cost more than the
-  // rest of an emit).
-  void SetNow(int64_t now_nanos) { now_nanos_ = now_nanos; }
-  // Flushes when the oldest batch being filled started at least `max_age` ago.
-  void FlushIfOlder(int64_t now_nanos, int64_t max_age_nanos) {
-    if (HasPending() && now_nanos - started_nanos_ >= max_age_nanos) Flush();
-  }
 
  private:
   void FlushLane(Lane lane);
 
-  int64_t now_nanos_ = 0;
-  int64_t started_nanos_ = 0;  // when the oldest pending batch got its first tuple
   TupleQueue* out_queue_;
   const bool never_block_;
   const std::atomic<bool>* stop_;
@@ -136,8 +127,6 @@ class Executor {
 
   bool stopping() const { return stop_.load(std::memory_order_relaxed); }
   int64_t TickIntervalNanos(const Config& conf) const;
-  // topology.batch.flush.interval.millis, in nanoseconds.
-  int64_t FlushIntervalNanos() const;
 
   WorkerContext& worker_;
   const ExecutorDef def_;

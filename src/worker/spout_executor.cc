@@ -32,7 +32,6 @@ SpoutExecutor::SpoutExecutor(WorkerContext& worker, ExecutorDef def)
       conf_(layout_.ComponentConf(def_.component)),
       router_(layout_, def_.component, worker.worker_tasks, IdGenerator().Next()),
       out_(out_queue_.get(), /*never_block=*/true, &stop_) {
-  flush_nanos_ = FlushIntervalNanos();
   acking_ = layout_.num_ackers() > 0;
   debug_ = conf_.getBool(Config::kTopologyDebug, false);
   max_pending_ = conf_.getInt(Config::kTopologyMaxSpoutPending, 0);
@@ -84,14 +83,13 @@ void SpoutExecutor::Loop() {
   Backoff backoff;
   while (!stopping()) {
     now_ = worker_.clock->NowNanos();
-    out_.SetNow(now_);
     const bool had_input = DrainInQueue();
     UpdateActivation();
     if (timeout_nanos_ > 0 && now_ >= next_expiry_) {
       ExpirePending();
       next_expiry_ = now_ + timeout_nanos_;
     }
-    out_.FlushIfOlder(now_, flush_nanos_);
+    out_.Flush();  // what the last turn emitted
     const bool overflowing = out_.HasOverflow() && !out_.DrainOverflow();
     const bool blocked = !active_ || overflowing ||
                          (acking_ && max_pending_ > 0 &&
@@ -103,12 +101,8 @@ void SpoutExecutor::Loop() {
       backoff.Reset();
       continue;
     }
-    // Idle: back off (Storm's spout wait strategy); what is batched is sent
-    // before parking, so that it never waits on a sleeping thread.
-    if (backoff.Step()) {
-      out_.Flush();
-      in_queue_->WaitForItems(kIdlePark);
-    }
+    // Idle: back off (Storm's spout wait strategy).
+    if (backoff.Step()) in_queue_->WaitForItems(kIdlePark);
   }
 }
 

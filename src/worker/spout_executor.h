@@ -76,7 +76,6 @@ class SpoutExecutor final : public Executor {
   int64_t max_pending_ = 0;
   int64_t timeout_nanos_ = 0;
   int64_t next_expiry_ = 0;
-  int64_t flush_nanos_ = 0;
   // The clock, read once per loop iteration: emit and ack times (complete
   // latency) are taken from it, precise to an iteration.
   int64_t now_ = 0;
