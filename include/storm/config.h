@@ -50,6 +50,8 @@ class STORM_API Config {
       "topology.executor.receive.buffer.size";
   static constexpr const char* kTopologyTransferBufferSize = "topology.transfer.buffer.size";
   static constexpr const char* kTopologyProducerBatchSize = "topology.producer.batch.size";
+  // Accepted for Storm compatibility; an executor sends what each turn of its
+  // loop produced at the end of the turn, so no timer is needed.
   static constexpr const char* kTopologyBatchFlushIntervalMillis =
       "topology.batch.flush.interval.millis";
   static constexpr const char* kTopologyTickTupleFreqSecs = "topology.tick.tuple.freq.secs";

@@ -83,7 +83,6 @@ class OutBuffer {
   bool HasOverflow() const { return !overflow_.empty(); }
   // Moves overflowed batches to the out-queue; true when none is left.
   bool DrainOverflow();
-  bool HasPending() const { return current_[kData] != nullptr || current_[kAcker] != nullptr; }
 
  private:
   void FlushLane(Lane lane);

@@ -46,8 +46,10 @@ struct WorkerContext {
   // task, or nullptr when the task runs in another worker.
   std::vector<TupleQueue*> in_queue_of_task;
   TupleQueue* transfer_queue = nullptr;
-  // Set while some downstream queue of this worker (or a peer) is over its
-  // high-water mark; spouts stop calling nextTuple while it is set.
+  // Set while a peer worker signals that its queues are over their
+  // high-water mark; spouts stop calling nextTuple while it is set. Inside
+  // one process the blocking queues carry backpressure, so only the
+  // cross-worker transport (TCP, a later issue) sets it.
   std::atomic<bool> backpressure{false};
   std::atomic<bool> stopping{false};
 
