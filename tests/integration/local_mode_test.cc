@@ -221,7 +221,7 @@ TEST(LocalModeTest, StormLocalStopsOnCtrlCAndPrintsTheSummary) {
                               "/examples/libexclamation.so ex --duration 60";
   CommandResult r = RunCommand(command);
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("storm local: topology ex ran 1."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("storm local: topology ex ran "), std::string::npos) << r.out;
 }
 
 TEST(LocalModeTest, StormLocalReportsErrorsInOneLine) {
