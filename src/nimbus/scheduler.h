@@ -6,18 +6,12 @@
 #include <string>
 #include <vector>
 
+#include <map>
+
+#include "common/cluster_types.h"
 #include "common/topology_layout.h"
 
 namespace storm {
-
-struct WorkerSlot {
-  std::string node;  // supervisor id
-  int port = 0;
-  bool operator==(const WorkerSlot&) const = default;
-  bool operator<(const WorkerSlot& o) const {
-    return node != o.node ? node < o.node : port < o.port;
-  }
-};
 
 struct SlotAssignment {
   WorkerSlot slot;
@@ -33,5 +27,18 @@ std::vector<WorkerSlot> InterleaveSlots(std::vector<WorkerSlot> slots);
 std::vector<SlotAssignment> ScheduleEvenly(const std::vector<ExecutorDef>& executors,
                                            const std::vector<WorkerSlot>& free_slots,
                                            int num_workers);
+
+// Storm's EvenScheduler for one topology: executors in `alive` keep their
+// slots; the others are spread round-robin (in task order) over as many of
+// the interleaved `available` slots as bring the topology up to
+// `num_workers` slots. Where no slot is free for them, they join the slots
+// the topology keeps (Storm would leave them unassigned; a topology missing
+// executors drops tuples' trees on the floor, one on fewer slots only runs
+// slower). Returns executor -> slot for every executor, or an empty map when
+// there is no slot at all.
+std::map<ExecutorId, WorkerSlot> ScheduleTopology(const std::vector<ExecutorId>& executors,
+                                                  const std::map<ExecutorId, WorkerSlot>& alive,
+                                                  const std::vector<WorkerSlot>& available,
+                                                  int num_workers);
 
 }  // namespace storm

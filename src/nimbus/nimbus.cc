@@ -1,0 +1,418 @@
+#include "nimbus/nimbus.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "common/config_loader.h"
+#include "common/thrift_bytes.h"
+#include "nimbus/topology_thrift.h"
+#include "storm_types.h"
+
+namespace storm {
+
+void ValidateTopologyName(const std::string& name) {
+  if (name.empty()) throw InvalidTopologyError("the topology name is empty");
+  for (char c : name) {
+    if (c == '/' || c == '.' || c == ':' || c == '\\') {
+      throw InvalidTopologyError("topology name '" + name +
+                                 "' contains one of the characters / . : \\ that Storm forbids");
+    }
+  }
+}
+
+StormTopology WithExecutors(const StormTopology& topology,
+                            const std::map<std::string, int>& executors) {
+  StormTopology out = topology;
+  for (auto& [id, def] : out.components()) {
+    auto it = executors.find(id);
+    if (it == executors.end() || it->second == def.parallelism) continue;
+    def.num_tasks = def.taskCount();
+    def.parallelism = it->second;
+  }
+  return out;
+}
+
+namespace {
+
+int64_t RealUnixSecs() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The executors of every component (ackers included) as the layout has them.
+std::map<std::string, int> ExecutorCounts(const TopologyLayout& layout) {
+  std::map<std::string, int> out;
+  for (const ExecutorDef& e : layout.executors()) {
+    if (e.component != kSystemComponentId) ++out[e.component];
+  }
+  return out;
+}
+
+}  // namespace
+
+Nimbus::Nimbus(NimbusOptions options)
+    : options_(std::move(options)),
+      start_secs_(options_.unix_secs ? options_.unix_secs() : RealUnixSecs()) {
+  if (!options_.unix_secs) options_.unix_secs = RealUnixSecs;
+  const std::string dir = options_.conf.getString(Config::kStormLocalDir) + "/nimbus";
+  code_store_ = std::make_unique<CodeStore>(
+      dir, options_.conf.getInt("nimbus.max.upload.bytes"),
+      options_.conf.getInt("nimbus.file.copy.expiration.secs"), options_.clock);
+}
+
+Nimbus::~Nimbus() { Stop(); }
+
+int64_t Nimbus::NowSecs() const { return options_.unix_secs(); }
+
+void Nimbus::Start() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const int64_t now = options_.clock->NowNanos();
+    // Finish what a previous Nimbus started: its timers died with it.
+    for (const std::string& id : options_.state->ActiveStorms()) {
+      auto base = options_.state->GetStormBase(id);
+      if (!base) continue;
+      if (base->status == TopologyStatus::kKilled) {
+        action_deadline_nanos_[id] = now + int64_t{base->kill_wait_secs.value_or(0)} * 1'000'000'000;
+      } else if (base->status == TopologyStatus::kRebalancing && base->rebalance) {
+        action_deadline_nanos_[id] = now + int64_t{base->rebalance->wait_secs} * 1'000'000'000;
+      }
+    }
+  }
+  NimbusInfo me{options_.host, options_.port, start_secs_, true, STORM_VERSION};
+  options_.state->SetNimbus(me);
+  spdlog::info("nimbus: started on {}:{}, {} topologies in the cluster state", options_.host,
+               options_.port, options_.state->ActiveStorms().size());
+  if (options_.run_monitor_thread) monitor_ = std::thread([this] { MonitorLoop(); });
+}
+
+void Nimbus::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(monitor_mutex_);
+    stopping_ = true;
+  }
+  monitor_cv_.notify_all();
+  if (monitor_.joinable()) monitor_.join();
+}
+
+void Nimbus::MonitorLoop() {
+  const auto period = std::chrono::seconds(options_.conf.getInt("nimbus.monitor.freq.secs"));
+  std::unique_lock<std::mutex> lock(monitor_mutex_);
+  while (!stopping_) {
+    monitor_cv_.wait_for(lock, period, [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    try {
+      RunMonitorOnce();
+    } catch (const std::exception& e) {
+      spdlog::warn("nimbus: monitor round failed, trying again in {} s: {}", period.count(),
+                   e.what());
+    }
+    lock.lock();
+  }
+}
+
+// ---- Lookups ---------------------------------------------------------------------
+
+Nimbus::Cached& Nimbus::Load(const std::string& id) {
+  auto it = cache_.find(id);
+  if (it != cache_.end()) return it->second;
+  if (!code_store_->Has(id)) throw NotAliveError("topology " + id + " has no code on this Nimbus");
+  auto thrift = ThriftFromBytes<gen::StormTopology>(code_store_->ReadTopology(id),
+                                                    "the stored topology of " + id);
+  nlohmann::json conf = nlohmann::json::parse(code_store_->ReadConf(id), nullptr, false);
+  if (conf.is_discarded() || !conf.is_object()) {
+    throw StormError("the stored config of topology " + id + " is not a JSON object");
+  }
+  return cache_[id] = Cached{TopologyFromThrift(thrift), Config(std::move(conf))};
+}
+
+std::optional<std::string> Nimbus::IdOfName(const std::string& name) {
+  for (const std::string& id : options_.state->ActiveStorms()) {
+    auto base = options_.state->GetStormBase(id);
+    if (base && base->name == name) return id;
+  }
+  return std::nullopt;
+}
+
+std::string Nimbus::FindId(const std::string& name) {
+  auto id = IdOfName(name);
+  if (!id) throw NotAliveError("topology '" + name + "' is not alive");
+  return *id;
+}
+
+StormBase Nimbus::GetBase(const std::string& id) {
+  auto base = options_.state->GetStormBase(id);
+  if (!base) throw NotAliveError("topology " + id + " is not alive");
+  return *base;
+}
+
+std::shared_ptr<const TopologyLayout> Nimbus::LayoutFor(const std::string& id,
+                                                        const StormBase& base) {
+  Cached& cached = Load(id);
+  Config conf = cached.conf;
+  auto ackers = base.component_executors.find(kAckerComponentId);
+  if (ackers != base.component_executors.end()) {
+    conf.put(Config::kTopologyAckerExecutors, ackers->second);
+  }
+  return TopologyLayout::Build(id, WithExecutors(cached.topology, base.component_executors),
+                               conf);
+}
+
+std::shared_ptr<const TopologyLayout> Nimbus::Layout(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return LayoutFor(id, GetBase(id));
+}
+
+// ---- Submit ----------------------------------------------------------------------
+
+std::string Nimbus::SubmitTopology(const std::string& name, const std::string& library_location,
+                                   const Config& conf, const StormTopology& topology,
+                                   bool start_active) {
+  ValidateTopologyName(name);
+  Config merged = options_.conf;
+  merged.merge(conf);
+  merged.put(Config::kTopologyName, name);
+  try {
+    ValidateConfig(merged);
+  } catch (const ConfigError& e) {
+    throw InvalidTopologyError(e.what());
+  }
+  const int64_t workers = merged.getInt(Config::kTopologyWorkers);
+  if (workers < 1) {
+    throw InvalidTopologyError("topology.workers is " + std::to_string(workers) +
+                               "; a topology needs at least 1 worker");
+  }
+  // The shape first (cheap), then the library (runs the user's main).
+  std::shared_ptr<const TopologyLayout> layout;
+  try {
+    layout = TopologyLayout::Build(name, topology, merged);
+  } catch (const ConfigError& e) {
+    throw InvalidTopologyError(e.what());
+  }
+  if (library_location.empty()) {
+    if (!options_.library_optional) {
+      throw InvalidTopologyError("no topology library was uploaded for topology '" + name + "'");
+    }
+  } else {
+    if (!code_store_->IsFinishedUpload(library_location)) {
+      throw InvalidTopologyError("'" + library_location +
+                                 "' is not a finished upload of a topology library");
+    }
+    if (options_.check_library) options_.check_library(library_location, name, merged, topology);
+  }
+
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (IdOfName(name)) {
+    throw AlreadyAliveError("topology with name '" + name + "' already exists on cluster");
+  }
+  const int64_t launch = NowSecs();
+  std::string id;
+  do {
+    id = name + "-" + std::to_string(++submit_counter_) + "-" + std::to_string(launch);
+  } while (code_store_->Has(id) || options_.state->GetStormBase(id));
+  code_store_->Install(id, library_location, ThriftToBytes(TopologyToThrift(topology)),
+                       merged.json().dump());
+  cache_[id] = Cached{topology, merged};
+
+  StormBase base;
+  base.name = name;
+  base.status = start_active ? TopologyStatus::kActive : TopologyStatus::kInactive;
+  base.num_workers = static_cast<int>(workers);
+  base.component_executors = ExecutorCounts(*layout);
+  base.launch_time_secs = launch;
+  base.owner = merged.getString("topology.submitter.user", "");
+  options_.state->SetStormBase(id, base);
+  spdlog::info("nimbus: received topology {} as {} ({} workers, {} executors)", name, id, workers,
+               layout->executors().size());
+  MakeAssignments();
+  return id;
+}
+
+// ---- Lifecycle ---------------------------------------------------------------------
+
+void Nimbus::KillTopology(const std::string& name, std::optional<int> wait_secs) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::string id = FindId(name);
+  StormBase base = GetBase(id);
+  const int wait = wait_secs.value_or(
+      static_cast<int>(Load(id).conf.getInt(Config::kTopologyMessageTimeoutSecs, 30)));
+  if (wait < 0) throw InvalidTopologyError("kill wait time is negative: " + std::to_string(wait));
+  base.status = TopologyStatus::kKilled;
+  base.kill_wait_secs = wait;
+  base.rebalance.reset();
+  options_.state->SetStormBase(id, base);
+  action_deadline_nanos_[id] = options_.clock->NowNanos() + int64_t{wait} * 1'000'000'000;
+  spdlog::info("nimbus: killing topology {} ({}), removing it in {} s", name, id, wait);
+  FireDueActions();
+}
+
+void Nimbus::Transition(const std::string& name, TopologyStatus to) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::string id = FindId(name);
+  StormBase base = GetBase(id);
+  if (base.status == to) return;
+  if (base.status == TopologyStatus::kKilled || base.status == TopologyStatus::kRebalancing) {
+    // As Storm: a killed or rebalancing topology ignores activate/deactivate.
+    spdlog::info("nimbus: topology {} is {}; ignoring {}", name, TopologyStatusName(base.status),
+                 to == TopologyStatus::kActive ? "activate" : "deactivate");
+    return;
+  }
+  base.status = to;
+  options_.state->SetStormBase(id, base);
+  spdlog::info("nimbus: topology {} is now {}", name, TopologyStatusName(to));
+}
+
+void Nimbus::Activate(const std::string& name) { Transition(name, TopologyStatus::kActive); }
+
+void Nimbus::Deactivate(const std::string& name) { Transition(name, TopologyStatus::kInactive); }
+
+void Nimbus::Rebalance(const std::string& name, const RebalanceRequest& request, bool wait_given) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::string id = FindId(name);
+  StormBase base = GetBase(id);
+  if (base.status == TopologyStatus::kKilled) {
+    throw NotAliveError("topology '" + name + "' is being killed");
+  }
+  if (request.num_workers && *request.num_workers < 1) {
+    throw InvalidTopologyError("rebalance: the number of workers must be at least 1, not " +
+                               std::to_string(*request.num_workers));
+  }
+  const StormTopology& topology = Load(id).topology;
+  for (const auto& [component, executors] : request.num_executors) {
+    const ComponentDef* def = topology.find(component);
+    int tasks = def != nullptr ? def->taskCount() : 0;
+    if (component == kAckerComponentId) {
+      auto it = base.component_executors.find(component);
+      tasks = it == base.component_executors.end() ? 0 : it->second;
+    }
+    if (tasks == 0) {
+      throw InvalidTopologyError("rebalance: topology '" + name + "' has no component '" +
+                                 component + "'");
+    }
+    if (executors < 1 || executors > tasks) {
+      throw InvalidTopologyError("rebalance: component '" + component + "' has " +
+                                 std::to_string(tasks) + " tasks; its executors must be 1 to " +
+                                 std::to_string(tasks) + ", not " + std::to_string(executors));
+    }
+  }
+  RebalanceRequest req = request;
+  if (!wait_given) {
+    req.wait_secs = static_cast<int>(Load(id).conf.getInt(Config::kTopologyMessageTimeoutSecs, 30));
+  }
+  if (req.wait_secs < 0) throw InvalidTopologyError("rebalance wait time is negative");
+  if (base.status != TopologyStatus::kRebalancing) base.prev_status = base.status;
+  base.status = TopologyStatus::kRebalancing;
+  base.rebalance = req;
+  options_.state->SetStormBase(id, base);
+  action_deadline_nanos_[id] = options_.clock->NowNanos() + int64_t{req.wait_secs} * 1'000'000'000;
+  spdlog::info("nimbus: rebalancing topology {} in {} s", name, req.wait_secs);
+  FireDueActions();
+}
+
+// ---- Queries -------------------------------------------------------------------------
+
+ClusterSummaryInfo Nimbus::GetClusterInfo() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ClusterSummaryInfo out;
+  std::map<WorkerSlot, int> used;
+  for (const std::string& id : options_.state->ActiveStorms()) {
+    auto base = options_.state->GetStormBase(id);
+    if (!base) continue;
+    auto assignment = options_.state->GetAssignment(id);
+    TopologySummaryInfo t;
+    t.id = id;
+    t.name = base->name;
+    t.status = TopologyStatusName(base->status);
+    t.uptime_secs = std::max<int64_t>(0, NowSecs() - base->launch_time_secs);
+    t.owner = base->owner;
+    std::set<WorkerSlot> slots;
+    if (assignment) {
+      for (const auto& [e, slot] : assignment->executor_slot) {
+        slots.insert(slot);
+        if (e.first > 0) {
+          ++t.num_executors;
+          t.num_tasks += e.second - e.first + 1;
+        }
+      }
+    }
+    for (const auto& s : slots) ++used[s];
+    t.num_workers = static_cast<int>(slots.size());
+    out.topologies.push_back(std::move(t));
+  }
+  for (const std::string& sid : options_.state->SupervisorIds()) {
+    auto info = options_.state->GetSupervisor(sid);
+    if (!info) continue;
+    SupervisorSummaryInfo s{*info, 0};
+    for (int port : info->slots) s.num_used_workers += used.count(WorkerSlot{sid, port}) ? 1 : 0;
+    out.supervisors.push_back(std::move(s));
+  }
+  out.nimbuses = options_.state->Nimbuses();
+  return out;
+}
+
+TopologyDetails Nimbus::GetTopologyInfo(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  StormBase base = GetBase(id);
+  auto layout = LayoutFor(id, base);
+  TopologyDetails out;
+  out.summary.id = id;
+  out.summary.name = base.name;
+  out.summary.status = TopologyStatusName(base.status);
+  out.summary.uptime_secs = std::max<int64_t>(0, NowSecs() - base.launch_time_secs);
+  out.summary.owner = base.owner;
+  std::map<WorkerSlot, WorkerHeartbeat> beats;
+  for (auto& [slot, hb] : options_.state->WorkerHeartbeats(id)) beats[slot] = std::move(hb);
+  std::set<WorkerSlot> slots;
+  if (auto assignment = options_.state->GetAssignment(id)) {
+    for (const auto& [e, slot] : assignment->executor_slot) {
+      ExecutorSummaryInfo ex;
+      ex.executor = e;
+      const std::string* component = layout->ComponentOfTask(e.first);
+      ex.component = component ? *component : "?";
+      auto host = assignment->node_host.find(slot.node);
+      ex.host = host == assignment->node_host.end() ? slot.node : host->second;
+      ex.port = slot.port;
+      auto start = assignment->executor_start_time_secs.find(e);
+      if (start != assignment->executor_start_time_secs.end()) {
+        ex.uptime_secs = std::max<int64_t>(0, NowSecs() - start->second);
+      }
+      auto hb = beats.find(slot);
+      if (hb != beats.end()) {
+        auto stats = hb->second.executor_stats.find(e);
+        if (stats != hb->second.executor_stats.end()) ex.stats = stats->second;
+      }
+      slots.insert(slot);
+      out.summary.num_tasks += e.second - e.first + 1;
+      out.executors.push_back(std::move(ex));
+    }
+  }
+  out.summary.num_executors = static_cast<int>(out.executors.size());
+  out.summary.num_workers = static_cast<int>(slots.size());
+  for (const std::string& component : layout->ComponentIds()) {
+    auto errors = options_.state->Errors(id, component);
+    if (!errors.empty()) out.errors[component] = std::move(errors);
+  }
+  return out;
+}
+
+StormTopology Nimbus::GetUserTopology(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  GetBase(id);
+  return Load(id).topology;
+}
+
+StormTopology Nimbus::GetTopology(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return LayoutFor(id, GetBase(id))->topology();
+}
+
+Config Nimbus::GetTopologyConf(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  GetBase(id);
+  return Load(id).conf;
+}
+
+}  // namespace storm
