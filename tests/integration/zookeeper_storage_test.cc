@@ -1,0 +1,363 @@
+// ZooKeeperStorage against a real ZooKeeper server: the StateStorage
+// operations, roots, ephemeral nodes, watches on the dispatch thread,
+// listeners removed while running, and the failures it must ride out: a
+// ZooKeeper stopped and started again, an expired session, and a ZooKeeper
+// that is not there at all.
+//
+// Tests that leave ZooKeeper running use AnyZooKeeper() (scripts/test.sh's
+// server, or one started for this binary) under a root of their own; those
+// that stop it start their own server.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "common/zookeeper_storage.h"
+#include "support/test_support.h"
+#include "support/zookeeper_server.h"
+
+namespace storm {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::AnyZooKeeper;
+using testing::TestZooKeeperOptions;
+using testing::UniqueTestRoot;
+using testing::WaitUntil;
+using testing::ZooKeeperServer;
+using Type = WatchEvent::Type;
+
+// Every event a listener got, and the threads it got them on.
+class EventLog {
+ public:
+  void Add(const WatchEvent& event) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    events_.push_back(event);
+    threads_.push_back(std::this_thread::get_id());
+  }
+  int Count(Type type, const std::string& path = "") const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    int n = 0;
+    for (const WatchEvent& e : events_) n += e.type == type && e.path == path ? 1 : 0;
+    return n;
+  }
+  std::vector<std::thread::id> Threads() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return threads_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<WatchEvent> events_;
+  std::vector<std::thread::id> threads_;
+};
+
+std::unique_ptr<ZooKeeperStorage> ConnectShared(const std::string& root) {
+  return ZooKeeperStorage::Connect(TestZooKeeperOptions(AnyZooKeeper(), root));
+}
+
+// Waits for the watch on `path` to fire: ZooKeeper delivers a session's
+// events in order, so events caused before this one have arrived too.
+void Barrier(ZooKeeperStorage& storage, EventLog& log, const std::string& path) {
+  const int before = log.Count(Type::kDataChanged, path);
+  storage.Exists(path, true);
+  storage.Set(path, "x");
+  ASSERT_TRUE(WaitUntil([&] { return log.Count(Type::kDataChanged, path) > before; }));
+}
+
+TEST(ZooKeeperStorageTest, SetGetExistsChildrenAndDelete) {
+  auto zk = ConnectShared(UniqueTestRoot());
+  EXPECT_FALSE(zk->Get("/a/b").has_value());
+  EXPECT_FALSE(zk->Exists("/a"));
+  EXPECT_TRUE(zk->Children("/a").empty());
+
+  zk->Set("/a/b/c", "one");  // parents are created
+  EXPECT_TRUE(zk->Exists("/a"));
+  EXPECT_EQ(zk->Get("/a/b"), "");
+  EXPECT_EQ(zk->Get("/a/b/c"), "one");
+  zk->Set("/a/b/c", "two");
+  EXPECT_EQ(zk->Get("/a/b/c"), "two");
+  zk->Set("/a/b/c", "");
+  EXPECT_EQ(zk->Get("/a/b/c"), "");
+
+  for (const char* name : {"z", "m", "a2", "a10"}) zk->Set(std::string("/a/") + name, name);
+  EXPECT_EQ(zk->Children("/a"), (std::vector<std::string>{"a10", "a2", "b", "m", "z"}));
+  EXPECT_EQ(zk->Children("/"), std::vector<std::string>{"a"});
+
+  zk->DeleteRecursive("/a/b");
+  EXPECT_FALSE(zk->Exists("/a/b/c"));
+  EXPECT_FALSE(zk->Exists("/a/b"));
+  EXPECT_EQ(zk->Children("/a"), (std::vector<std::string>{"a10", "a2", "m", "z"}));
+  zk->DeleteRecursive("/a/b");  // missing: no error
+  zk->DeleteRecursive("/a");
+  EXPECT_TRUE(zk->Children("/").empty());
+}
+
+TEST(ZooKeeperStorageTest, LargeAndBinaryValuesRoundTrip) {
+  auto zk = ConnectShared(UniqueTestRoot());
+  std::string big(300 * 1024, '\0');  // larger than the first read buffer
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7);
+  zk->Set("/big", big);
+  EXPECT_EQ(zk->Get("/big"), big);
+  EXPECT_EQ(zk->Get("/big", true), big);
+}
+
+TEST(ZooKeeperStorageTest, CreateSequentialNumbersChildrenInOrder) {
+  auto zk = ConnectShared(UniqueTestRoot());
+  const std::string first = zk->CreateSequential("/errors/topo/e", "1");
+  const std::string second = zk->CreateSequential("/errors/topo/e", "2");
+  EXPECT_EQ(first, "/errors/topo/e0000000000");
+  EXPECT_EQ(second, "/errors/topo/e0000000001");
+  EXPECT_EQ(zk->Get(second), "2");
+  EXPECT_EQ(zk->Children("/errors/topo"),
+            (std::vector<std::string>{"e0000000000", "e0000000001"}));
+}
+
+TEST(ZooKeeperStorageTest, RootsKeepStoragesApart) {
+  const std::string root = UniqueTestRoot();
+  auto outer = ConnectShared(root);
+  auto inner = ConnectShared(root + "/inner/");  // trailing slash is dropped
+  inner->Set("/x", "in");
+  EXPECT_EQ(outer->Get("/inner/x"), "in");
+  EXPECT_FALSE(inner->Exists("/inner"));
+  EXPECT_EQ(outer->Children("/"), std::vector<std::string>{"inner"});
+  EXPECT_THROW(inner->Get("relative"), StateStorageError);
+  EXPECT_THROW(inner->Get("/a//b"), StateStorageError);
+}
+
+TEST(ZooKeeperStorageTest, EphemeralNodeVanishesWithItsStorage) {
+  const std::string root = UniqueTestRoot();
+  auto observer = ConnectShared(root);
+  auto owner = ConnectShared(root);
+  owner->Set("/supervisors/s1", "alive", NodeMode::kEphemeral);
+  owner->Set("/supervisors/s1", "still alive", NodeMode::kEphemeral);
+  owner->Set("/kept", "persistent");
+  EXPECT_EQ(observer->Get("/supervisors/s1"), "still alive");
+  owner.reset();
+  EXPECT_FALSE(observer->Exists("/supervisors/s1"));  // the close is synchronous
+  EXPECT_EQ(observer->Get("/kept"), "persistent");
+}
+
+TEST(ZooKeeperStorageTest, WatchesFireOnceOnTheDispatchThread) {
+  auto zk = ConnectShared(UniqueTestRoot());
+  EventLog log;
+  std::atomic<bool> read_inside{false};
+  zk->AddListener([&](const WatchEvent& event) {
+    log.Add(event);
+    // A listener may call the storage (the C client's thread could not).
+    if (event.path == "/data") read_inside = zk->Get("/data").has_value();
+  });
+
+  zk->Set("/data", "v1");
+  EXPECT_EQ(zk->Get("/data", true), "v1");
+  zk->Set("/data", "v2");
+  zk->Set("/data", "v3");  // the watch was used up by v2
+  EXPECT_TRUE(zk->Children("/parent", true).empty());  // missing: fires on creation
+  EXPECT_FALSE(zk->Exists("/later", true));
+  zk->Set("/parent/child", "");
+  zk->Set("/later", "");
+  EXPECT_EQ(zk->Children("/parent", true), std::vector<std::string>{"child"});
+  zk->Set("/parent/child2", "");
+  EXPECT_EQ(zk->Get("/later", true), "");
+  EXPECT_FALSE(zk->Get("/missing", true).has_value());
+  zk->Set("/missing", "now");
+  zk->DeleteRecursive("/later");
+  Barrier(*zk, log, "/barrier");
+
+  EXPECT_EQ(log.Count(Type::kDataChanged, "/data"), 1);
+  EXPECT_TRUE(read_inside);
+  EXPECT_EQ(log.Count(Type::kChildrenChanged, "/parent"), 2);  // creation, then child2
+  EXPECT_EQ(log.Count(Type::kDataChanged, "/later"), 1);
+  EXPECT_EQ(log.Count(Type::kNodeDeleted, "/later"), 1);
+  EXPECT_EQ(log.Count(Type::kDataChanged, "/missing"), 1);
+  const std::vector<std::thread::id> threads = log.Threads();
+  ASSERT_FALSE(threads.empty());
+  for (std::thread::id id : threads) {
+    EXPECT_EQ(id, threads.front());
+    EXPECT_NE(id, std::this_thread::get_id());
+  }
+}
+
+TEST(ZooKeeperStorageTest, RemovedListenerIsNotCalledAfterRemoveReturns) {
+  auto zk = ConnectShared(UniqueTestRoot());
+  std::atomic<bool> in_listener{false};
+  std::atomic<bool> release{false};
+  std::atomic<int> calls_after_remove{0};
+  std::atomic<bool> removed{false};
+  const int slow = zk->AddListener([&](const WatchEvent&) {
+    if (removed) ++calls_after_remove;
+    in_listener = true;
+    while (!release) std::this_thread::sleep_for(1ms);
+  });
+  // A listener that removes itself from inside its call: no deadlock.
+  std::atomic<int> self_calls{0};
+  int self = 0;
+  self = zk->AddListener([&](const WatchEvent&) {
+    ++self_calls;
+    zk->RemoveListener(self);
+  });
+
+  zk->Exists("/n", true);
+  zk->Set("/n", "");
+  ASSERT_TRUE(WaitUntil([&] { return in_listener.load(); }));
+  std::thread remover([&] {
+    zk->RemoveListener(slow);
+    removed = true;
+  });
+  std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(removed);  // waits for the call in progress
+  release = true;
+  remover.join();
+
+  EventLog log;
+  zk->AddListener([&](const WatchEvent& e) { log.Add(e); });
+  zk->Exists("/n", true);
+  zk->Set("/n", "again");
+  Barrier(*zk, log, "/barrier");
+  EXPECT_EQ(calls_after_remove, 0);
+  EXPECT_EQ(self_calls, 1);
+}
+
+TEST(ZooKeeperStorageTest, RidesOutZooKeeperRestart) {
+  ZooKeeperServer server;
+  auto zk = ZooKeeperStorage::Connect(TestZooKeeperOptions(server, "/storm"));
+  auto observer = ZooKeeperStorage::Connect(TestZooKeeperOptions(server, "/storm"));
+  zk->Set("/supervisors/s1", "alive", NodeMode::kEphemeral);
+  zk->Set("/storms/t", "v1");
+  const int64_t session = zk->SessionIdForTest();
+  EventLog log;
+  zk->AddListener([&](const WatchEvent& e) { log.Add(e); });
+  EXPECT_EQ(zk->Get("/storms/t", true), "v1");
+
+  server.Stop();
+  std::optional<std::string> read;
+  std::thread reader([&] { read = zk->Get("/storms/t"); });
+  std::thread writer([&] { zk->Set("/storms/u", "written during the outage"); });
+  std::this_thread::sleep_for(2500ms);  // the outage: calls wait for ZooKeeper
+  server.Start();  // from this thread: the server dies with the thread that starts it
+  reader.join();
+  writer.join();
+
+  EXPECT_EQ(read, "v1");
+  EXPECT_EQ(zk->Get("/storms/u"), "written during the outage");
+  EXPECT_EQ(zk->SessionIdForTest(), session);  // the session survived
+  EXPECT_EQ(observer->Get("/supervisors/s1"), "alive");
+  observer->Set("/storms/t", "v2");  // the watch set before the outage still fires
+  EXPECT_TRUE(WaitUntil([&] { return log.Count(Type::kDataChanged, "/storms/t") == 1; }));
+  EXPECT_EQ(log.Count(Type::kSessionRestored), 0);
+}
+
+TEST(ZooKeeperStorageTest, GivesUpWhenZooKeeperStaysAwayAndRecoversAfter) {
+  ZooKeeperServer server;
+  ZooKeeperOptions options = TestZooKeeperOptions(server, "/storm");
+  options.retry_times = 2;  // back-off 0.1 + 0.2 s
+  options.retry_interval_ms = 100;
+  options.retry_ceiling_ms = 200;
+  options.connection_timeout_ms = 1000;
+  auto zk = ZooKeeperStorage::Connect(options);
+  zk->Set("/x", "v");
+
+  server.Stop();
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    zk->Get("/x");
+    FAIL() << "Get succeeded without a server";
+  } catch (const StateStorageError& e) {
+    EXPECT_NE(std::string(e.what()).find("get /storm/x failed after 3 attempts"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(zk->Set("/y", ""), StateStorageError);
+  EXPECT_THROW(zk->CreateSequential("/q/e", ""), StateStorageError);  // waits 1 s at most
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+
+  server.Start();
+  EXPECT_TRUE(WaitUntil([&] {
+    try {
+      return zk->Get("/x") == "v";
+    } catch (const StateStorageError&) {
+      return false;
+    }
+  }));
+  EXPECT_EQ(zk->CreateSequential("/q/e", ""), "/q/e0000000000");
+}
+
+TEST(ZooKeeperStorageTest, ExpiredSessionIsReplacedAndEphemeralNodesRecreated) {
+  const std::string root = UniqueTestRoot();
+  auto zk = ConnectShared(root);
+  auto observer = ConnectShared(root);
+  EventLog log;
+  zk->AddListener([&](const WatchEvent& e) { log.Add(e); });
+  zk->Set("/supervisors/s1", "first", NodeMode::kEphemeral);
+  zk->Set("/supervisors/s1", "last", NodeMode::kEphemeral);
+  zk->Set("/supervisors/gone", "", NodeMode::kEphemeral);
+  zk->DeleteRecursive("/supervisors/gone");  // not wanted any more
+  const int64_t old_session = zk->SessionIdForTest();
+
+  zk->ExpireSessionForTest();
+  ASSERT_TRUE(WaitUntil([&] { return log.Count(Type::kSessionRestored) == 1; }, 15s));
+  EXPECT_NE(zk->SessionIdForTest(), old_session);
+  EXPECT_EQ(observer->Get("/supervisors/s1"), "last");
+  EXPECT_FALSE(observer->Exists("/supervisors/gone"));
+  // The new session works and owns the node: it goes when zk closes.
+  zk->Set("/supervisors/s1", "after", NodeMode::kEphemeral);
+  EXPECT_EQ(observer->Get("/supervisors/s1"), "after");
+  zk.reset();
+  EXPECT_FALSE(observer->Exists("/supervisors/s1"));
+}
+
+TEST(ZooKeeperStorageTest, CallsDuringAnExpiryWaitForTheNewSession) {
+  const std::string root = UniqueTestRoot();
+  auto zk = ConnectShared(root);
+  zk->Set("/x", "v");
+  zk->ExpireSessionForTest();
+  // No waiting: whichever of this call and the dispatch thread meets the
+  // expired session first replaces it.
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(zk->Get("/x"), "v");
+    zk->Set("/e", std::to_string(i), NodeMode::kEphemeral);
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(zk->Get("/e"), "19");
+}
+
+TEST(ZooKeeperStorageTest, UnreachableZooKeeperIsAClearErrorWithinTheTimeout) {
+  const int port = testing::zookeeper_detail::FreePort();  // nobody listens there
+  ZooKeeperOptions options = TestZooKeeperOptions("127.0.0.1:" + std::to_string(port), "/s");
+  options.connection_timeout_ms = 1500;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    ZooKeeperStorage::Connect(options);
+    FAIL() << "Connect succeeded without a server";
+  } catch (const StateStorageError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot reach ZooKeeper at 127.0.0.1:" +
+                                         std::to_string(port)),
+              std::string::npos)
+        << e.what();
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(took, 1400ms);
+  EXPECT_LT(took, 4000ms);
+}
+
+TEST(ZooKeeperStorageTest, OptionsComeFromStormConfig) {
+  Config conf;
+  conf.put(Config::kStormZookeeperServers, std::vector<std::string>{"zk1", "zk2:2182"});
+  conf.put(Config::kStormZookeeperPort, 2281);
+  conf.put("storm.zookeeper.retry.times", 7);
+  const ZooKeeperOptions options = ZooKeeperOptionsFromConfig(conf);
+  EXPECT_EQ(options.servers, (std::vector<std::string>{"zk1", "zk2:2182"}));
+  EXPECT_EQ(options.port, 2281);
+  EXPECT_EQ(options.retry_times, 7);
+  EXPECT_EQ(options.root, "/storm");  // defaults for the rest
+  EXPECT_EQ(options.session_timeout_ms, 20000);
+  EXPECT_EQ(options.connection_timeout_ms, 15000);
+  EXPECT_EQ(options.retry_interval_ms, 1000);
+  EXPECT_EQ(options.retry_ceiling_ms, 30000);
+}
+
+}  // namespace
+}  // namespace storm

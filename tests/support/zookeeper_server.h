@@ -1,0 +1,283 @@
+// A real ZooKeeper server for tests (Debian's `zookeeper` package on a Java
+// runtime), in its own process on a free 127.0.0.1 port with a temporary
+// data dir; its output goes to zookeeper.log in that dir, not to the test's.
+//
+//   ZooKeeperServer zk;          // started; throws std::runtime_error saying
+//                                // what is missing when it cannot start
+//   zk.Stop(); zk.Start();       // an outage: same port, same data (sessions
+//                                // survive a restart shorter than their timeout)
+//
+// Tests that only need *a* ZooKeeper call AnyZooKeeper(): the one
+// scripts/test.sh started (STORM_TEST_ZOOKEEPER=host:port) when set, else
+// one started once for this test process. Each test then works under its
+// own root, UniqueTestRoot(). Tests that stop or restart ZooKeeper always
+// start their own ZooKeeperServer.
+//
+// The server gets SIGKILL when the thread that started it exits
+// (PR_SET_PDEATHSIG), so a crashed test leaves no JVM behind: start it from
+// the thread that outlives it (a test's own thread, or the main thread).
+// Not thread safe: one thread drives a ZooKeeperServer.
+#pragma once
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/zookeeper_storage.h"
+#include "support/temp_dir.h"
+
+namespace storm::testing {
+
+namespace zookeeper_detail {
+
+inline constexpr const char* kJava = "/usr/bin/java";
+inline constexpr const char* kServerJar = "/usr/share/java/zookeeper.jar";
+// The jar's manifest names its other dependencies; slf4j-simple is the
+// logging binding (to the log file), without which slf4j only warns.
+inline constexpr const char* kClassPath =
+    "/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar";
+
+// A port that was free a moment ago (bind to port 0, read it, close).
+inline int FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    const int error = errno;
+    ::close(fd);
+    throw std::runtime_error(std::string("cannot find a free port: ") + std::strerror(error));
+  }
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// Sends ZooKeeper's "ruok" four-letter command; true when it answers "imok".
+inline bool AnswersRuok(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  timeval timeout{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string answer;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::send(fd, "ruok", 4, MSG_NOSIGNAL) == 4) {
+    char buffer[16];
+    ssize_t n;
+    while (answer.size() < 4 && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+      answer.append(buffer, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  return answer == "imok";
+}
+
+inline std::string TailOf(const std::filesystem::path& file, size_t lines) {
+  std::ifstream in(file);
+  std::deque<std::string> tail;
+  for (std::string line; std::getline(in, line);) {
+    tail.push_back(line);
+    if (tail.size() > lines) tail.pop_front();
+  }
+  std::string out;
+  for (const std::string& line : tail) out += "  " + line + "\n";
+  return out;
+}
+
+}  // namespace zookeeper_detail
+
+class ZooKeeperServer {
+ public:
+  // Picks a port, writes zoo.cfg and starts the server.
+  ZooKeeperServer() : port_(zookeeper_detail::FreePort()) {
+    // tickTime 500 ms lets sessions be as short as 1 s (2 ticks) and makes
+    // the server notice an expired session within half a second; the
+    // maximum stays high enough for Storm's default (20 s).
+    dir_.Write("zoo.cfg", "tickTime=500\n"
+                          "minSessionTimeout=1000\n"
+                          "maxSessionTimeout=60000\n"
+                          "dataDir=" + (dir_ / "data").string() + "\n" +
+                          "clientPort=" + std::to_string(port_) + "\n" +
+                          "clientPortAddress=127.0.0.1\n"
+                          "admin.enableServer=false\n"
+                          "4lw.commands.whitelist=ruok,srvr,stat,mntr\n"
+                          "preAllocSize=1024\n"
+                          "forceSync=no\n");
+    std::filesystem::create_directories(dir_ / "data");
+    Start();
+  }
+  ~ZooKeeperServer() { Stop(); }
+  ZooKeeperServer(const ZooKeeperServer&) = delete;
+  ZooKeeperServer& operator=(const ZooKeeperServer&) = delete;
+
+  // Starts the server (again, on the same port and data) and waits until it
+  // answers "ruok"; throws std::runtime_error with the end of its log if it
+  // does not within 30 s.
+  void Start() {
+    if (pid_ > 0) return;
+    for (const char* file : {zookeeper_detail::kJava, zookeeper_detail::kServerJar}) {
+      if (::access(file, R_OK) != 0) {
+        throw std::runtime_error(std::string("cannot start ZooKeeper for the test: ") + file +
+                                 " is missing (install the Debian packages zookeeper and "
+                                 "default-jre-headless, e.g. with scripts/install-deps.sh)");
+      }
+    }
+    const std::string config = (dir_ / "zoo.cfg").string();
+    const std::string log = log_path().string();
+    std::vector<std::string> args = {zookeeper_detail::kJava,
+                                     "-Xmx256m",
+                                     "-XX:+UseSerialGC",
+                                     "-XX:TieredStopAtLevel=1",
+                                     "-Dzookeeper.admin.enableServer=false",
+                                     "-cp",
+                                     zookeeper_detail::kClassPath,
+                                     "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                                     config};
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    const pid_t parent = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+    if (pid == 0) {
+      // Child: only async-signal-safe calls until exec.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != parent) ::_exit(127);
+      const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      const int in = ::open("/dev/null", O_RDONLY);
+      if (out < 0 || in < 0) ::_exit(127);
+      ::dup2(in, 0);
+      ::dup2(out, 1);
+      ::dup2(out, 2);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    pid_ = pid;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!zookeeper_detail::AnswersRuok(port_)) {
+      int status = 0;
+      const bool exited = ::waitpid(pid_, &status, WNOHANG) == pid_;
+      if (exited || std::chrono::steady_clock::now() > deadline) {
+        if (exited) pid_ = -1;
+        Stop();
+        throw std::runtime_error(
+            "ZooKeeper did not come up on 127.0.0.1:" + std::to_string(port_) +
+            (exited ? " (it exited)" : " within 30 s") + "; the end of " + log + ":\n" +
+            zookeeper_detail::TailOf(log_path(), 20));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  // Stops the server: SIGTERM, then SIGKILL after 5 s.
+  void Stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    int status = 0;
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, &status, 0);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    pid_ = -1;
+  }
+
+  void Restart() {
+    Stop();
+    Start();
+  }
+
+  bool running() const { return pid_ > 0; }
+  int port() const { return port_; }
+  std::string connect_string() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::filesystem::path log_path() const { return dir_ / "zookeeper.log"; }
+
+ private:
+  TempDir dir_;
+  int port_;
+  pid_t pid_ = -1;
+};
+
+// The ZooKeeper scripts/test.sh started ("host:port"), or "" when the
+// variable STORM_TEST_ZOOKEEPER is not set.
+inline std::string SharedZooKeeper() {
+  const char* address = std::getenv("STORM_TEST_ZOOKEEPER");
+  return address == nullptr ? "" : address;
+}
+
+// A ZooKeeper for tests that do not stop it: SharedZooKeeper() when set,
+// else a ZooKeeperServer started on first use and kept until the process
+// exits.
+inline std::string AnyZooKeeper() {
+  const std::string shared = SharedZooKeeper();
+  if (!shared.empty()) return shared;
+  static std::unique_ptr<ZooKeeperServer> own = std::make_unique<ZooKeeperServer>();
+  return own->connect_string();
+}
+
+// "/test-<pid>-<n>": a root of its own for each test in a shared ZooKeeper.
+inline std::string UniqueTestRoot() {
+  static std::atomic<int> counter{0};
+  return "/test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+}
+
+// Options for a test: short session (5 s, so an expiry is quick to provoke)
+// and connection (5 s) timeouts, and retries that ride out an outage of
+// about 6 s (0.25 + 0.5 + 1 + 2 + 2 s of back-off, each cut short when the
+// connection comes back).
+inline ZooKeeperOptions TestZooKeeperOptions(const std::string& connect_string,
+                                             const std::string& root) {
+  ZooKeeperOptions options;
+  options.servers.clear();
+  size_t start = 0;
+  while (start <= connect_string.size()) {
+    const size_t comma = std::min(connect_string.find(',', start), connect_string.size());
+    if (comma > start) options.servers.push_back(connect_string.substr(start, comma - start));
+    start = comma + 1;
+  }
+  options.root = root;
+  options.session_timeout_ms = 5000;
+  options.connection_timeout_ms = 5000;
+  options.retry_times = 5;
+  options.retry_interval_ms = 250;
+  options.retry_ceiling_ms = 2000;
+  return options;
+}
+
+inline ZooKeeperOptions TestZooKeeperOptions(const ZooKeeperServer& server,
+                                             const std::string& root) {
+  return TestZooKeeperOptions(server.connect_string(), root);
+}
+
+}  // namespace storm::testing
