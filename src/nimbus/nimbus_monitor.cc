@@ -131,8 +131,12 @@ std::set<ExecutorId> Nimbus::AliveExecutors(
       }
     }
     if (supervisors.count(slot.node) == 0) continue;  // its supervisor is gone
-    const bool is_alive =
-        beat.seen_nanos != 0 ? now - beat.seen_nanos < timeout : now - at->second < launch;
+    // As Storm: alive during its launch period whatever the heartbeats say
+    // (its slot's node may still hold the last beat of an earlier worker,
+    // which must not cut the launch period down to the task timeout), and
+    // after it while its heartbeats keep changing.
+    const bool is_alive = now - at->second < launch ||
+                          (beat.seen_nanos != 0 && now - beat.seen_nanos < timeout);
     if (is_alive) alive.insert(e);
   }
   return alive;
