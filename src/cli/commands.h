@@ -8,5 +8,11 @@
 namespace storm::cli {
 
 int RunLocal(const std::vector<std::string>& args);
+int RunJar(const std::vector<std::string>& args);
+int RunList(const std::vector<std::string>& args);
+int RunKill(const std::vector<std::string>& args);
+int RunActivate(const std::vector<std::string>& args);
+int RunDeactivate(const std::vector<std::string>& args);
+int RunRebalance(const std::vector<std::string>& args);
 
 }  // namespace storm::cli

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "nimbus/nimbus_daemon.h"
 
 namespace {
 
@@ -11,12 +12,26 @@ constexpr const char* kUsage =
     "usage: storm <command> [args]\n"
     "\n"
     "commands:\n"
+    "  jar <topology.so> [args...]\n"
+    "        runs the library's main and submits its topologies to Nimbus\n"
+    "  list\n"
+    "        lists the topologies on the cluster\n"
+    "  kill <name> [-w secs]\n"
+    "        deactivates the topology, waits (default: its message timeout), removes it\n"
+    "  activate <name> | deactivate <name>\n"
+    "        turns the topology's spouts on or off\n"
+    "  rebalance <name> [-w secs] [-n workers] [-e component=parallelism]...\n"
+    "        spreads the topology over other numbers of workers and executors\n"
+    "  nimbus\n"
+    "        runs the Nimbus daemon (as storm-nimbus)\n"
     "  local <topology.so> [args...] [--duration SECS] [-c key=value]... [--config FILE]\n"
     "        runs a topology library in this process (no ZooKeeper, no Nimbus)\n"
     "  version\n"
     "        prints the storm-cpp version\n"
     "\n"
-    "-c key=value and --config FILE may stand anywhere on the command line.\n";
+    "-c key=value, --config FILE and --log-level LEVEL may stand anywhere on the command\n"
+    "line; -c also reaches the config of topologies submitted with jar.\n"
+    "Nimbus is found at nimbus.seeds and nimbus.thrift.port.\n";
 
 }  // namespace
 
@@ -29,6 +44,17 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   if (command == "local") return storm::cli::RunLocal(args);
+  if (command == "jar") return storm::cli::RunJar(args);
+  if (command == "list") return storm::cli::RunList(args);
+  if (command == "kill") return storm::cli::RunKill(args);
+  if (command == "activate") return storm::cli::RunActivate(args);
+  if (command == "deactivate") return storm::cli::RunDeactivate(args);
+  if (command == "rebalance") return storm::cli::RunRebalance(args);
+  // `check-library` is Nimbus's own: it runs itself to check uploaded libraries.
+  if (command == "nimbus" || command == "check-library") {
+    if (command == "check-library") args.insert(args.begin(), command);
+    return storm::RunNimbusDaemon(args);
+  }
   if (command == "version") {
     std::printf("storm-cpp %s\n", STORM_VERSION);
     return 0;

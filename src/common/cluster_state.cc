@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "common/cluster_thrift.h"
 #include "common/thrift_bytes.h"
-#include "storm_types.h"
 
 namespace storm {
 
@@ -19,6 +19,71 @@ const char* TopologyStatusName(TopologyStatus status) {
   }
   return "UNKNOWN";
 }
+
+namespace {
+
+constexpr const char* kAllTime = ":all-time";
+constexpr const char* kDefaultStream = "default";
+
+}  // namespace
+
+gen::ExecutorStats ExecutorStatsToThrift(const ExecutorBeatStats& s) {
+  gen::ExecutorStats t;
+  t.emitted[kAllTime][kDefaultStream] = s.emitted;
+  t.transferred[kAllTime][kDefaultStream] = s.transferred;
+  if (s.is_spout) {
+    gen::SpoutStats spout;
+    spout.acked[kAllTime][kDefaultStream] = s.acked;
+    spout.failed[kAllTime][kDefaultStream] = s.failed;
+    spout.complete_ms_avg[kAllTime][kDefaultStream] = s.complete_latency_ms;
+    t.specific.__set_spout(spout);
+  } else {
+    gen::BoltStats bolt;
+    gen::GlobalStreamId all;
+    all.componentId = "";
+    all.streamId = kDefaultStream;
+    bolt.acked[kAllTime][all] = s.acked;
+    bolt.failed[kAllTime][all] = s.failed;
+    bolt.executed[kAllTime][all] = s.executed;
+    t.specific.__set_bolt(bolt);
+  }
+  t.rate = 1.0;
+  return t;
+}
+
+namespace {
+
+template <class Map>
+int64_t AllTime(const Map& windows) {
+  int64_t sum = 0;
+  auto it = windows.find(kAllTime);
+  if (it == windows.end()) return 0;
+  for (const auto& [stream, n] : it->second) sum += static_cast<int64_t>(n);
+  return sum;
+}
+
+}  // namespace
+
+ExecutorBeatStats ExecutorStatsFromThrift(const gen::ExecutorStats& t) {
+  ExecutorBeatStats s;
+  s.emitted = AllTime(t.emitted);
+  s.transferred = AllTime(t.transferred);
+  if (t.specific.__isset.spout) {
+    s.is_spout = true;
+    s.acked = AllTime(t.specific.spout.acked);
+    s.failed = AllTime(t.specific.spout.failed);
+    auto it = t.specific.spout.complete_ms_avg.find(kAllTime);
+    if (it != t.specific.spout.complete_ms_avg.end() && !it->second.empty()) {
+      s.complete_latency_ms = it->second.begin()->second;
+    }
+  } else if (t.specific.__isset.bolt) {
+    s.acked = AllTime(t.specific.bolt.acked);
+    s.failed = AllTime(t.specific.bolt.failed);
+    s.executed = AllTime(t.specific.bolt.executed);
+  }
+  return s;
+}
+
 
 namespace {
 
@@ -200,62 +265,6 @@ SupervisorInfo SupervisorFromThrift(const std::string& id, const gen::Supervisor
   return s;
 }
 
-constexpr const char* kAllTime = ":all-time";
-constexpr const char* kDefaultStream = "default";
-
-gen::ExecutorStats StatsToThrift(const ExecutorStats& s) {
-  gen::ExecutorStats t;
-  t.emitted[kAllTime][kDefaultStream] = s.emitted;
-  t.transferred[kAllTime][kDefaultStream] = s.transferred;
-  if (s.is_spout) {
-    gen::SpoutStats spout;
-    spout.acked[kAllTime][kDefaultStream] = s.acked;
-    spout.failed[kAllTime][kDefaultStream] = s.failed;
-    spout.complete_ms_avg[kAllTime][kDefaultStream] = s.complete_latency_ms;
-    t.specific.__set_spout(spout);
-  } else {
-    gen::BoltStats bolt;
-    gen::GlobalStreamId all;
-    all.componentId = "";
-    all.streamId = kDefaultStream;
-    bolt.acked[kAllTime][all] = s.acked;
-    bolt.failed[kAllTime][all] = s.failed;
-    bolt.executed[kAllTime][all] = s.executed;
-    t.specific.__set_bolt(bolt);
-  }
-  t.rate = 1.0;
-  return t;
-}
-
-template <class Map>
-int64_t AllTime(const Map& windows) {
-  int64_t sum = 0;
-  auto it = windows.find(kAllTime);
-  if (it == windows.end()) return 0;
-  for (const auto& [stream, n] : it->second) sum += static_cast<int64_t>(n);
-  return sum;
-}
-
-ExecutorStats StatsFromThrift(const gen::ExecutorStats& t) {
-  ExecutorStats s;
-  s.emitted = AllTime(t.emitted);
-  s.transferred = AllTime(t.transferred);
-  if (t.specific.__isset.spout) {
-    s.is_spout = true;
-    s.acked = AllTime(t.specific.spout.acked);
-    s.failed = AllTime(t.specific.spout.failed);
-    auto it = t.specific.spout.complete_ms_avg.find(kAllTime);
-    if (it != t.specific.spout.complete_ms_avg.end() && !it->second.empty()) {
-      s.complete_latency_ms = it->second.begin()->second;
-    }
-  } else if (t.specific.__isset.bolt) {
-    s.acked = AllTime(t.specific.bolt.acked);
-    s.failed = AllTime(t.specific.bolt.failed);
-    s.executed = AllTime(t.specific.bolt.executed);
-  }
-  return s;
-}
-
 gen::ClusterWorkerHeartbeat HeartbeatToThrift(const WorkerHeartbeat& h) {
   gen::ClusterWorkerHeartbeat t;
   t.storm_id = h.topology_id;
@@ -265,7 +274,7 @@ gen::ClusterWorkerHeartbeat HeartbeatToThrift(const WorkerHeartbeat& h) {
     gen::ExecutorInfo info;
     info.task_start = e.first;
     info.task_end = e.second;
-    t.executor_stats[info] = StatsToThrift(stats);
+    t.executor_stats[info] = ExecutorStatsToThrift(stats);
   }
   return t;
 }
@@ -276,7 +285,7 @@ WorkerHeartbeat HeartbeatFromThrift(const gen::ClusterWorkerHeartbeat& t) {
   h.time_secs = t.time_secs;
   h.uptime_secs = t.uptime_secs;
   for (const auto& [info, stats] : t.executor_stats) {
-    h.executor_stats[{info.task_start, info.task_end}] = StatsFromThrift(stats);
+    h.executor_stats[{info.task_start, info.task_end}] = ExecutorStatsFromThrift(stats);
   }
   return h;
 }

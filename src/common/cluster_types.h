@@ -70,7 +70,7 @@ struct SupervisorInfo {
 };
 
 // What a worker reports about one executor.
-struct ExecutorStats {
+struct ExecutorBeatStats {
   bool is_spout = false;
   int64_t emitted = 0;
   int64_t transferred = 0;
@@ -85,7 +85,7 @@ struct WorkerHeartbeat {
   std::string topology_id;
   int64_t time_secs = 0;
   int64_t uptime_secs = 0;
-  std::map<ExecutorId, ExecutorStats> executor_stats;
+  std::map<ExecutorId, ExecutorBeatStats> executor_stats;
 };
 
 // /errors/<topology-id>/<component-id>/e<seq>

@@ -66,7 +66,8 @@ Nimbus::~Nimbus() { Stop(); }
 
 int64_t Nimbus::NowSecs() const { return options_.unix_secs(); }
 
-void Nimbus::Start() {
+void Nimbus::Start(int advertised_port) {
+  if (advertised_port >= 0) options_.port = advertised_port;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const int64_t now = options_.clock->NowNanos();
@@ -83,7 +84,7 @@ void Nimbus::Start() {
   }
   NimbusInfo me{options_.host, options_.port, start_secs_, true, STORM_VERSION};
   options_.state->SetNimbus(me);
-  spdlog::info("nimbus: started on {}:{}, {} topologies in the cluster state", options_.host,
+  spdlog::debug("nimbus: started on {}:{}, {} topologies in the cluster state", options_.host,
                options_.port, options_.state->ActiveStorms().size());
   if (options_.run_monitor_thread) monitor_ = std::thread([this] { MonitorLoop(); });
 }

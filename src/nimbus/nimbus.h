@@ -101,7 +101,7 @@ struct ExecutorSummaryInfo {
   std::string host;
   int port = 0;
   int64_t uptime_secs = 0;
-  std::optional<ExecutorStats> stats;
+  std::optional<ExecutorBeatStats> stats;
 };
 
 struct TopologyDetails {
@@ -117,9 +117,10 @@ class Nimbus {
   Nimbus(const Nimbus&) = delete;
   Nimbus& operator=(const Nimbus&) = delete;
 
-  // Registers this Nimbus under /nimbuses, picks up the topologies in the
-  // cluster state, and starts the monitor thread.
-  void Start();
+  // Registers this Nimbus under /nimbuses (with `advertised_port`, or
+  // options.port when negative), picks up the topologies in the cluster
+  // state, and starts the monitor thread.
+  void Start(int advertised_port = -1);
   void Stop();
 
   // ---- Topologies. Names are topology names; ids are <name>-<n>-<secs>.

@@ -1,73 +1,123 @@
 #include "supervisor/local_cluster.h"
 
+#include <stdlib.h>
+
 #include <chrono>
+#include <cmath>
+#include <filesystem>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include "common/config_loader.h"
+#include "common/in_memory_storage.h"
 #include "nimbus/scheduler.h"
 #include "storm/errors.h"
 #include "worker/component_factory.h"
 
 namespace storm {
 
-void ValidateTopologyName(const std::string& name) {
-  if (name.empty()) throw InvalidTopologyError("the topology name is empty");
-  for (char c : name) {
-    if (c == '/' || c == '.' || c == ':' || c == '\\') {
-      throw InvalidTopologyError("topology name '" + name +
-                                 "' contains one of the characters / . : \\ that Storm forbids");
-    }
+namespace {
+
+constexpr const char* kLocalSupervisor = "local-supervisor";
+constexpr int kFirstLocalPort = 1024;
+
+std::string MakeLocalDir() {
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "storm-local-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) {
+    throw StormError("cannot create a temporary directory for local mode under " +
+                     std::filesystem::temp_directory_path().string());
   }
+  return pattern;
 }
 
-LocalCluster::LocalCluster(LocalClusterOptions options) : options_(std::move(options)) {}
+}  // namespace
 
-LocalCluster::~LocalCluster() { Shutdown(); }
+LocalCluster::LocalCluster(LocalClusterOptions options)
+    : options_(std::move(options)),
+      local_dir_(MakeLocalDir()),
+      state_(std::make_shared<ClusterState>(std::make_shared<InMemoryStorage>())) {
+  NimbusOptions nimbus;
+  nimbus.conf = DefaultConfig();
+  nimbus.conf.merge(options_.daemon_conf);
+  nimbus.conf.put(Config::kStormLocalDir, local_dir_);
+  nimbus.state = state_;
+  nimbus.clock = options_.clock;
+  nimbus.library_optional = true;
+  nimbus.run_monitor_thread = false;
+  nimbus_ = std::make_unique<Nimbus>(std::move(nimbus));
+  nimbus_->Start();
+}
+
+LocalCluster::~LocalCluster() {
+  Shutdown();
+  nimbus_->Stop();
+  nimbus_.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(local_dir_, ec);
+}
+
+// The local supervisor gets as many slots as the topologies need.
+void LocalCluster::EnsureSlots(int more) {
+  int used = 0;
+  for (const auto& [name, run] : running_) used += static_cast<int>(run->workers.size());
+  while (static_cast<int>(slots_.size()) < used + more) {
+    slots_.push_back(kFirstLocalPort + static_cast<int>(slots_.size()));
+  }
+  SupervisorInfo info;
+  info.id = kLocalSupervisor;
+  info.hostname = "localhost";
+  info.slots = slots_;
+  info.version = STORM_VERSION;
+  state_->SetSupervisor(info);
+}
 
 std::string LocalCluster::SubmitTopology(const std::string& name, const Config& conf,
                                          const StormTopology& topology,
                                          std::shared_ptr<void> keep_alive) {
-  ValidateTopologyName(name);
-  Config merged = DefaultConfig();
-  merged.merge(options_.daemon_conf).merge(conf).merge(options_.overrides);
-  merged.put(Config::kTopologyName, name);
-  ValidateConfig(merged);
+  Config topology_conf = conf;
+  topology_conf.merge(options_.overrides);
 
   std::lock_guard<std::mutex> lock(mutex_);
-  if (running_.count(name) != 0) {
-    throw StormError("topology '" + name + "' is already alive");
-  }
-  const auto launch = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  Config merged = DefaultConfig();
+  merged.merge(options_.daemon_conf).merge(topology_conf);
+  const int64_t workers = merged.contains(Config::kTopologyWorkers) &&
+                                  merged.json()[Config::kTopologyWorkers].is_number_integer()
+                              ? merged.getInt(Config::kTopologyWorkers)
+                              : 1;
+  EnsureSlots(static_cast<int>(std::max<int64_t>(workers, 1)));
+  const std::string id = nimbus_->SubmitTopology(name, "", topology_conf, topology);
+
   auto run = std::make_unique<Running>();
-  run->id = name + "-" + std::to_string(++counter_) + "-" + std::to_string(launch);
-  run->layout = TopologyLayout::Build(run->id, topology, merged);
+  run->id = id;
+  auto base = state_->GetStormBase(id);
+  auto assignment = state_->GetAssignment(id);
+  if (!base || !assignment) throw StormError("Nimbus did not assign topology " + id);
+  run->layout = TopologyLayout::Build(
+      id, WithExecutors(topology, base->component_executors), nimbus_->GetTopologyConf(id));
   run->transport = std::make_unique<InProcessTransport>();
   run->factory = std::make_unique<TopologyComponentFactory>(run->layout);
   run->keep_alive = std::move(keep_alive);
 
-  const int workers = static_cast<int>(merged.getInt(Config::kTopologyWorkers));
-  std::vector<WorkerSlot> slots;
-  for (int i = 0; i < workers; ++i) slots.push_back(WorkerSlot{"local", 1024 + i});
-  auto assignments = ScheduleEvenly(run->layout->executors(), slots, workers);
-
+  std::map<WorkerSlot, std::vector<ExecutorDef>> by_slot;
   std::vector<std::string> endpoint_of_task(static_cast<size_t>(run->layout->max_task()) + 1);
-  for (const auto& a : assignments) {
-    for (const auto& e : a.executors) {
-      for (int t = e.first_task; t <= e.last_task; ++t) {
-        endpoint_of_task[t] = "local:" + std::to_string(a.slot.port);
-      }
+  for (const ExecutorDef& e : run->layout->executors()) {
+    auto it = assignment->executor_slot.find({e.first_task, e.last_task});
+    if (it == assignment->executor_slot.end()) {
+      throw StormError("Nimbus left executor " + e.component + " unassigned");
+    }
+    by_slot[it->second].push_back(e);
+    for (int t = e.first_task; t <= e.last_task; ++t) {
+      endpoint_of_task[t] = "local:" + std::to_string(it->second.port);
     }
   }
-  for (const auto& a : assignments) {
+  for (auto& [slot, executors] : by_slot) {
     WorkerSpec spec;
     spec.layout = run->layout;
-    spec.port = a.slot.port;
-    spec.endpoint = "local:" + std::to_string(a.slot.port);
-    spec.executors = a.executors;
+    spec.port = slot.port;
+    spec.endpoint = "local:" + std::to_string(slot.port);
+    spec.executors = std::move(executors);
     spec.endpoint_of_task = endpoint_of_task;
     run->workers.push_back(std::make_unique<Worker>(std::move(spec), run->transport.get(),
                                                     options_.clock, run->factory.get()));
@@ -76,20 +126,19 @@ std::string LocalCluster::SubmitTopology(const std::string& name, const Config& 
   for (auto& w : run->workers) w->Start();
   spdlog::info("local cluster: topology {} running as {} on {} workers with {} executors",
                name, run->id, run->workers.size(), run->layout->executors().size());
-  const std::string id = run->id;
   running_[name] = std::move(run);
   return id;
 }
 
 LocalCluster::Running& LocalCluster::Find(const std::string& name) {
   auto it = running_.find(name);
-  if (it == running_.end()) throw StormError("no topology named '" + name + "' is alive");
+  if (it == running_.end()) throw NotAliveError("no topology named '" + name + "' is alive");
   return *it->second;
 }
 
 const LocalCluster::Running& LocalCluster::Find(const std::string& name) const {
   auto it = running_.find(name);
-  if (it == running_.end()) throw StormError("no topology named '" + name + "' is alive");
+  if (it == running_.end()) throw NotAliveError("no topology named '" + name + "' is alive");
   return *it->second;
 }
 
@@ -98,6 +147,8 @@ TopologyTotals LocalCluster::KillTopology(const std::string& name, double wait_s
   {
     std::lock_guard<std::mutex> lock(mutex_);
     Find(name);
+    // Nimbus marks it killed (its spouts' status) and removes it below.
+    nimbus_->KillTopology(name, static_cast<int>(std::ceil(wait_secs)));
     auto it = running_.find(name);
     run = std::move(it->second);
     running_.erase(it);
@@ -113,18 +164,32 @@ TopologyTotals LocalCluster::KillTopology(const std::string& name, double wait_s
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   for (auto& w : run->workers) w->Stop();
+  // Its wait is over: remove it now, unless a zero wait already did.
+  if (nimbus_->IdOfName(name)) nimbus_->KillTopology(name, 0);
   spdlog::info("local cluster: topology {} killed", run->id);
   return Sum(*run);
 }
 
+// The spouts follow the status Nimbus keeps, as a worker's would.
+void LocalCluster::ApplyStatus(const std::string& name) {
+  auto id = nimbus_->IdOfName(name);
+  auto base = id ? state_->GetStormBase(*id) : std::nullopt;
+  const bool active = base && base->status == TopologyStatus::kActive;
+  for (auto& w : Find(name).workers) w->SetActive(active);
+}
+
 void LocalCluster::Activate(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& w : Find(name).workers) w->SetActive(true);
+  Find(name);
+  nimbus_->Activate(name);
+  ApplyStatus(name);
 }
 
 void LocalCluster::Deactivate(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& w : Find(name).workers) w->SetActive(false);
+  Find(name);
+  nimbus_->Deactivate(name);
+  ApplyStatus(name);
 }
 
 std::vector<std::string> LocalCluster::TopologyNames() const {

@@ -1,8 +1,11 @@
-// LocalCluster: a whole cluster in one process, as Storm's LocalCluster:
-// topologies are validated, laid out, scheduled by the even scheduler onto
-// topology.workers in-process workers (each a full Worker with its send and
-// receive threads) that talk through an InProcessTransport. `storm local`
-// and the tests run topologies on it.
+// LocalCluster: a whole cluster in one process, as Storm's LocalCluster. A
+// real Nimbus (the same code as storm-nimbus) over in-memory cluster state
+// validates, stores and schedules each topology onto a local supervisor's
+// slots; the cluster then runs one in-process Worker per assigned slot (each
+// a full Worker with its send and receive threads), talking through an
+// InProcessTransport. `storm local` and the tests run topologies on it.
+// Nimbus's monitor does not run here: local workers write no heartbeats, and
+// nothing can die that it would have to reassign.
 #pragma once
 
 #include <map>
@@ -12,7 +15,9 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/cluster_state.h"
 #include "common/histogram.h"
+#include "nimbus/nimbus.h"
 #include "storm/config.h"
 #include "storm/topology.h"
 #include "worker/worker.h"
@@ -41,8 +46,8 @@ class LocalCluster {
 
   // Starts the topology and returns its id (<name>-<counter>-<launch secs>).
   // `keep_alive` (e.g. the TopologyLibrary) is held until the topology is
-  // killed. Throws InvalidTopologyError, ConfigError, or StormError for a
-  // name already running.
+  // killed. Throws what Nimbus throws: InvalidTopologyError, or
+  // AlreadyAliveError for a name already running.
   std::string SubmitTopology(const std::string& name, const Config& conf,
                              const StormTopology& topology,
                              std::shared_ptr<void> keep_alive = nullptr);
@@ -75,14 +80,16 @@ class LocalCluster {
   static TopologyTotals Sum(const Running& run);
   Running& Find(const std::string& name);
   const Running& Find(const std::string& name) const;
+  void EnsureSlots(int more);
+  void ApplyStatus(const std::string& name);
 
   LocalClusterOptions options_;
+  std::string local_dir_;  // storm.local.dir of the Nimbus, removed at the end
+  std::shared_ptr<ClusterState> state_;
+  std::unique_ptr<Nimbus> nimbus_;
+  std::vector<int> slots_;  // the local supervisor's ports; guarded by mutex_
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Running>> running_;  // by name; guarded by mutex_
-  int counter_ = 0;
 };
-
-// Checks a topology name as Storm does; throws InvalidTopologyError.
-void ValidateTopologyName(const std::string& name);
 
 }  // namespace storm

@@ -1,0 +1,83 @@
+#include "nimbus/nimbus_daemon.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "common/command_line.h"
+#include "common/logging.h"
+#include "common/zookeeper_storage.h"
+#include "nimbus/library_check.h"
+#include "nimbus/nimbus_server.h"
+
+namespace storm {
+
+namespace {
+
+std::string HostName(const Config& conf) {
+  std::string configured = conf.getString(Config::kStormLocalHostname, "");
+  if (!configured.empty()) return configured;
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "localhost";
+  return name;
+}
+
+}  // namespace
+
+int RunNimbusDaemon(const std::vector<std::string>& args) {
+  try {
+    if (!args.empty() && args[0] == "check-library") {
+      return RunLibraryCheckCommand(std::vector<std::string>(args.begin() + 1, args.end()));
+    }
+    CommandLine cl = ParseCommandLine(args);
+    if (!cl.positional.empty()) throw ConfigError("unexpected argument '" + cl.positional[0] + "'");
+    InitLogging("nimbus", cl.log_level);
+    Config conf = LoadConfig(cl.sources);
+    for (const auto& key : UnknownReservedKeys(conf)) {
+      spdlog::warn("nimbus: unknown config key '{}' (a typo?)", key);
+    }
+    // SIGTERM/SIGINT are taken by sigwait below; block them before any thread starts.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    ZooKeeperOptions zk = ZooKeeperOptionsFromConfig(conf);
+    spdlog::info("nimbus: connecting to ZooKeeper ({} servers, root {})", zk.servers.size(),
+                 zk.root);
+    auto state = std::make_shared<ClusterState>(ZooKeeperStorage::Connect(zk));
+
+    NimbusOptions options;
+    options.conf = conf;
+    options.state = state;
+    options.host = HostName(conf);
+    std::error_code ec;
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+    options.check_library = MakeSubprocessLibraryChecker(self, 60);
+    spdlog::info("nimbus: local dir {}", std::filesystem::absolute(conf.getString(Config::kStormLocalDir)).string());
+    Nimbus nimbus(options);
+    NimbusServer server(nimbus, conf, "0.0.0.0", static_cast<int>(conf.getInt("nimbus.thrift.port")));
+    server.Start();
+    nimbus.Start(server.port());
+    spdlog::info("nimbus: started on {}:{}, {} topologies in the cluster state", options.host,
+                 server.port(), state->ActiveStorms().size());
+
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("nimbus: {} received, shutting down", strsignal(sig));
+    server.Stop();
+    nimbus.Stop();
+    spdlog::info("nimbus: stopped");
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "storm-nimbus: %s\n", e.what());
+    spdlog::error("nimbus: {}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace storm

@@ -1,0 +1,363 @@
+#include "nimbus/nimbus_server.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <chrono>
+#include <thread>
+
+#include <thrift/TOutput.h>
+#include <thrift/protocol/TBinaryProtocol.h>
+#include <thrift/server/TThreadedServer.h>
+#include <thrift/transport/TBufferTransports.h>
+#include <thrift/transport/TServerSocket.h>
+
+#include "Nimbus.h"
+#include "common/cluster_thrift.h"
+#include "nimbus/topology_thrift.h"
+
+namespace storm {
+
+namespace {
+
+using apache::thrift::TConfiguration;
+using apache::thrift::transport::TFramedTransport;
+using apache::thrift::transport::TTransport;
+using apache::thrift::transport::TTransportFactory;
+
+// Runs `body`, turning the library's errors into the Thrift exceptions the
+// IDL declares for the call. Anything else propagates and reaches the client
+// as a TApplicationException with its message.
+template <class Body>
+auto Translate(const char* call, Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const NotAliveError& e) {
+    gen::NotAliveException out;
+    out.msg = e.what();
+    throw out;
+  } catch (const AlreadyAliveError& e) {
+    gen::AlreadyAliveException out;
+    out.msg = e.what();
+    throw out;
+  } catch (const InvalidTopologyError& e) {
+    gen::InvalidTopologyException out;
+    out.msg = e.what();
+    throw out;
+  } catch (const std::exception& e) {
+    spdlog::warn("nimbus: {} failed: {}", call, e.what());
+    throw;
+  }
+}
+
+gen::TopologySummary SummaryToThrift(const TopologySummaryInfo& t) {
+  gen::TopologySummary out;
+  out.id = t.id;
+  out.name = t.name;
+  out.num_tasks = t.num_tasks;
+  out.num_executors = t.num_executors;
+  out.num_workers = t.num_workers;
+  out.uptime_secs = static_cast<int32_t>(t.uptime_secs);
+  out.status = t.status;
+  out.__set_storm_version(STORM_VERSION);
+  if (!t.owner.empty()) out.__set_owner(t.owner);
+  return out;
+}
+
+class NimbusHandler final : public gen::NimbusIf {
+ public:
+  explicit NimbusHandler(Nimbus& nimbus) : nimbus_(nimbus) {}
+
+  void submitTopology(const std::string& name, const std::string& location,
+                      const std::string& json_conf, const gen::StormTopology& topology) override {
+    gen::SubmitOptions options;
+    options.initial_status = gen::TopologyInitialStatus::ACTIVE;
+    submitTopologyWithOpts(name, location, json_conf, topology, options);
+  }
+
+  void submitTopologyWithOpts(const std::string& name, const std::string& location,
+                              const std::string& json_conf, const gen::StormTopology& topology,
+                              const gen::SubmitOptions& options) override {
+    Translate("submitTopology", [&] {
+      nlohmann::json conf = nlohmann::json::parse(json_conf.empty() ? "{}" : json_conf, nullptr, false);
+      if (conf.is_discarded() || !conf.is_object()) {
+        throw InvalidTopologyError("the topology's config is not a JSON object");
+      }
+      nimbus_.SubmitTopology(name, location, Config(std::move(conf)), TopologyFromThrift(topology),
+                             options.initial_status != gen::TopologyInitialStatus::INACTIVE);
+    });
+  }
+
+  void killTopology(const std::string& name) override {
+    Translate("killTopology", [&] { nimbus_.KillTopology(name); });
+  }
+
+  void killTopologyWithOpts(const std::string& name, const gen::KillOptions& options) override {
+    Translate("killTopology", [&] {
+      nimbus_.KillTopology(name, options.__isset.wait_secs ? std::optional<int>(options.wait_secs)
+                                                           : std::nullopt);
+    });
+  }
+
+  void activate(const std::string& name) override {
+    Translate("activate", [&] { nimbus_.Activate(name); });
+  }
+
+  void deactivate(const std::string& name) override {
+    Translate("deactivate", [&] { nimbus_.Deactivate(name); });
+  }
+
+  void rebalance(const std::string& name, const gen::RebalanceOptions& options) override {
+    Translate("rebalance", [&] {
+      RebalanceRequest request;
+      if (options.__isset.wait_secs) request.wait_secs = options.wait_secs;
+      if (options.__isset.num_workers) request.num_workers = options.num_workers;
+      request.num_executors = options.num_executors;
+      nimbus_.Rebalance(name, request, options.__isset.wait_secs);
+    });
+  }
+
+  void beginFileUpload(std::string& out) override {
+    out = Translate("beginFileUpload", [&] { return nimbus_.code_store().BeginUpload(); });
+  }
+
+  void uploadChunk(const std::string& location, const std::string& chunk) override {
+    Translate("uploadChunk", [&] { nimbus_.code_store().UploadChunk(location, chunk); });
+  }
+
+  void finishFileUpload(const std::string& location) override {
+    Translate("finishFileUpload", [&] { nimbus_.code_store().FinishUpload(location); });
+  }
+
+  void beginFileDownload(std::string& out, const std::string& file) override {
+    out = Translate("beginFileDownload", [&] { return nimbus_.code_store().BeginDownload(file); });
+  }
+
+  void downloadChunk(std::string& out, const std::string& id) override {
+    out = Translate("downloadChunk", [&] { return nimbus_.code_store().DownloadChunk(id); });
+  }
+
+  void getNimbusConf(std::string& out) override { out = nimbus_.nimbus_conf().json().dump(); }
+
+  void getClusterInfo(gen::ClusterSummary& out) override {
+    ClusterSummaryInfo info = Translate("getClusterInfo", [&] { return nimbus_.GetClusterInfo(); });
+    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    for (const auto& s : info.supervisors) {
+      gen::SupervisorSummary t;
+      t.host = s.info.hostname;
+      t.uptime_secs = static_cast<int32_t>(s.info.uptime_secs);
+      t.num_workers = static_cast<int32_t>(s.info.slots.size());
+      t.num_used_workers = s.num_used_workers;
+      t.supervisor_id = s.info.id;
+      t.__set_version(s.info.version);
+      out.supervisors.push_back(std::move(t));
+    }
+    for (const auto& t : info.topologies) out.topologies.push_back(SummaryToThrift(t));
+    for (const auto& n : info.nimbuses) {
+      gen::NimbusSummary t;
+      t.host = n.host;
+      t.port = n.port;
+      t.uptime_secs = static_cast<int32_t>(std::max<int64_t>(0, now - n.start_time_secs));
+      t.isLeader = n.is_leader;
+      t.version = n.version;
+      out.nimbuses.push_back(std::move(t));
+    }
+  }
+
+  void getTopologySummaries(std::vector<gen::TopologySummary>& out) override {
+    for (const auto& t : Translate("getTopologySummaries", [&] {
+           return nimbus_.GetClusterInfo().topologies;
+         })) {
+      out.push_back(SummaryToThrift(t));
+    }
+  }
+
+  void getTopologySummaryByName(gen::TopologySummary& out, const std::string& name) override {
+    out = FindSummary([&](const TopologySummaryInfo& t) { return t.name == name; },
+                      "no topology named '" + name + "' is alive");
+  }
+
+  void getTopologySummaryById(gen::TopologySummary& out, const std::string& id) override {
+    out = FindSummary([&](const TopologySummaryInfo& t) { return t.id == id; },
+                      "no topology with id '" + id + "' is alive");
+  }
+
+  void getLeader(gen::NimbusSummary& out) override {
+    for (const auto& n : nimbus_.GetClusterInfo().nimbuses) {
+      if (!n.is_leader) continue;
+      out.host = n.host;
+      out.port = n.port;
+      out.isLeader = true;
+      out.version = n.version;
+      return;
+    }
+    throw std::runtime_error("no Nimbus is leader");
+  }
+
+  bool isTopologyNameAllowed(const std::string& name) override {
+    try {
+      ValidateTopologyName(name);
+      return !nimbus_.IdOfName(name).has_value();
+    } catch (const InvalidTopologyError&) {
+      return false;
+    }
+  }
+
+  void getTopologyInfo(gen::TopologyInfo& out, const std::string& id) override {
+    gen::GetInfoOptions options;
+    options.__set_num_err_choice(gen::NumErrorsChoice::ALL);
+    getTopologyInfoWithOpts(out, id, options);
+  }
+
+  void getTopologyInfoWithOpts(gen::TopologyInfo& out, const std::string& id,
+                               const gen::GetInfoOptions& options) override {
+    TopologyDetails d = Translate("getTopologyInfo", [&] { return nimbus_.GetTopologyInfo(id); });
+    out.id = d.summary.id;
+    out.name = d.summary.name;
+    out.uptime_secs = static_cast<int32_t>(d.summary.uptime_secs);
+    out.status = d.summary.status;
+    out.__set_storm_version(STORM_VERSION);
+    if (!d.summary.owner.empty()) out.__set_owner(d.summary.owner);
+    for (const auto& e : d.executors) {
+      gen::ExecutorSummary t;
+      t.executor_info.task_start = e.executor.first;
+      t.executor_info.task_end = e.executor.second;
+      t.component_id = e.component;
+      t.host = e.host;
+      t.port = e.port;
+      t.uptime_secs = static_cast<int32_t>(e.uptime_secs);
+      if (e.stats) t.__set_stats(ExecutorStatsToThrift(*e.stats));
+      out.executors.push_back(std::move(t));
+    }
+    const auto choice = options.__isset.num_err_choice ? options.num_err_choice
+                                                       : gen::NumErrorsChoice::ALL;
+    if (choice == gen::NumErrorsChoice::NONE) return;
+    for (const auto& [component, errors] : d.errors) {
+      auto& list = out.errors[component];
+      for (const auto& e : errors) {
+        gen::ErrorInfo t;
+        t.error = e.error;
+        t.error_time_secs = static_cast<int32_t>(e.time_secs);
+        t.__set_host(e.host);
+        t.__set_port(e.port);
+        list.push_back(std::move(t));
+      }
+      if (choice == gen::NumErrorsChoice::ONE && list.size() > 1) {
+        list.erase(list.begin(), list.end() - 1);  // the newest
+      }
+    }
+  }
+
+  void getTopologyConf(std::string& out, const std::string& id) override {
+    out = Translate("getTopologyConf", [&] { return nimbus_.GetTopologyConf(id).json().dump(); });
+  }
+
+  void getTopology(gen::StormTopology& out, const std::string& id) override {
+    out = Translate("getTopology", [&] { return TopologyToThrift(nimbus_.GetTopology(id)); });
+  }
+
+  void getUserTopology(gen::StormTopology& out, const std::string& id) override {
+    out = Translate("getUserTopology",
+                    [&] { return TopologyToThrift(nimbus_.GetUserTopology(id)); });
+  }
+
+ private:
+  template <class Pred>
+  gen::TopologySummary FindSummary(Pred pred, const std::string& missing) {
+    for (const auto& t : nimbus_.GetClusterInfo().topologies) {
+      if (pred(t)) return SummaryToThrift(t);
+    }
+    throw std::runtime_error(missing);
+  }
+
+  Nimbus& nimbus_;
+};
+
+// Framed transports whose frames may not pass the configured size.
+class BoundedFramedTransportFactory final : public TTransportFactory {
+ public:
+  explicit BoundedFramedTransportFactory(int max_frame_bytes)
+      : config_(std::make_shared<TConfiguration>(max_frame_bytes + 4096, max_frame_bytes)) {}
+  std::shared_ptr<TTransport> getTransport(std::shared_ptr<TTransport> trans) override {
+    return std::make_shared<TFramedTransport>(trans, config_);
+  }
+
+ private:
+  std::shared_ptr<TConfiguration> config_;
+};
+
+}  // namespace
+
+void RouteThriftLoggingToSpdlog() {
+  apache::thrift::GlobalOutput.setOutputFunction(
+      [](const char* message) { spdlog::info("thrift: {}", message); });
+}
+
+NimbusServer::NimbusServer(Nimbus& nimbus, const Config& conf, std::string bind_host, int port)
+    : nimbus_(nimbus),
+      max_frame_bytes_(static_cast<int>(conf.getInt("nimbus.thrift.max_buffer_size"))),
+      bind_host_(std::move(bind_host)),
+      port_(port) {}
+
+NimbusServer::~NimbusServer() { Stop(); }
+
+void NimbusServer::Start() {
+  RouteThriftLoggingToSpdlog();
+  using namespace apache::thrift;
+  auto socket = std::make_shared<transport::TServerSocket>(bind_host_, port_.load());
+  // A client that stops mid-frame holds its thread this long at most.
+  socket->setRecvTimeout(120'000);
+  // Shared with the serving thread, which outlives this call.
+  struct StartState {
+    std::atomic<bool> bound{false};
+    std::atomic<bool> failed{false};
+    std::string failure;  // written before `failed` is set
+  };
+  auto state = std::make_shared<StartState>();
+  socket->setListenCallback([this, state](THRIFT_SOCKET fd) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+      port_ = ntohs(addr.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port
+                                               : reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+    }
+    state->bound = true;
+  });
+  server_ = std::make_shared<server::TThreadedServer>(
+      std::make_shared<gen::NimbusProcessor>(std::make_shared<NimbusHandler>(nimbus_)), socket,
+      std::make_shared<BoundedFramedTransportFactory>(max_frame_bytes_),
+      std::make_shared<protocol::TBinaryProtocolFactory>());
+  thread_ = std::thread([server = server_, state] {
+    try {
+      server->serve();
+    } catch (const std::exception& e) {
+      if (!state->bound) {
+        state->failure = e.what();
+        state->failed = true;
+      } else {
+        spdlog::error("nimbus: Thrift server stopped: {}", e.what());
+      }
+    }
+  });
+  while (!state->bound && !state->failed) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  if (state->failed) {
+    thread_.join();
+    server_.reset();
+    throw StormError("cannot listen on " + bind_host_ + ":" + std::to_string(port_.load()) +
+                     ": " + state->failure);
+  }
+  spdlog::info("nimbus: serving Thrift on {}:{}", bind_host_, port_.load());
+}
+
+void NimbusServer::Stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+  server_.reset();
+}
+
+}  // namespace storm
