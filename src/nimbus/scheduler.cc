@@ -34,24 +34,57 @@ std::vector<SlotAssignment> ScheduleEvenly(const std::vector<ExecutorDef>& execu
   return out;
 }
 
+namespace {
+
+// Storm's bad-slots rule: when the topology is to run on `total` slots, more
+// than it keeps, only the kept slots whose executor count fits the even
+// spread of all its executors over `total` slots stay; the executors of the
+// others are spread again. Without it, a topology scheduled while slots were
+// scarce would stay crowded on them after slots free up.
+void FreeSlotsThatDoNotFit(size_t num_executors, size_t total,
+                           std::map<WorkerSlot, std::vector<ExecutorId>>& kept) {
+  std::map<size_t, size_t> spread;  // executors per slot -> slots with that many
+  spread[num_executors / total] += total - num_executors % total;
+  if (num_executors % total != 0) spread[num_executors / total + 1] += num_executors % total;
+  for (auto it = kept.begin(); it != kept.end();) {
+    auto fit = spread.find(it->second.size());
+    if (fit != spread.end() && fit->second > 0) {
+      --fit->second;
+      ++it;
+    } else {
+      it = kept.erase(it);
+    }
+  }
+}
+
+}  // namespace
+
 std::map<ExecutorId, WorkerSlot> ScheduleTopology(const std::vector<ExecutorId>& executors,
                                                   const std::map<ExecutorId, WorkerSlot>& alive,
                                                   const std::vector<WorkerSlot>& available,
                                                   int num_workers) {
-  std::map<ExecutorId, WorkerSlot> out;
-  std::set<WorkerSlot> kept;
+  std::map<WorkerSlot, std::vector<ExecutorId>> kept_executors;
   for (const ExecutorId& e : executors) {
     auto it = alive.find(e);
-    if (it != alive.end()) {
-      out[e] = it->second;
-      kept.insert(it->second);
-    }
+    if (it != alive.end()) kept_executors[it->second].push_back(e);
+  }
+  const std::vector<WorkerSlot> interleaved = InterleaveSlots(available);
+  const size_t wanted = static_cast<size_t>(std::max(num_workers, 1));
+  size_t free_slots = 0;
+  for (const WorkerSlot& s : interleaved) free_slots += kept_executors.count(s) == 0 ? 1 : 0;
+  const size_t total = std::min(wanted, kept_executors.size() + free_slots);
+  if (total > kept_executors.size()) FreeSlotsThatDoNotFit(executors.size(), total, kept_executors);
+
+  std::map<ExecutorId, WorkerSlot> out;
+  std::set<WorkerSlot> kept;
+  for (const auto& [slot, list] : kept_executors) {
+    kept.insert(slot);
+    for (const ExecutorId& e : list) out[e] = slot;
   }
   std::vector<WorkerSlot> candidates;
-  for (const WorkerSlot& s : InterleaveSlots(available)) {
+  for (const WorkerSlot& s : interleaved) {
     if (kept.count(s) == 0) candidates.push_back(s);
   }
-  const size_t wanted = static_cast<size_t>(std::max(num_workers, 1));
   const size_t take =
       kept.size() >= wanted ? 0 : std::min(candidates.size(), wanted - kept.size());
   std::vector<WorkerSlot> targets(candidates.begin(), candidates.begin() + static_cast<long>(take));

@@ -31,10 +31,13 @@ std::vector<SlotAssignment> ScheduleEvenly(const std::vector<ExecutorDef>& execu
 // Storm's EvenScheduler for one topology: executors in `alive` keep their
 // slots; the others are spread round-robin (in task order) over as many of
 // the interleaved `available` slots as bring the topology up to
-// `num_workers` slots. Where no slot is free for them, they join the slots
-// the topology keeps (Storm would leave them unassigned; a topology missing
-// executors drops tuples' trees on the floor, one on fewer slots only runs
-// slower). Returns executor -> slot for every executor, or an empty map when
+// `num_workers` slots. When the topology can get more slots than it keeps,
+// only kept slots whose executor count fits an even spread over them stay
+// (Storm's DefaultScheduler frees the others), so that a topology scheduled
+// while slots were scarce spreads out once they free up. Where no slot is
+// free for them, they join the slots the topology keeps (Storm would leave
+// them unassigned; a topology missing executors drops tuples' trees on the
+// floor, one on fewer slots only runs slower). Returns executor -> slot for every executor, or an empty map when
 // there is no slot at all.
 std::map<ExecutorId, WorkerSlot> ScheduleTopology(const std::vector<ExecutorId>& executors,
                                                   const std::map<ExecutorId, WorkerSlot>& alive,

@@ -587,6 +587,13 @@ TEST_F(NimbusTest, TwoTopologiesNeverShareASlot) {
   }
   EXPECT_EQ(all.size(), total);
   EXPECT_EQ(SlotsOf(AssignmentOf(d)).size(), 1u);
+  // b and c, scheduled when slots were scarce, spread out to their workers.
+  EXPECT_EQ(SlotsOf(AssignmentOf(b)).size(), 3u);
+  EXPECT_EQ(SlotsOf(AssignmentOf(c)).size(), 2u);
+  // And that is stable.
+  const Assignment settled_b = AssignmentOf(b);
+  nimbus_->RunMonitorOnce();
+  EXPECT_EQ(AssignmentOf(b), settled_b);
 }
 
 // ---- Heartbeats and reassignment -----------------------------------------------------------

@@ -99,12 +99,45 @@ TEST(ScheduleTopologyTest, KeepsAliveExecutorsAndPlacesTheRest) {
 
 TEST(ScheduleTopologyTest, KeptSlotsAreNotCountedTwice) {
   // The kept slot is also offered as available: it must not become a second target.
-  std::map<ExecutorId, WorkerSlot> alive = {{{1, 1}, {"a", 1}}};
+  std::map<ExecutorId, WorkerSlot> alive = {{{1, 1}, {"a", 1}}, {{2, 2}, {"a", 1}}};
   auto out = ScheduleTopology(Executors(4), alive, Slots({"a", "b"}, {1, 2}), 2);
   auto by_slot = BySlot(out);
   EXPECT_EQ(by_slot.size(), 2u);
-  EXPECT_EQ(out.at({1, 1}), (WorkerSlot{"a", 1}));
-  EXPECT_EQ(by_slot.at({"b", 1}), (std::vector<ExecutorId>{{2, 2}, {3, 3}, {4, 4}}));
+  EXPECT_EQ(by_slot.at({"a", 1}), (std::vector<ExecutorId>{{1, 1}, {2, 2}}));
+  EXPECT_EQ(by_slot.at({"b", 1}), (std::vector<ExecutorId>{{3, 3}, {4, 4}}));
+}
+
+TEST(ScheduleTopologyTest, ATopologyOnFewerSlotsThanItsWorkersSpreadsWhenSlotsFree) {
+  // Scheduled when one slot was free, all six executors run on (a,1); now
+  // (b,1) is free too: the topology spreads evenly over two slots, as Storm's
+  // scheduler frees the slots that do not fit an even spread.
+  std::map<ExecutorId, WorkerSlot> alive;
+  for (const ExecutorId& e : Executors(6)) alive[e] = {"a", 1};
+  auto out = ScheduleTopology(Executors(6), alive, {{"a", 1}, {"b", 1}}, 2);
+  auto by_slot = BySlot(out);
+  ASSERT_EQ(by_slot.size(), 2u);
+  EXPECT_EQ(by_slot.at({"a", 1}).size(), 3u);
+  EXPECT_EQ(by_slot.at({"b", 1}).size(), 3u);
+  // Nothing free: it stays as it is.
+  out = ScheduleTopology(Executors(6), alive, {{"a", 1}}, 2);
+  EXPECT_EQ(out, alive);
+}
+
+TEST(ScheduleTopologyTest, SlotsThatFitAnEvenSpreadAreKept) {
+  // 10 executors over 3 slots is 4 + 3 + 3. The slot with 4 died: the two
+  // slots of 3 fit the spread and stay, the 4 go to one new slot.
+  std::map<ExecutorId, WorkerSlot> alive;
+  for (int i : {2, 5, 8}) alive[{i, i}] = {"b", 1};
+  for (int i : {3, 6, 9}) alive[{i, i}] = {"c", 1};
+  auto out = ScheduleTopology(Executors(10), alive, Slots({"a", "b", "c"}, {2}), 3);
+  for (const auto& [e, s] : alive) EXPECT_EQ(out.at(e), s);
+  EXPECT_EQ(BySlot(out).at({"a", 2}), (std::vector<ExecutorId>{{1, 1}, {4, 4}, {7, 7}, {10, 10}}));
+}
+
+TEST(ScheduleTopologyTest, FewerExecutorsThanWorkersIsStable) {
+  std::map<ExecutorId, WorkerSlot> alive = {{{1, 1}, {"a", 1}}, {{2, 2}, {"b", 1}}};
+  auto out = ScheduleTopology(Executors(2), alive, Slots({"a", "b"}, {1, 2}), 3);
+  EXPECT_EQ(out, alive);
 }
 
 TEST(ScheduleTopologyTest, NoMoreSlotsThanWorkersWhenEnoughAreKept) {
