@@ -145,6 +145,11 @@ std::string Nimbus::FindId(const std::string& name) {
 }
 
 StormBase Nimbus::GetBase(const std::string& id) {
+  // Ids come from clients: one that is not a node name names no topology
+  // (asking the cluster state would fail as if ZooKeeper were unreachable).
+  if (id.empty() || id == "." || id == ".." || id.find('/') != std::string::npos) {
+    throw NotAliveError("topology '" + id + "' is not alive");
+  }
   auto base = options_.state->GetStormBase(id);
   if (!base) throw NotAliveError("topology " + id + " is not alive");
   return *base;

@@ -390,6 +390,14 @@ TEST_F(NimbusTest, UnknownNamesAreNotAlive) {
   EXPECT_NE(error.find("'nope'"), std::string::npos) << error;
   EXPECT_THROW(nimbus_->GetTopologyInfo("nope-1-1"), NotAliveError);
   EXPECT_THROW(nimbus_->GetTopologyConf("nope-1-1"), NotAliveError);
+  // Ids from a client that are not a node name are not alive either (not a
+  // cluster state error, which would read as "ZooKeeper unreachable").
+  for (const std::string id : {"", "a/b", "/", "words-1-1/", ".", ".."}) {
+    EXPECT_THROW(nimbus_->GetTopologyInfo(id), NotAliveError) << id;
+    EXPECT_THROW(nimbus_->GetTopologyConf(id), NotAliveError) << id;
+    EXPECT_THROW(nimbus_->GetUserTopology(id), NotAliveError) << id;
+    EXPECT_THROW(nimbus_->GetTopology(id), NotAliveError) << id;
+  }
 }
 
 TEST_F(NimbusTest, KillWaitsThenRemovesEverything) {
