@@ -336,13 +336,16 @@ ClusterSummaryInfo Nimbus::GetClusterInfo() {
     t.owner = base->owner;
     std::set<WorkerSlot> slots;
     if (assignment) {
-      for (const auto& [e, slot] : assignment->executor_slot) {
-        slots.insert(slot);
-        if (e.first > 0) {
-          ++t.num_executors;
-          t.num_tasks += e.second - e.first + 1;
-        }
+      for (const auto& [e, slot] : assignment->executor_slot) slots.insert(slot);
+    }
+    // Executors and tasks as the topology has them, assigned or not yet.
+    try {
+      for (const ExecutorDef& e : LayoutFor(id, *base)->executors()) {
+        ++t.num_executors;
+        t.num_tasks += e.last_task - e.first_task + 1;
       }
+    } catch (const std::exception& e) {
+      spdlog::warn("nimbus: cannot read topology {}: {}", id, e.what());
     }
     for (const auto& s : slots) ++used[s];
     t.num_workers = static_cast<int>(slots.size());

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/transport/TBufferTransports.h>
@@ -37,7 +38,8 @@ std::unique_ptr<NimbusClient> NimbusClient::Connect(const Config& conf, int time
     socket->setConnTimeout(timeout_ms);
     socket->setRecvTimeout(10 * 60 * 1000);  // a kill with a long wait answers at once; uploads are chunked
     socket->setSendTimeout(timeout_ms);
-    auto config = std::make_shared<TConfiguration>(max_frame + 4096, max_frame);
+    // See nimbus_server.cc: only the frame size bounds a message in Thrift 0.17.
+    auto config = std::make_shared<TConfiguration>(std::numeric_limits<int>::max(), max_frame);
     auto framed = std::make_shared<transport::TFramedTransport>(socket, config);
     try {
       framed->open();

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 #include <chrono>
+#include <limits>
 #include <thread>
 
 #include <thrift/TOutput.h>
@@ -276,11 +277,16 @@ class NimbusHandler final : public gen::NimbusIf {
   Nimbus& nimbus_;
 };
 
+// Thrift 0.17 counts a connection's bytes against maxMessageSize without
+// resetting per frame, so that limit is set out of reach; the frame limit is
+// what bounds a request.
+constexpr int kMaxConnectionBytes = std::numeric_limits<int>::max();
+
 // Framed transports whose frames may not pass the configured size.
 class BoundedFramedTransportFactory final : public TTransportFactory {
  public:
   explicit BoundedFramedTransportFactory(int max_frame_bytes)
-      : config_(std::make_shared<TConfiguration>(max_frame_bytes + 4096, max_frame_bytes)) {}
+      : config_(std::make_shared<TConfiguration>(kMaxConnectionBytes, max_frame_bytes)) {}
   std::shared_ptr<TTransport> getTransport(std::shared_ptr<TTransport> trans) override {
     return std::make_shared<TFramedTransport>(trans, config_);
   }
