@@ -4,6 +4,8 @@
 #include <fstream>
 #include <limits>
 
+#include <spdlog/spdlog.h>
+#include <thrift/TOutput.h>
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/transport/TBufferTransports.h>
 #include <thrift/transport/TSocket.h>
@@ -29,6 +31,8 @@ NimbusClient::~NimbusClient() {
 
 std::unique_ptr<NimbusClient> NimbusClient::Connect(const Config& conf, int timeout_ms) {
   using namespace apache::thrift;
+  // Failures reach the caller as exceptions; Thrift's own prints are noise.
+  GlobalOutput.setOutputFunction([](const char* message) { spdlog::debug("thrift: {}", message); });
   const int port = static_cast<int>(conf.getInt("nimbus.thrift.port"));
   const int max_frame = static_cast<int>(conf.getInt("nimbus.thrift.max_buffer_size"));
   std::string tried;

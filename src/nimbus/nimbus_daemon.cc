@@ -74,7 +74,6 @@ int RunNimbusDaemon(const std::vector<std::string>& args) {
     spdlog::info("nimbus: stopped");
     return 0;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "storm-nimbus: %s\n", e.what());
     spdlog::error("nimbus: {}", e.what());
     return 1;
   }
