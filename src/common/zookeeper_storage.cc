@@ -1,3 +1,6 @@
+// One file although it is long: the session, retry and dispatch machinery
+// and the operations share the private Session type and the Retry template,
+// which split files would have to expose in an internal header.
 #include "common/zookeeper_storage.h"
 
 #include <zookeeper/zookeeper.h>
@@ -73,9 +76,17 @@ void ClientLog(const char* message) {
   spdlog::debug("zookeeper client: {}", text);
 }
 
-void QuietClientLogOnce() {
+// The client's log level is global, set once by the first Connect: its
+// errors when our log shows debug lines, else nothing at all. Off is better
+// than filtered: the client formats the server's address for an error line
+// into one static buffer, which two handles' I/O threads then race on
+// (ThreadSanitizer sees it when two storages lose ZooKeeper at once).
+void SetClientLogLevelOnce() {
   static std::once_flag once;
-  std::call_once(once, [] { zoo_set_debug_level(ZOO_LOG_LEVEL_ERROR); });
+  std::call_once(once, [] {
+    zoo_set_debug_level(spdlog::should_log(spdlog::level::debug) ? ZOO_LOG_LEVEL_ERROR
+                                                                  : static_cast<ZooLogLevel>(0));
+  });
 }
 
 void IgnoreEvents(zhandle_t*, int, int, const char*, void*) {}
@@ -147,8 +158,9 @@ class ZooKeeperStorage::Session {
 
   // Guarded by owner->mutex_.
   bool connected = false;
-  bool expired = false;
-  uint64_t connects = 0;  // CONNECTED events seen (a reconnect adds one)
+  bool expired = false;         // by the watcher, or a call that met the expiry
+  bool expiry_reported = false;  // by the watcher (it queued the replacement)
+  uint64_t connects = 0;         // CONNECTED events seen (a reconnect adds one)
 };
 
 ZooKeeperOptions ZooKeeperOptionsFromConfig(const Config& conf) {
@@ -180,7 +192,7 @@ std::unique_ptr<ZooKeeperStorage> ZooKeeperStorage::Connect(const ZooKeeperOptio
   if (options.servers.empty()) {
     throw StateStorageError("cannot reach ZooKeeper: storm.zookeeper.servers is empty");
   }
-  QuietClientLogOnce();
+  SetClientLogLevelOnce();
   std::unique_ptr<ZooKeeperStorage> storage(new ZooKeeperStorage(options));
   std::shared_ptr<Session> session = storage->OpenSession();
   {
@@ -306,7 +318,7 @@ void ZooKeeperStorage::OnSessionEvent(Session& session, int state) {
     bool current;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (session.expired) return;
+      if (std::exchange(session.expiry_reported, true)) return;
       session.expired = true;
       session.connected = false;
       current = current_.get() == &session && !stopping_;

@@ -254,8 +254,9 @@ inline std::string UniqueTestRoot() {
 
 // Options for a test: short session (5 s, so an expiry is quick to provoke)
 // and connection (5 s) timeouts, and retries that ride out an outage of
-// about 6 s (0.25 + 0.5 + 1 + 2 + 2 s of back-off, each cut short when the
-// connection comes back).
+// about 12 s (0.25 + 0.5 + 1 + 2 + 2 + 2 + 2 + 2 s of back-off, each cut
+// short when the connection comes back): a restarted JVM can be slow on a
+// busy machine.
 inline ZooKeeperOptions TestZooKeeperOptions(const std::string& connect_string,
                                              const std::string& root) {
   ZooKeeperOptions options;
@@ -269,7 +270,7 @@ inline ZooKeeperOptions TestZooKeeperOptions(const std::string& connect_string,
   options.root = root;
   options.session_timeout_ms = 5000;
   options.connection_timeout_ms = 5000;
-  options.retry_times = 5;
+  options.retry_times = 8;
   options.retry_interval_ms = 250;
   options.retry_ceiling_ms = 2000;
   return options;
