@@ -11,8 +11,10 @@
 // defaults (5 times, 1 s, 30 s) a caller rides out a ZooKeeper that is away
 // for up to ~30 s. Writes are only repeated where that does no harm: Set is
 // "create, or set the data when it exists", DeleteRecursive ignores missing
-// nodes; CreateSequential is never repeated after a loss (it throws), since
-// the lost create may have made a node.
+// nodes; CreateSequential waits (up to connection_timeout_ms) for a connected
+// session before it sends, but is never repeated after a loss (it throws),
+// since the lost create may have made a node. Set with kEphemeral on a node
+// another session owns only sets its data, as Storm does.
 //
 // Session expiry (ZooKeeper told us the session is gone, so our ephemeral
 // nodes and watches are too): the storage opens a new session, re-creates
@@ -24,8 +26,12 @@
 // watched missing node was created), kChildrenChanged and kNodeDeleted. Get
 // and Exists with watch=true on a missing node watch for its creation.
 // Children with watch=true on a missing node also watches for its creation,
-// reported as kChildrenChanged (ZooKeeper itself cannot watch the children of
-// a missing node).
+// reported as kChildrenChanged besides kDataChanged (ZooKeeper itself cannot
+// watch the children of a missing node).
+//
+// Logging (spdlog): connecting, connected, connection lost, reconnected,
+// session expired and replaced. The C client's own lines go to spdlog's debug
+// level when debug is on at the first Connect; otherwise it logs nothing.
 //
 // Threads: the C client runs an I/O thread and a completion thread and calls
 // our watcher on the latter, where a synchronous ZooKeeper call would
