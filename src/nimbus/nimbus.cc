@@ -340,7 +340,10 @@ ClusterSummaryInfo Nimbus::GetClusterInfo() {
     }
     // Executors and tasks as the topology has them, assigned or not yet.
     try {
-      for (const ExecutorDef& e : LayoutFor(id, *base)->executors()) {
+      // The layout in a variable: a range-for over a member of a temporary
+      // would outlive the temporary (C++20), reading freed memory.
+      const auto layout = LayoutFor(id, *base);
+      for (const ExecutorDef& e : layout->executors()) {
         ++t.num_executors;
         t.num_tasks += e.last_task - e.first_task + 1;
       }
