@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "common/command_line.h"
 #include "common/config_loader.h"
 #include "common/logging.h"
 #include "common/topology_library.h"
@@ -22,56 +23,34 @@ std::atomic<bool> interrupted{false};
 void OnSignal(int) { interrupted.store(true); }
 
 struct LocalArgs {
-  ConfigSources sources;
+  CommandLine cl;
   double duration_secs = 20;  // Storm's --local-ttl default
-  std::string log_level = "info";
   std::string library;
   std::vector<std::string> library_args;
 };
 
-// Takes -c/--config/--duration wherever they stand; the first other word is
-// the library, the rest are its arguments.
+// -c/--config/--log-level/--duration wherever they stand; the first other
+// word is the library, the rest are its arguments.
 LocalArgs ParseArgs(const std::vector<std::string>& args) {
   LocalArgs out;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw ConfigError("option " + a + " needs a value");
-      return args[++i];
-    };
-    if (a == "-c") {
-      out.sources.overrides.push_back(value());
-    } else if (a.rfind("-c", 0) == 0 && a.size() > 2 && a.find('=') != std::string::npos &&
-               a[2] != '-') {
-      out.sources.overrides.push_back(a.substr(2));
-    } else if (a == "--config") {
-      out.sources.config_file = value();
-    } else if (a == "--duration" || a == "--local-ttl") {
-      const std::string& v = value();
-      try {
-        size_t used = 0;
-        out.duration_secs = std::stod(v, &used);
-        if (used != v.size() || out.duration_secs < 0) throw std::invalid_argument(v);
-      } catch (const std::exception&) {
-        throw ConfigError("option " + a + ": expected a number of seconds, got \"" + v + "\"");
-      }
-    } else if (a == "--log-level") {
-      out.log_level = value();
-    } else if (out.library.empty()) {
-      if (!a.empty() && a[0] == '-') throw ConfigError("unknown option " + a);
-      out.library = a;
-    } else {
-      out.library_args.push_back(a);
+  out.cl = ParseCommandLine(args, {"--duration", "--local-ttl"}, /*reject_unknown_options=*/false);
+  for (const char* option : {"--duration", "--local-ttl"}) {
+    auto v = out.cl.Option(option);
+    if (!v) continue;
+    try {
+      size_t used = 0;
+      out.duration_secs = std::stod(*v, &used);
+      if (used != v->size() || out.duration_secs < 0) throw std::invalid_argument(*v);
+    } catch (const std::exception&) {
+      throw ConfigError(std::string("option ") + option + ": expected a number of seconds, got \"" +
+                        *v + "\"");
     }
   }
-  if (out.library.empty()) throw ConfigError("storm local needs a topology library (.so)");
+  if (out.cl.positional.empty()) throw ConfigError("storm local needs a topology library (.so)");
+  out.library = out.cl.positional[0];
+  if (!out.library.empty() && out.library[0] == '-') throw ConfigError("unknown option " + out.library);
+  out.library_args.assign(out.cl.positional.begin() + 1, out.cl.positional.end());
   return out;
-}
-
-Config OverridesOnly(const std::vector<std::string>& overrides) {
-  Config conf;
-  for (const auto& o : overrides) ApplyOverride(conf, o);
-  return conf;
 }
 
 void WaitFor(double secs) {
@@ -86,8 +65,8 @@ void WaitFor(double secs) {
 int RunLocal(const std::vector<std::string>& args) {
   try {
     LocalArgs parsed = ParseArgs(args);
-    InitLogging("storm-local", parsed.log_level);
-    Config daemon_conf = LoadConfig(parsed.sources);
+    InitLogging("storm-local", parsed.cl.log_level);
+    Config daemon_conf = LoadConfig(parsed.cl.sources);
     auto library = TopologyLibrary::Load(parsed.library);
     std::vector<Submission> submissions = library->Run(parsed.library_args);
 
@@ -95,7 +74,7 @@ int RunLocal(const std::vector<std::string>& args) {
     std::signal(SIGTERM, OnSignal);
     LocalClusterOptions options;
     options.daemon_conf = daemon_conf;
-    options.overrides = OverridesOnly(parsed.sources.overrides);
+    options.overrides = parsed.cl.Overrides();
     LocalCluster cluster(options);
     for (const auto& s : submissions) {
       cluster.SubmitTopology(s.name, s.conf, s.topology, library);
