@@ -291,8 +291,16 @@ void Nimbus::Rebalance(const std::string& name, const RebalanceRequest& request,
     const ComponentDef* def = topology.find(component);
     int tasks = def != nullptr ? def->taskCount() : 0;
     if (component == kAckerComponentId) {
+      // The layout gives the acker one task per executor, and the acker's
+      // tasks come first: a new count would renumber every task of the
+      // topology under its running workers.
       auto it = base.component_executors.find(component);
       tasks = it == base.component_executors.end() ? 0 : it->second;
+      if (tasks != 0 && executors != tasks) {
+        throw InvalidTopologyError("rebalance: the acker executors (" +
+                                   std::string(kAckerComponentId) + ", " + std::to_string(tasks) +
+                                   ") are fixed at submit by topology.acker.executors");
+      }
     }
     if (tasks == 0) {
       throw InvalidTopologyError("rebalance: topology '" + name + "' has no component '" +

@@ -515,6 +515,26 @@ TEST_F(NimbusTest, RebalanceToMoreWorkersAndExecutorsAfterTheWait) {
   EXPECT_TRUE(a.executor_slot.count({3, 4}));
 }
 
+TEST_F(NimbusTest, RebalanceNeverRenumbersTasks) {
+  // Workers of one topology route tuples by task id: a rebalance changes
+  // executors, never which task ids a component has.
+  const std::string id = Submit("words");
+  std::map<std::string, std::vector<int>> before;
+  auto layout = nimbus_->Layout(id);
+  for (const std::string& c : layout->ComponentIds()) before[c] = layout->TasksOf(c);
+  // The acker's tasks come first and it has one per executor: a new acker
+  // count would renumber them all, so it is refused.
+  const std::string error = ErrorOf<InvalidTopologyError>([&] {
+    nimbus_->Rebalance("words", RebalanceRequest{0, std::nullopt, {{"__acker", 1}}}, true);
+  });
+  EXPECT_NE(error.find("__acker"), std::string::npos) << error;
+  nimbus_->Rebalance("words", RebalanceRequest{0, std::nullopt, {{"split", 4}, {"__acker", 3}}},
+                     true);
+  layout = nimbus_->Layout(id);
+  for (const auto& [c, tasks] : before) EXPECT_EQ(layout->TasksOf(c), tasks) << c;
+  EXPECT_EQ(BaseOf(id).component_executors.at("split"), 4);
+}
+
 TEST_F(NimbusTest, RebalanceOfAnInactiveTopologyReturnsToInactive) {
   const std::string id = Submit("words", Workers(2));
   nimbus_->Deactivate("words");
