@@ -7,9 +7,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <ostream>
 #include <set>
+#include <thread>
 
 #include "common/config_loader.h"
 #include "common/in_memory_storage.h"
@@ -847,6 +850,78 @@ TEST_F(NimbusTest, StateStoreUnreachableIsAnErrorNotACrash) {
   nimbus_->RunMonitorOnce();
   const std::string id = Submit("other", Workers(1));
   EXPECT_TRUE(state_->GetAssignment(id));
+}
+
+TEST_F(NimbusTest, TheMonitorThreadStopsPromptly) {
+  NimbusOptions o = Options();
+  o.run_monitor_thread = true;  // waits nimbus.monitor.freq.secs of real time
+  nimbus_ = std::make_unique<Nimbus>(std::move(o));
+  nimbus_->Start();
+  Submit("words");
+  const auto start = std::chrono::steady_clock::now();
+  nimbus_.reset();  // Stop() wakes the thread instead of waiting out its period
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+}
+
+TEST_F(NimbusTest, ConcurrentCallsKeepSlotsExclusive) {
+  // Clients on several threads while the monitor runs: no deadlock, no
+  // crash, and never two topologies on one slot.
+  AddSupervisor("sup-c", "host-c", {6700, 6701, 6702, 6703});
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 3; ++t) {
+    clients.emplace_back([&, t] {
+      const std::string name = "t" + std::to_string(t);
+      for (int i = 0; i < 15; ++i) {
+        try {
+          nimbus_->SubmitTopology(name, "", Workers(2), WordTopology());
+          nimbus_->Deactivate(name);
+          nimbus_->Activate(name);
+          nimbus_->GetClusterInfo();
+          if (auto id = nimbus_->IdOfName(name)) nimbus_->GetTopologyInfo(*id);
+          nimbus_->KillTopology(name, 0);
+        } catch (const StormError& e) {
+          ADD_FAILURE() << name << ": " << e.what();
+        }
+      }
+    });
+  }
+  std::thread monitor([&] {
+    while (!stop) nimbus_->RunMonitorOnce();
+  });
+  for (auto& c : clients) c.join();
+  stop = true;
+  monitor.join();
+  nimbus_->RunMonitorOnce();
+  EXPECT_TRUE(state_->ActiveStorms().empty());
+  EXPECT_TRUE(state_->AssignmentIds().empty());
+  EXPECT_TRUE(nimbus_->code_store().InstalledIds().empty());
+}
+
+TEST_F(NimbusTest, ManyTopologiesNeverShareASlot) {
+  AddSupervisor("sup-c", "host-c", {6700, 6701, 6702, 6703});
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i) ids.push_back(Submit("t" + std::to_string(i), Workers(1 + i % 3)));
+  auto check = [&] {
+    std::map<WorkerSlot, std::string> owner;
+    for (const std::string& id : state_->AssignmentIds()) {
+      for (const WorkerSlot& s : SlotsOf(AssignmentOf(id))) {
+        auto [it, inserted] = owner.emplace(s, id);
+        EXPECT_TRUE(inserted) << s.node << ":" << s.port << " held by " << it->second << " and " << id;
+      }
+    }
+  };
+  check();
+  nimbus_->KillTopology("t1", 0);
+  nimbus_->Rebalance("t0", RebalanceRequest{0, 3, {}}, true);
+  nimbus_->RunMonitorOnce();
+  check();
+  state_->RemoveSupervisor("sup-a");
+  nimbus_->RunMonitorOnce();
+  check();
+  for (const std::string& id : state_->AssignmentIds()) {
+    for (const WorkerSlot& s : SlotsOf(AssignmentOf(id))) EXPECT_NE(s.node, "sup-a") << id;
+  }
 }
 
 // ---- Summaries ---------------------------------------------------------------------------------
