@@ -15,275 +15,24 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
+#include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <random>
 #include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "common/cluster_state.h"
-#include "common/config_loader.h"
-#include "common/zookeeper_storage.h"
-#include "nimbus/nimbus_client.h"
+#include "e2e/nimbus_cluster.h"
 #include "nimbus/topology_thrift.h"
 #include "storm/storm.h"
-#include "support/processes.h"
-#include "support/temp_dir.h"
-#include "support/test_support.h"
-#include "support/zookeeper_server.h"
 
-namespace storm {
+namespace storm::e2e {
 namespace {
 
-namespace fs = std::filesystem;
-using namespace std::chrono_literals;
 using testing::AnyZooKeeper;
-using testing::CommandResult;
-using testing::DaemonProcess;
-using testing::TempDir;
-using testing::WaitUntil;
 using testing::ZooKeeperServer;
-
-// ---- Paths ----------------------------------------------------------------------------
-
-std::string BuildDir() {
-  const char* dir = std::getenv("STORM_BUILD_DIR");
-  return dir ? dir : "build";
-}
-std::string StormBinary() { return BuildDir() + "/bin/storm"; }
-std::string NimbusBinary() { return BuildDir() + "/bin/storm-nimbus"; }
-std::string WordCountLibrary() { return BuildDir() + "/examples/libword_count.so"; }
-std::string TestLibrary(const std::string& name) {
-  return BuildDir() + "/tests/libs/lib" + name + ".so";
-}
-
-std::string ReadBytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string RandomBytes(size_t n, unsigned seed) {
-  std::mt19937 random(seed);
-  std::string bytes(n, '\0');
-  for (char& c : bytes) c = static_cast<char>(random() & 0xff);
-  return bytes;
-}
-
-// ---- `storm list` ---------------------------------------------------------------------
-
-struct ListedTopology {
-  std::string status;
-  int tasks = -1;
-  int executors = -1;
-  int workers = -1;
-  std::string id;
-};
-
-// The rows of `storm list`'s table by topology name.
-std::map<std::string, ListedTopology> ParseList(const std::string& out) {
-  std::map<std::string, ListedTopology> rows;
-  std::istringstream lines(out);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.empty() || line.rfind("Topology_name", 0) == 0 || line[0] == '-' ||
-        line == "No topologies running.") {
-      continue;
-    }
-    std::istringstream fields(line);
-    std::string name;
-    ListedTopology t;
-    int64_t uptime = 0;
-    if (fields >> name >> t.status >> t.tasks >> t.executors >> t.workers >> uptime >> t.id) {
-      rows[name] = t;
-    }
-  }
-  return rows;
-}
-
-// ---- Assignments ----------------------------------------------------------------------
-
-std::set<WorkerSlot> SlotsOf(const Assignment& a) {
-  std::set<WorkerSlot> slots;
-  for (const auto& [e, slot] : a.executor_slot) slots.insert(slot);
-  return slots;
-}
-
-std::string Describe(const Assignment& a) {
-  std::map<WorkerSlot, int> per_slot;
-  for (const auto& [e, slot] : a.executor_slot) ++per_slot[slot];
-  std::string text = std::to_string(a.executor_slot.size()) + " executors on";
-  for (const auto& [slot, n] : per_slot) {
-    text += " " + slot.node + ":" + std::to_string(slot.port) + "(" + std::to_string(n) + ")";
-  }
-  return text;
-}
-
-// Whether executors are spread evenly: slot loads differ by at most one.
-bool EvenlySpread(const Assignment& a) {
-  std::map<WorkerSlot, int> per_slot;
-  for (const auto& [e, slot] : a.executor_slot) ++per_slot[slot];
-  if (per_slot.empty()) return false;
-  auto [min, max] = std::minmax_element(per_slot.begin(), per_slot.end(),
-                                        [](const auto& x, const auto& y) { return x.second < y.second; });
-  return max->second - min->second <= 1;
-}
-
-std::set<std::string> NodesOf(const Assignment& a) {
-  std::set<std::string> nodes;
-  for (const auto& [e, slot] : a.executor_slot) nodes.insert(slot.node);
-  return nodes;
-}
-
-// ---- A Nimbus, its config, and a ZooKeeper session of the test --------------------------
-
-// Word count's executors: 2 sentence spouts, 4 split, 4 count, 1 report.
-constexpr int kWordCountUserExecutors = 11;
-
-class TestCluster {
- public:
-  // Writes storm.yaml for a Nimbus on a free port, over the ZooKeeper at
-  // `zookeeper` ("host:port") under a root of its own, and starts Nimbus
-  // with `nimbus_args` added to its command line.
-  explicit TestCluster(const std::string& zookeeper, std::vector<std::string> nimbus_args = {})
-      : zookeeper_(zookeeper),
-        root_(testing::UniqueTestRoot()),
-        port_(testing::zookeeper_detail::FreePort()) {
-    const size_t colon = zookeeper.rfind(':');
-    dir_.Write("conf/storm.yaml",
-               "storm.zookeeper.servers: [\"" + zookeeper.substr(0, colon) + "\"]\n" +
-                   "storm.zookeeper.port: " + zookeeper.substr(colon + 1) + "\n" +
-                   "storm.zookeeper.root: \"" + root_ + "\"\n" +
-                   "storm.local.dir: \"" + local_dir().string() + "\"\n" +
-                   "nimbus.seeds: [\"127.0.0.1\"]\n" +
-                   "nimbus.thrift.port: " + std::to_string(port_) + "\n" +
-                   "nimbus.monitor.freq.secs: 1\n");
-    std::vector<std::string> argv = {NimbusBinary(), "--config", config_file()};
-    argv.insert(argv.end(), nimbus_args.begin(), nimbus_args.end());
-    nimbus_ = std::make_unique<DaemonProcess>(argv, dir_ / "nimbus.log", Env());
-    StartNimbus();
-  }
-
-  // Starts Nimbus (again: same config, same dir) and waits for its port.
-  void StartNimbus() {
-    nimbus_->Start();
-    testing::WaitForPort(*nimbus_, port_, 30s);
-  }
-
-  DaemonProcess& nimbus() { return *nimbus_; }
-  int port() const { return port_; }
-  std::string config_file() const { return (dir_ / "conf" / "storm.yaml").string(); }
-  fs::path local_dir() const { return dir_ / "storm-local"; }
-  fs::path code_dir(const std::string& id) const { return local_dir() / "nimbus" / "stormdist" / id; }
-  fs::path inbox() const { return local_dir() / "nimbus" / "inbox"; }
-
-  // Runs `storm <args>` as a user would: STORM_CONF_DIR names the cluster's
-  // storm.yaml. Bounded, so that a hang fails the test instead of stopping it.
-  CommandResult Storm(const std::vector<std::string>& args, std::chrono::seconds timeout = 60s) {
-    std::vector<std::string> argv = {StormBinary()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return testing::RunProgram(argv, Env(), timeout);
-  }
-
-  // `storm list`'s rows; a failed list is a test failure.
-  std::map<std::string, ListedTopology> List() {
-    CommandResult r = Storm({"list"});
-    EXPECT_EQ(r.status, 0) << r.Describe();
-    return ParseList(r.out);
-  }
-
-  // The config the CLI reads, for in-process Thrift clients.
-  Config ClientConfig() const {
-    ConfigSources sources;
-    sources.config_file = config_file();
-    sources.read_user_files = false;
-    return LoadConfig(sources);
-  }
-
-  // The test's own view of the cluster state (its own ZooKeeper session).
-  ClusterState& state() {
-    if (!state_) {
-      state_ = std::make_unique<ClusterState>(std::shared_ptr<StateStorage>(
-          ZooKeeperStorage::Connect(testing::TestZooKeeperOptions(zookeeper_, root_))));
-    }
-    return *state_;
-  }
-
-  // Two fake supervisors of two slots each, as supervisors on two hosts
-  // would register themselves.
-  void AddSupervisors() {
-    for (const char* name : {"a", "b"}) {
-      SupervisorInfo info;
-      info.id = std::string("supervisor-") + name;
-      info.hostname = std::string("host-") + name;
-      info.time_secs = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-      info.slots = {6700, 6701};
-      info.version = STORM_VERSION;
-      state().SetSupervisor(info);
-    }
-  }
-
-  // Kills every topology with no wait and waits until they are gone.
-  void KillAll() {
-    auto client = NimbusClient::Connect(ClientConfig());
-    gen::ClusterSummary summary;
-    client->api().getClusterInfo(summary);
-    for (const auto& t : summary.topologies) {
-      gen::KillOptions options;
-      options.__set_wait_secs(0);
-      try {
-        client->api().killTopologyWithOpts(t.name, options);
-      } catch (const gen::NotAliveException&) {
-        // Removed meanwhile.
-      }
-    }
-    const bool gone = WaitUntil([&] {
-      gen::ClusterSummary now;
-      client->api().getClusterInfo(now);
-      return now.topologies.empty();
-    });
-    EXPECT_TRUE(gone) << "topologies left after killing them all:\n" << Storm({"list"}).out;
-  }
-
- private:
-  // HOME in the temp dir: a user's ~/.storm/storm.yaml must not leak in.
-  std::map<std::string, std::string> Env() const {
-    return {{"STORM_CONF_DIR", (dir_ / "conf").string()}, {"HOME", dir_.path().string()}};
-  }
-
-  TempDir dir_;
-  std::string zookeeper_;
-  std::string root_;
-  int port_;
-  std::unique_ptr<DaemonProcess> nimbus_;
-  std::unique_ptr<ClusterState> state_;
-};
-
-// A command that must fail as a shell user relies on: non-zero exit and
-// exactly one line on stderr that contains every fragment.
-void ExpectFailure(const CommandResult& r, const std::vector<std::string>& fragments) {
-  EXPECT_FALSE(r.timed_out) << r.Describe();
-  EXPECT_NE(r.status, 0) << r.Describe();
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1)
-      << "expected one line on stderr; " << r.Describe();
-  for (const std::string& fragment : fragments) {
-    EXPECT_NE(r.err.find(fragment), std::string::npos)
-        << "stderr does not say \"" << fragment << "\"; " << r.Describe();
-  }
-}
-
-void ExpectSuccess(const CommandResult& r) {
-  EXPECT_FALSE(r.timed_out) << r.Describe();
-  EXPECT_EQ(r.status, 0) << r.Describe();
-}
 
 // ---- The suite's shared ZooKeeper, Nimbus and two fake supervisors -----------------------
 
@@ -330,14 +79,16 @@ class NimbusCliTest : public ::testing::Test {
 TestCluster* NimbusCliTest::cluster_ = nullptr;
 std::string NimbusCliTest::setup_error_;
 
-// 1. The lifecycle a user drives through the CLI.
+// The lifecycle a user drives through the CLI.
 TEST_F(NimbusCliTest, SubmitListDeactivateActivateRebalanceKillAndResubmit) {
-  CommandResult jar = cluster().Storm({"jar", WordCountLibrary(), "wc", "-c", "topology.workers=3"});
+  CommandResult jar =
+      cluster().Storm({"jar", WordCountLibrary(), "wc", "-c", "topology.workers=3"});
   ExpectSuccess(jar);
   EXPECT_NE(jar.out.find("submitted topology wc as wc-"), std::string::npos) << jar.Describe();
 
   auto listed = cluster().List();
-  ASSERT_EQ(listed.count("wc"), 1u) << "storm list does not show wc:\n" << cluster().Storm({"list"}).out;
+  ASSERT_EQ(listed.count("wc"), 1u) << "storm list does not show wc:\n"
+                                    << cluster().Storm({"list"}).out;
   const ListedTopology wc = listed["wc"];
   EXPECT_EQ(wc.status, "ACTIVE");
   EXPECT_EQ(wc.workers, 3);
@@ -367,11 +118,11 @@ TEST_F(NimbusCliTest, SubmitListDeactivateActivateRebalanceKillAndResubmit) {
 
   ExpectSuccess(cluster().Storm({"rebalance", "wc", "-w", "0", "-n", "2"}));
   ListedTopology rebalanced;
-  EXPECT_TRUE(WaitUntil([&] {
+  EXPECT_TRUE(Eventually([&] {
     rebalanced = cluster().List()["wc"];
     return rebalanced.workers == 2 && rebalanced.status == "ACTIVE";
-  })) << "after rebalance -n 2, storm list shows wc " << rebalanced.status << " on "
-      << rebalanced.workers << " workers";
+  })) << "after rebalance -n 2, storm list shows wc "
+      << rebalanced.status << " on " << rebalanced.workers << " workers";
   EXPECT_EQ(rebalanced.id, wc.id);
   assignment = cluster().state().GetAssignment(wc.id);
   ASSERT_TRUE(assignment);
@@ -381,8 +132,9 @@ TEST_F(NimbusCliTest, SubmitListDeactivateActivateRebalanceKillAndResubmit) {
   // Killed: shown as KILLED during its wait, then gone with its code.
   ExpectSuccess(cluster().Storm({"kill", "wc", "-w", "2"}));
   EXPECT_EQ(cluster().List()["wc"].status, "KILLED");
-  EXPECT_TRUE(WaitUntil([&] { return cluster().List().count("wc") == 0; }))
-      << "wc still listed after its kill wait:\n" << cluster().Storm({"list"}).out;
+  EXPECT_TRUE(Eventually([&] { return cluster().List().count("wc") == 0; }))
+      << "wc still listed after its kill wait:\n"
+      << cluster().Storm({"list"}).out;
   EXPECT_FALSE(fs::exists(cluster().code_dir(wc.id))) << cluster().code_dir(wc.id);
   EXPECT_FALSE(cluster().state().GetAssignment(wc.id)) << "the assignment is still in ZooKeeper";
   EXPECT_FALSE(cluster().state().GetStormBase(wc.id)) << "the topology is still in ZooKeeper";
@@ -394,7 +146,7 @@ TEST_F(NimbusCliTest, SubmitListDeactivateActivateRebalanceKillAndResubmit) {
   EXPECT_NE(listed["wc"].id, wc.id);
 }
 
-// 2. Every way a command can be refused: non-zero, one line naming why, and
+// Every way a command can be refused: non-zero, one line naming why, and
 // nothing left on the cluster.
 TEST_F(NimbusCliTest, EveryRefusalExitsNonZeroWithOneLineNamingTheReason) {
   ExpectSuccess(cluster().Storm({"jar", WordCountLibrary(), "alive"}));
@@ -414,8 +166,9 @@ TEST_F(NimbusCliTest, EveryRefusalExitsNonZeroWithOneLineNamingTheReason) {
                 {"storm jar:", "boom: the main gave up"});
   ExpectFailure(cluster().Storm({"jar", TestLibrary("test_invalid_topology")}),
                 {"storm jar: invalid topology", "unknown component 'nowhere'"});
-  ExpectFailure(cluster().Storm({"jar", WordCountLibrary(), "noworkers", "-c", "topology.workers=0"}),
-                {"storm jar:", "topology.workers"});
+  ExpectFailure(
+      cluster().Storm({"jar", WordCountLibrary(), "noworkers", "-c", "topology.workers=0"}),
+      {"storm jar:", "topology.workers"});
   ExpectFailure(cluster().Storm({"jar", WordCountLibrary(), "badconf", "-c",
                                  "topology.message.timeout.secs=abc"}),
                 {"storm jar:", "topology.message.timeout.secs"});
@@ -432,7 +185,8 @@ TEST_F(NimbusCliTest, EveryRefusalExitsNonZeroWithOneLineNamingTheReason) {
   const std::string unreachable = "Nimbus unreachable at 127.0.0.1:" + std::to_string(closed);
   const std::string port_option = "nimbus.thrift.port=" + std::to_string(closed);
   ExpectFailure(cluster().Storm({"list", "-c", port_option}), {"storm list:", unreachable});
-  ExpectFailure(cluster().Storm({"kill", "alive", "-c", port_option}), {"storm kill:", unreachable});
+  ExpectFailure(cluster().Storm({"kill", "alive", "-c", port_option}),
+                {"storm kill:", unreachable});
   ExpectFailure(cluster().Storm({"jar", WordCountLibrary(), "x", "-c", port_option}),
                 {"storm jar:", unreachable});
 
@@ -442,9 +196,12 @@ TEST_F(NimbusCliTest, EveryRefusalExitsNonZeroWithOneLineNamingTheReason) {
   EXPECT_EQ(listed["alive"].status, "ACTIVE");
 }
 
-// 2. A library that does not load is refused by Nimbus itself, whatever the
-// client claims about it (here a Thrift client that submits random bytes).
-TEST_F(NimbusCliTest, NimbusRefusesALibraryThatCannotBeLoaded) {
+// Nimbus checks a submission itself, whatever the client checked before
+// (here an in-process Thrift client, as Storm's own tools would be): the
+// name, the config, the topology's shape and, last, the library, which must
+// load. The same finished upload serves every attempt, since a refused
+// submission does not consume it.
+TEST_F(NimbusCliTest, NimbusRefusesBadSubmissionsFromAnyClient) {
   class Spout : public BaseRichSpout {
    public:
     void open(const Config&, TopologyContext&, SpoutOutputCollector&) override {}
@@ -456,25 +213,79 @@ TEST_F(NimbusCliTest, NimbusRefusesALibraryThatCannotBeLoaded) {
     void execute(const Tuple&, BasicOutputCollector&) override {}
     void declareOutputFields(OutputFieldsDeclarer&) override {}
   };
-  TopologyBuilder builder;
-  builder.setSpout("spout", std::make_shared<Spout>());
-  builder.setBolt("bolt", std::make_shared<Bolt>()).shuffleGrouping("spout");
-  const gen::StormTopology topology = TopologyToThrift(builder.createTopology());
+  auto topology_from = [](const std::string& input) {
+    TopologyBuilder builder;
+    builder.setSpout("spout", std::make_shared<Spout>());
+    builder.setBolt("bolt", std::make_shared<Bolt>()).shuffleGrouping(input);
+    return TopologyToThrift(builder.createTopology());
+  };
+  const gen::StormTopology valid = topology_from("spout");
 
   TempDir dir;
   const std::string garbage = dir.Write("garbage.so", RandomBytes(64 * 1024, 7));
   auto client = NimbusClient::Connect(cluster().ClientConfig());
   const std::string location = client->UploadFile(garbage);
-  try {
-    client->api().submitTopology("garbage", location, "{}", topology);
-    ADD_FAILURE() << "Nimbus accepted a library of random bytes";
-  } catch (const gen::InvalidTopologyException& e) {
-    EXPECT_NE(e.msg.find("cannot be loaded"), std::string::npos) << e.msg;
+  auto refusal = [&](const std::string& name, const std::string& conf,
+                     const gen::StormTopology& topology) -> std::string {
+    try {
+      client->api().submitTopology(name, location, conf, topology);
+    } catch (const gen::InvalidTopologyException& e) {
+      return e.msg;
+    }
+    return "(accepted)";
+  };
+  const struct {
+    std::string what, name, conf;
+    gen::StormTopology topology;
+    std::string reason;
+  } cases[] = {
+      {"a name with '/'", "a/b", "{}", valid, "'a/b'"},
+      {"0 workers", "garbage", R"({"topology.workers": 0})", valid, "topology.workers"},
+      {"a bad config value", "garbage", R"({"topology.message.timeout.secs": "abc"})", valid,
+       "topology.message.timeout.secs"},
+      {"an input from an unknown component", "garbage", "{}", topology_from("nowhere"),
+       "unknown component 'nowhere'"},
+      {"a library of random bytes", "garbage", "{}", valid, "cannot be loaded"},
+  };
+  for (const auto& c : cases) {
+    const std::string message = refusal(c.name, c.conf, c.topology);
+    EXPECT_NE(message.find(c.reason), std::string::npos)
+        << c.what << ": expected an InvalidTopologyException saying \"" << c.reason
+        << "\", got: " << message;
   }
-  EXPECT_EQ(cluster().List().count("garbage"), 0u);
+  EXPECT_TRUE(cluster().List().empty()) << cluster().Storm({"list"}).out;
 }
 
-// 5. Bytes that are no Thrift request leave Nimbus serving the next client.
+// The executors of a supervisor that is gone move to the slots left.
+TEST_F(NimbusCliTest, ExecutorsOfALostSupervisorAreReassigned) {
+  ExpectSuccess(cluster().Storm({"jar", WordCountLibrary(), "orphan", "-c", "topology.workers=2"}));
+  const std::string id = cluster().List()["orphan"].id;
+  const std::optional<Assignment> before = cluster().state().GetAssignment(id);
+  ASSERT_TRUE(before);
+  ASSERT_EQ(NodesOf(*before), (std::set<std::string>{"supervisor-a", "supervisor-b"}))
+      << Describe(*before);
+
+  cluster().state().RemoveSupervisor("supervisor-b");
+  std::optional<Assignment> after;
+  const bool moved = Eventually([&] {
+    after = cluster().state().GetAssignment(id);
+    return after && NodesOf(*after) == std::set<std::string>{"supervisor-a"};
+  });
+  cluster().AddSupervisors();  // for the tests after this one
+  ASSERT_TRUE(moved) << "executors still on the lost supervisor: "
+                     << (after ? Describe(*after) : "no assignment");
+  EXPECT_EQ(SlotsOf(*after).size(), 2u) << Describe(*after);
+  EXPECT_EQ(after->executor_slot.size(), before->executor_slot.size()) << Describe(*after);
+  // What ran on the supervisor still there stays where it was.
+  for (const auto& [e, slot] : before->executor_slot) {
+    if (slot.node != "supervisor-a") continue;
+    EXPECT_TRUE(after->executor_slot.at(e) == slot)
+        << "executor [" << e.first << " " << e.second << "] moved although its supervisor is alive";
+    EXPECT_EQ(after->executor_start_time_secs.at(e), before->executor_start_time_secs.at(e));
+  }
+}
+
+// A plain TCP connection to Nimbus's port, for bytes no Thrift client sends.
 class RawConnection {
  public:
   explicit RawConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
@@ -527,6 +338,7 @@ std::string FrameHeader(uint32_t length) {
   return std::string(reinterpret_cast<const char*>(&big_endian), 4);
 }
 
+// Bytes that are no Thrift request leave Nimbus serving the next client.
 TEST_F(NimbusCliTest, BadBytesOnTheWireLeaveNimbusServing) {
   ExpectSuccess(cluster().Storm({"jar", WordCountLibrary(), "steady"}));
   const pid_t pid = cluster().nimbus().pid();
@@ -537,7 +349,8 @@ TEST_F(NimbusCliTest, BadBytesOnTheWireLeaveNimbusServing) {
     EXPECT_TRUE(cluster().nimbus().Alive() && cluster().nimbus().pid() == pid)
         << "Nimbus died after " << after << " (" << cluster().nimbus().exit_description() << ")";
   };
-  const int max_frame = static_cast<int>(cluster().ClientConfig().getInt("nimbus.thrift.max_buffer_size"));
+  const int max_frame =
+      static_cast<int>(cluster().ClientConfig().getInt("nimbus.thrift.max_buffer_size"));
 
   {
     RawConnection c(cluster().port());
@@ -588,7 +401,7 @@ TEST_F(NimbusCliTest, BadBytesOnTheWireLeaveNimbusServing) {
   expect_serving("a frame of 2 GiB announced");
 }
 
-// 6. The scheduler never puts two topologies on one slot.
+// The scheduler never puts two topologies on one slot.
 TEST_F(NimbusCliTest, TwoTopologiesNeverShareASlot) {
   ExpectSuccess(cluster().Storm({"jar", WordCountLibrary(), "left", "-c", "topology.workers=2"}));
   ExpectSuccess(cluster().Storm({"jar", WordCountLibrary(), "right", "-c", "topology.workers=2"}));
@@ -615,22 +428,7 @@ TEST_F(NimbusCliTest, TwoTopologiesNeverShareASlot) {
 
 // ---- Tests with a Nimbus or ZooKeeper of their own -------------------------------------------
 
-// Prints the end of the Nimbus log when the test failed.
-class LogOnFailure {
- public:
-  explicit LogOnFailure(TestCluster& cluster) : cluster_(cluster) {}
-  ~LogOnFailure() {
-    if (::testing::Test::HasFailure()) {
-      std::cerr << "the end of Nimbus's log (" << cluster_.nimbus().log_path().string() << "):\n"
-                << cluster_.nimbus().LogTail() << std::flush;
-    }
-  }
-
- private:
-  TestCluster& cluster_;
-};
-
-// 3. Nimbus is stateless: SIGKILLed and restarted, it finds everything again
+// Nimbus is stateless: SIGKILLed and restarted, it finds everything again
 // and changes nothing.
 TEST(NimbusRestartTest, SigkilledNimbusFindsItsTopologiesAssignmentsAndLibrariesAgain) {
   TestCluster cluster(AnyZooKeeper());
@@ -690,7 +488,7 @@ TEST(NimbusRestartTest, SigkilledNimbusFindsItsTopologiesAssignmentsAndLibraries
   }
 }
 
-// 4. ZooKeeper away for a few seconds: Nimbus rides it out and serves again.
+// ZooKeeper away for a few seconds: Nimbus rides it out and serves again.
 TEST(ZooKeeperOutageTest, NimbusServesAgainAfterZooKeeperComesBack) {
   ZooKeeperServer zookeeper;
   TestCluster cluster(zookeeper.connect_string());
@@ -712,10 +510,13 @@ TEST(ZooKeeperOutageTest, NimbusServesAgainAfterZooKeeperComesBack) {
   }
 
   CommandResult list;
-  EXPECT_TRUE(WaitUntil([&] {
-    list = cluster.Storm({"list"});
-    return list.status == 0;
-  }, 30s)) << "storm list does not answer after ZooKeeper came back: " << list.Describe();
+  EXPECT_TRUE(Eventually(
+      [&] {
+        list = cluster.Storm({"list"});
+        return list.status == 0;
+      },
+      30s))
+      << "storm list does not answer after ZooKeeper came back: " << list.Describe();
   auto listed = ParseList(list.out);
   EXPECT_EQ(listed["before"].id, id);
   EXPECT_EQ(listed["before"].status, "ACTIVE");
@@ -724,12 +525,13 @@ TEST(ZooKeeperOutageTest, NimbusServesAgainAfterZooKeeperComesBack) {
   listed = cluster.List();
   ASSERT_EQ(listed.count("after"), 1u) << cluster.Storm({"list"}).out;
   EXPECT_EQ(listed["after"].status, "ACTIVE");
-  EXPECT_TRUE(WaitUntil([&] { return cluster.state().GetAssignment(listed["after"].id).has_value(); }))
-      << "the topology submitted after the outage is not assigned";
+  EXPECT_TRUE(Eventually([&] {
+    return cluster.state().GetAssignment(listed["after"].id).has_value();
+  })) << "the topology submitted after the outage is not assigned";
   EXPECT_TRUE(cluster.nimbus().Alive()) << cluster.nimbus().exit_description();
 }
 
-// 5. An upload past nimbus.max.upload.bytes is refused and leaves no file.
+// An upload past nimbus.max.upload.bytes is refused and leaves no file.
 TEST(NimbusUploadLimitTest, UploadPastTheLimitIsRefusedAndLeavesNoFile) {
   TestCluster cluster(AnyZooKeeper(), {"-c", "nimbus.max.upload.bytes=100000"});
   LogOnFailure log(cluster);
@@ -745,5 +547,81 @@ TEST(NimbusUploadLimitTest, UploadPastTheLimitIsRefusedAndLeavesNoFile) {
   EXPECT_TRUE(cluster.nimbus().Alive()) << cluster.nimbus().exit_description();
 }
 
+// Executors whose worker stops heartbeating are reassigned after
+// nimbus.task.timeout.secs; those whose heartbeats keep coming stay.
+TEST(NimbusHeartbeatTest, ExecutorsWhoseHeartbeatsStopAreReassigned) {
+  TestCluster cluster(AnyZooKeeper(),
+                      {"-c", "nimbus.task.launch.secs=2", "-c", "nimbus.task.timeout.secs=3"});
+  LogOnFailure log(cluster);
+  cluster.AddSupervisors();
+  ExpectSuccess(cluster.Storm({"jar", WordCountLibrary(), "beats", "-c", "topology.workers=2"}));
+  const std::string id = cluster.List()["beats"].id;
+  const std::optional<Assignment> before = cluster.state().GetAssignment(id);
+  ASSERT_TRUE(before);
+  ASSERT_EQ(SlotsOf(*before).size(), 2u) << Describe(*before);
+  const WorkerSlot beating = *SlotsOf(*before).begin();
+  const WorkerSlot silent = *SlotsOf(*before).rbegin();
+
+  // The worker of one slot heartbeats (as a worker does, with its time in
+  // seconds), the other's never does.
+  std::atomic<bool> stop{false};
+  std::thread worker([&] {
+    const auto started = std::chrono::steady_clock::now();
+    while (!stop) {
+      WorkerHeartbeat beat;
+      beat.topology_id = id;
+      beat.time_secs = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+      beat.uptime_secs = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::steady_clock::now() - started)
+                             .count();
+      for (const auto& [e, slot] : before->executor_slot) {
+        if (slot == beating) beat.executor_stats[e] = ExecutorBeatStats{};
+      }
+      try {
+        cluster.state().SetWorkerHeartbeat(id, beating, beat);
+      } catch (const std::exception&) {
+        // The next beat tries again.
+      }
+      std::this_thread::sleep_for(250ms);
+    }
+  });
+  std::optional<Assignment> after;
+  const bool moved = Eventually(
+      [&] {
+        after = cluster.state().GetAssignment(id);
+        return after && SlotsOf(*after).count(silent) == 0;
+      },
+      30s);
+  stop = true;
+  worker.join();
+  ASSERT_TRUE(moved) << "the executors of the silent worker were not reassigned: "
+                     << (after ? Describe(*after) : "no assignment");
+  EXPECT_EQ(after->executor_slot.size(), before->executor_slot.size()) << Describe(*after);
+  for (const auto& [e, slot] : before->executor_slot) {
+    if (slot == beating) {
+      EXPECT_TRUE(after->executor_slot.at(e) == beating)
+          << "executor [" << e.first << " " << e.second << "] of the heartbeating worker moved";
+      EXPECT_EQ(after->executor_start_time_secs.at(e), before->executor_start_time_secs.at(e));
+    } else {
+      EXPECT_FALSE(after->executor_slot.at(e) == beating)
+          << "executor [" << e.first << " " << e.second
+          << "] was put into the running worker instead of a free slot";
+    }
+  }
+}
+
+// SIGTERM stops Nimbus cleanly (exit status 0), as a service manager expects.
+TEST(NimbusDaemonTest, SigtermStopsNimbusCleanly) {
+  TestCluster cluster(AnyZooKeeper());
+  LogOnFailure log(cluster);
+  ExpectSuccess(cluster.Storm({"list"}));
+  cluster.nimbus().Stop(10s);
+  EXPECT_EQ(cluster.nimbus().exit_description(), "exit status 0")
+      << "Nimbus did not stop on SIGTERM within 10 s or failed";
+  EXPECT_FALSE(testing::AcceptsConnections(cluster.port()));
+}
+
 }  // namespace
-}  // namespace storm
+}  // namespace storm::e2e

@@ -88,9 +88,9 @@ struct CommandResult {
 
   // "`storm list` exited 1; stdout: ...; stderr: ...", for failure messages.
   std::string Describe() const {
-    std::string text = "`" + command + "` " +
-                       (timed_out ? std::string("timed out and was killed")
-                                  : "exited " + std::to_string(status));
+    std::string text =
+        "`" + command + "` " +
+        (timed_out ? std::string("timed out and was killed") : "exited " + std::to_string(status));
     text += "\n  stdout: " + (out.empty() ? std::string("(empty)") : out);
     text += "\n  stderr: " + (err.empty() ? std::string("(empty)") : err);
     return text;
@@ -119,8 +119,8 @@ inline CommandResult RunProgram(const std::vector<std::string>& argv,
   std::vector<char*> arg_pointers = process_detail::Pointers(args);
   std::vector<char*> env_pointers = process_detail::Pointers(environment);
   pid_t pid = 0;
-  const int rc =
-      posix_spawn(&pid, args[0].c_str(), &actions, nullptr, arg_pointers.data(), env_pointers.data());
+  const int rc = posix_spawn(&pid, args[0].c_str(), &actions, nullptr, arg_pointers.data(),
+                             env_pointers.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     result.err = std::string("cannot run ") + args[0] + ": " + std::strerror(rc);
