@@ -114,14 +114,20 @@ void InMemoryStorage::DeleteRecursive(const std::string& path) {
   CheckAvailable();
   std::lock_guard<std::mutex> lock(mutex_);
   if (nodes_.count(path) == 0) return;
+  // As ZooKeeper: a delete triggers both the data and the child watches of
+  // the node, and the client delivers that as one NodeDeleted event.
+  auto fire_deleted = [this](const std::string& p) {
+    if (child_watches_.erase(p) != 0) data_watches_.insert(p);
+    Fire(WatchEvent::Type::kNodeDeleted, p, data_watches_);
+  };
   const std::string prefix = path + "/";
   for (auto it = nodes_.lower_bound(prefix); it != nodes_.end();) {
     if (it->first.compare(0, prefix.size(), prefix) != 0) break;
-    Fire(WatchEvent::Type::kNodeDeleted, it->first, data_watches_);
+    fire_deleted(it->first);
     it = nodes_.erase(it);
   }
   nodes_.erase(path);
-  Fire(WatchEvent::Type::kNodeDeleted, path, data_watches_);
+  fire_deleted(path);
   Fire(WatchEvent::Type::kChildrenChanged, Parent(path), child_watches_);
 }
 

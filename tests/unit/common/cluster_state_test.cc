@@ -157,6 +157,34 @@ TEST(InMemoryStorageTest, WatchesFireOnceOnTheDispatchThread) {
   for (std::thread::id t : log.threads()) EXPECT_NE(t, std::this_thread::get_id());
 }
 
+TEST(InMemoryStorageTest, DeletingANodeFiresItsChildrenWatchOnce) {
+  // As ZooKeeper: a delete triggers the data and the child watches of the
+  // node deleted, delivered as one NodeDeleted event.
+  InMemoryStorage s;
+  EventLog log;
+  s.AddListener(log.Listener());
+  s.Set("/parent/gone/child", "", NodeMode::kPersistent);
+  s.Children("/parent/gone", /*watch=*/true);
+  s.Get("/parent/gone", /*watch=*/true);
+  s.Children("/parent/gone/child", /*watch=*/true);  // deleted with its parent
+  s.DeleteRecursive("/parent/gone");
+  s.Set("/sync", "", NodeMode::kPersistent);
+  s.Exists("/sync2", true);
+  s.Set("/sync2", "", NodeMode::kPersistent);
+  ASSERT_TRUE(WaitUntil([&] { return log.size() >= 3; }));
+  std::map<std::string, int> deleted;
+  for (const WatchEvent& e : log.events()) {
+    if (e.type == WatchEvent::Type::kNodeDeleted) ++deleted[e.path];
+  }
+  EXPECT_EQ(deleted, (std::map<std::string, int>{{"/parent/gone", 1}, {"/parent/gone/child", 1}}));
+  // The watches were used up: re-creating the node fires nothing.
+  s.Set("/parent/gone/child", "", NodeMode::kPersistent);
+  s.Exists("/sync3", true);
+  s.Set("/sync3", "", NodeMode::kPersistent);
+  ASSERT_TRUE(WaitUntil([&] { return log.size() >= 4; }));
+  EXPECT_EQ(log.size(), 4u);
+}
+
 TEST(InMemoryStorageTest, AListenerMayCallBackIntoTheStorage) {
   InMemoryStorage s;
   std::atomic<int> seen{0};
