@@ -11,6 +11,7 @@
 #include "common/command_line.h"
 #include "common/logging.h"
 #include "common/topology_library.h"
+#include "nimbus/nimbus.h"
 #include "nimbus/nimbus_client.h"
 #include "nimbus/topology_thrift.h"
 
@@ -67,6 +68,21 @@ std::string UserName() {
   return "unknown";
 }
 
+// As Storm's StormSubmitter: a name Nimbus would refuse is refused before
+// the library is uploaded, which would cost megabytes on the wire and leave
+// the upload in Nimbus's inbox until it expires. Nimbus checks again at
+// submit (another client may take the name meanwhile).
+void CheckNameIsFree(NimbusClient& nimbus, const std::string& name) {
+  ValidateTopologyName(name);
+  bool allowed = false;
+  nimbus.Call([&](gen::NimbusClient& c) { allowed = c.isTopologyNameAllowed(name); });
+  if (!allowed) {
+    gen::AlreadyAliveException e;
+    e.msg = "topology with name '" + name + "' already exists on cluster";
+    throw e;
+  }
+}
+
 }  // namespace
 
 int RunJar(const std::vector<std::string>& args) {
@@ -82,6 +98,7 @@ int RunJar(const std::vector<std::string>& args) {
     std::vector<Submission> submissions = library->Run(main_args);
     auto nimbus = NimbusClient::Connect(conf);
     for (Submission& s : submissions) {
+      CheckNameIsFree(*nimbus, s.name);
       Config topology_conf = s.conf;
       topology_conf.merge(cl.Overrides());
       nlohmann::json list = nlohmann::json::array();

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/topology_library.h"
 #include "e2e/nimbus_cluster.h"
 #include "nimbus/topology_thrift.h"
 #include "storm/storm.h"
@@ -150,13 +151,16 @@ TEST_F(NimbusCliTest, SubmitListDeactivateActivateRebalanceKillAndResubmit) {
 // nothing left on the cluster.
 TEST_F(NimbusCliTest, EveryRefusalExitsNonZeroWithOneLineNamingTheReason) {
   ExpectSuccess(cluster().Storm({"jar", WordCountLibrary(), "alive"}));
+  // A name that cannot be taken is refused before the library is uploaded.
+  const size_t inbox_files = cluster().InboxFiles().size();
   ExpectFailure(cluster().Storm({"jar", WordCountLibrary(), "alive"}),
-                {"storm jar: already alive", "alive"});
-
+                {"storm jar: already alive", "'alive'"});
   for (const std::string name : {"a/b", "a.b", "a:b"}) {
     ExpectFailure(cluster().Storm({"jar", WordCountLibrary(), name}),
                   {"storm jar: invalid topology", "'" + name + "'"});
   }
+  EXPECT_EQ(cluster().InboxFiles().size(), inbox_files)
+      << "a refused name left its upload in Nimbus's inbox";
 
   ExpectFailure(cluster().Storm({"jar", TestLibrary("test_no_entry"), "x"}),
                 {"storm jar:", "has no entry point storm_topology_entry"});
@@ -199,8 +203,7 @@ TEST_F(NimbusCliTest, EveryRefusalExitsNonZeroWithOneLineNamingTheReason) {
 // Nimbus checks a submission itself, whatever the client checked before
 // (here an in-process Thrift client, as Storm's own tools would be): the
 // name, the config, the topology's shape and, last, the library, which must
-// load. The same finished upload serves every attempt, since a refused
-// submission does not consume it.
+// load.
 TEST_F(NimbusCliTest, NimbusRefusesBadSubmissionsFromAnyClient) {
   class Spout : public BaseRichSpout {
    public:
@@ -224,9 +227,9 @@ TEST_F(NimbusCliTest, NimbusRefusesBadSubmissionsFromAnyClient) {
   TempDir dir;
   const std::string garbage = dir.Write("garbage.so", RandomBytes(64 * 1024, 7));
   auto client = NimbusClient::Connect(cluster().ClientConfig());
-  const std::string location = client->UploadFile(garbage);
   auto refusal = [&](const std::string& name, const std::string& conf,
                      const gen::StormTopology& topology) -> std::string {
+    const std::string location = client->UploadFile(garbage);
     try {
       client->api().submitTopology(name, location, conf, topology);
     } catch (const gen::InvalidTopologyException& e) {
@@ -254,6 +257,25 @@ TEST_F(NimbusCliTest, NimbusRefusesBadSubmissionsFromAnyClient) {
         << "\", got: " << message;
   }
   EXPECT_TRUE(cluster().List().empty()) << cluster().Storm({"list"}).out;
+
+  // A name alive is refused at submit too, also when the client did not
+  // ask about it first (the CLI does), or took it meanwhile.
+  ExpectSuccess(cluster().Storm({"jar", WordCountLibrary(), "taken"}));
+  // The library outlives what its code built (its factories).
+  std::shared_ptr<TopologyLibrary> library = TopologyLibrary::Load(WordCountLibrary());
+  std::vector<Submission> built = library->Run({"taken"});
+  ASSERT_EQ(built.size(), 1u);
+  Config conf = built[0].conf;
+  conf.put("topology.cpp.main.args", nlohmann::json::array({"taken"}));
+  const std::string location = client->UploadFile(WordCountLibrary());
+  try {
+    client->api().submitTopology("taken", location, conf.json().dump(),
+                                 TopologyToThrift(built[0].topology));
+    ADD_FAILURE() << "Nimbus accepted a second topology named 'taken'";
+  } catch (const gen::AlreadyAliveException& e) {
+    EXPECT_NE(e.msg.find("'taken'"), std::string::npos) << e.msg;
+  }
+  EXPECT_EQ(cluster().List().size(), 1u) << cluster().Storm({"list"}).out;
 }
 
 // The executors of a supervisor that is gone move to the slots left.
@@ -538,10 +560,7 @@ TEST(NimbusUploadLimitTest, UploadPastTheLimitIsRefusedAndLeavesNoFile) {
   ASSERT_GT(fs::file_size(WordCountLibrary()), 100000u);
   ExpectFailure(cluster.Storm({"jar", WordCountLibrary(), "big"}),
                 {"storm jar:", "nimbus.max.upload.bytes"});
-  std::vector<std::string> left;
-  for (const auto& entry : fs::directory_iterator(cluster.inbox())) {
-    left.push_back(entry.path().filename().string());
-  }
+  const std::vector<std::string> left = cluster.InboxFiles();
   EXPECT_TRUE(left.empty()) << "the inbox holds " << left.size() << " files, e.g. " << left[0];
   EXPECT_EQ(cluster.List().count("big"), 0u);
   EXPECT_TRUE(cluster.nimbus().Alive()) << cluster.nimbus().exit_description();

@@ -203,6 +203,14 @@ class TestCluster {
     return local_dir() / "nimbus" / "stormdist" / id;
   }
   fs::path inbox() const { return local_dir() / "nimbus" / "inbox"; }
+  // The names of the files in Nimbus's upload inbox.
+  std::vector<std::string> InboxFiles() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(inbox())) {
+      names.push_back(entry.path().filename().string());
+    }
+    return names;
+  }
 
   // Runs `storm <args>` as a user would: STORM_CONF_DIR names the cluster's
   // storm.yaml. Bounded, so that a hang fails the test instead of stopping it.
