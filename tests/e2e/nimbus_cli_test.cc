@@ -278,6 +278,36 @@ TEST_F(NimbusCliTest, NimbusRefusesBadSubmissionsFromAnyClient) {
   EXPECT_EQ(cluster().List().size(), 1u) << cluster().Storm({"list"}).out;
 }
 
+// Supervisors download a topology's code from Nimbus in chunks, by the code
+// dir of the assignment; nothing outside the code store can be downloaded.
+TEST_F(NimbusCliTest, DownloadsServeTheCodeStoreAndNothingElse) {
+  ExpectSuccess(cluster().Storm({"jar", WordCountLibrary(), "code"}));
+  const std::string id = cluster().List()["code"].id;
+  std::optional<Assignment> assignment = cluster().state().GetAssignment(id);
+  ASSERT_TRUE(assignment);
+  TempDir dir;
+  auto client = NimbusClient::Connect(cluster().ClientConfig());
+  client->DownloadFile(assignment->master_code_dir + "/stormjar.so", (dir / "lib.so").string());
+  EXPECT_TRUE(ReadBytes(dir / "lib.so") == ReadBytes(WordCountLibrary()))
+      << "the downloaded library differs from the submitted one";
+  client->DownloadFile(id + "/stormjar.so", (dir / "by-id.so").string());
+  EXPECT_EQ(fs::file_size(dir / "by-id.so"), fs::file_size(WordCountLibrary()));
+
+  for (const std::string& file :
+       {std::string("/etc/passwd"), std::string("../../../../../../etc/passwd"),
+        id + "/../../../../../../etc/passwd", id, cluster().config_file(),
+        cluster().inbox().string()}) {
+    try {
+      client->DownloadFile(file, (dir / "stolen").string());
+      ADD_FAILURE() << "Nimbus served " << file;
+    } catch (const StormError& e) {
+      EXPECT_NE(std::string(e.what()).find("no such file to download"), std::string::npos)
+          << file << ": " << e.what();
+    }
+  }
+  EXPECT_FALSE(fs::exists(dir / "stolen"));
+}
+
 // The executors of a supervisor that is gone move to the slots left.
 TEST_F(NimbusCliTest, ExecutorsOfALostSupervisorAreReassigned) {
   ExpectSuccess(cluster().Storm({"jar", WordCountLibrary(), "orphan", "-c", "topology.workers=2"}));
