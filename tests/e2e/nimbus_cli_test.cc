@@ -478,6 +478,50 @@ TEST_F(NimbusCliTest, TwoTopologiesNeverShareASlot) {
   EXPECT_TRUE(EvenlySpread(*right)) << Describe(*right);
 }
 
+// Clients at the same time: one name is taken once, and topologies
+// submitted together still get slots of their own (2 + 1 + 1 workers: every
+// slot of the two supervisors).
+TEST_F(NimbusCliTest, ConcurrentSubmitsTakeANameOnceAndNeverShareSlots) {
+  std::vector<CommandResult> same(3);
+  std::vector<CommandResult> different(2);
+  std::vector<std::thread> clients;
+  for (auto& r : same) {
+    clients.emplace_back([&] {
+      r = cluster().Storm({"jar", WordCountLibrary(), "race", "-c", "topology.workers=2"});
+    });
+  }
+  for (size_t i = 0; i < different.size(); ++i) {
+    clients.emplace_back([&, i] {
+      different[i] = cluster().Storm(
+          {"jar", WordCountLibrary(), "parallel" + std::to_string(i), "-c", "topology.workers=1"});
+    });
+  }
+  for (auto& t : clients) t.join();
+
+  int accepted = 0;
+  for (const auto& r : same) {
+    if (r.status == 0) {
+      ++accepted;
+    } else {
+      ExpectFailure(r, {"storm jar: already alive", "'race'"});
+    }
+  }
+  EXPECT_EQ(accepted, 1) << "three clients submitted 'race' at once";
+  for (const auto& r : different) ExpectSuccess(r);
+
+  auto listed = cluster().List();
+  std::map<WorkerSlot, std::string> holder;
+  for (const auto& [name, t] : listed) {
+    auto a = cluster().state().GetAssignment(t.id);
+    ASSERT_TRUE(a) << name << " is not assigned";
+    for (const WorkerSlot& slot : SlotsOf(*a)) {
+      auto [it, inserted] = holder.emplace(slot, name);
+      EXPECT_TRUE(inserted) << name << " and " << it->second << " share " << slot.node << ":"
+                            << slot.port;
+    }
+  }
+}
+
 // ---- Tests with a Nimbus or ZooKeeper of their own -------------------------------------------
 
 // Nimbus is stateless: SIGKILLed and restarted, it finds everything again
@@ -538,6 +582,34 @@ TEST(NimbusRestartTest, SigkilledNimbusFindsItsTopologiesAssignmentsAndLibraries
       EXPECT_EQ(SlotsOf(a).count(slot), 0u) << "second shares a slot with " << id;
     }
   }
+}
+
+// A kill or a rebalance waiting when Nimbus crashes is carried out by the
+// restarted Nimbus (its wait starts again): no topology is left half killed.
+TEST(NimbusRestartTest, KillAndRebalanceInterruptedByACrashAreFinishedAfterRestart) {
+  TestCluster cluster(AnyZooKeeper());
+  LogOnFailure log(cluster);
+  cluster.AddSupervisors();
+  ExpectSuccess(cluster.Storm({"jar", WordCountLibrary(), "doomed"}));
+  ExpectSuccess(
+      cluster.Storm({"jar", WordCountLibrary(), "shrinking", "-c", "topology.workers=2"}));
+  const std::string doomed = cluster.List()["doomed"].id;
+  ExpectSuccess(cluster.Storm({"kill", "doomed", "-w", "3"}));
+  ExpectSuccess(cluster.Storm({"rebalance", "shrinking", "-w", "3", "-n", "1"}));
+  cluster.nimbus().Kill(SIGKILL);
+  cluster.StartNimbus();
+
+  auto listed = cluster.List();
+  EXPECT_EQ(listed["doomed"].status, "KILLED");
+  EXPECT_EQ(listed["shrinking"].status, "REBALANCING");
+  EXPECT_TRUE(Eventually([&] {
+    listed = cluster.List();
+    return listed.count("doomed") == 0 && listed["shrinking"].status == "ACTIVE" &&
+           listed["shrinking"].workers == 1;
+  })) << "after the restart:\n"
+      << cluster.Storm({"list"}).out;
+  EXPECT_FALSE(fs::exists(cluster.code_dir(doomed)));
+  EXPECT_FALSE(cluster.state().GetAssignment(doomed));
 }
 
 // ZooKeeper away for a few seconds: Nimbus rides it out and serves again.
