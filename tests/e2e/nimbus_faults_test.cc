@@ -83,6 +83,31 @@ TEST(NimbusRestartTest, SigkilledNimbusFindsItsTopologiesAssignmentsAndLibraries
   }
 }
 
+// Clients find the leader through /nimbuses (getLeader, as Storm's do). The
+// killed Nimbus's entry there is an ephemeral node of its session, which
+// ZooKeeper ends a session timeout after the kill: the restarted Nimbus's
+// entry must not go with it.
+TEST(NimbusRestartTest, RestartedNimbusStaysTheLeaderAfterTheKilledOnesSessionExpires) {
+  TestCluster cluster(AnyZooKeeper(), {"-c", "storm.zookeeper.session.timeout=2000"});
+  LogOnFailure log(cluster);
+  cluster.nimbus().Kill(SIGKILL);
+  cluster.StartNimbus();
+  // Nothing to watch for: the killed session ends within its timeout (2 s)
+  // and a server tick (0.5 s).
+  std::this_thread::sleep_for(4s);
+  auto client = NimbusClient::Connect(cluster.ClientConfig());
+  try {
+    gen::NimbusSummary leader;
+    client->api().getLeader(leader);
+    EXPECT_EQ(leader.port, cluster.port());
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "getLeader: " << e.what();
+  }
+  EXPECT_EQ(cluster.state().Nimbuses().size(), 1u)
+      << "entries under /nimbuses: the restarted Nimbus's entry went away with the killed "
+         "Nimbus's session";
+}
+
 // A kill or a rebalance waiting when Nimbus crashes is carried out by the
 // restarted Nimbus (its wait starts again): no topology is left half killed.
 TEST(NimbusRestartTest, KillAndRebalanceInterruptedByACrashAreFinishedAfterRestart) {
