@@ -556,6 +556,15 @@ int ZooKeeperStorage::SetOnce(Session& session, const std::string& full, const s
         continue;
       }
       if (rc != ZOK && rc != ZNONODE) return rc;
+      if (rc == ZOK && stat.ephemeralOwner != zoo_client_id(zh)->client_id) {
+        // Another session's node: typically our own process before a crash,
+        // whose session the server has not expired yet. Writing its data
+        // would leave us without a node once that session goes, so a
+        // restarted daemon takes the node over: delete it, create ours.
+        const int deleted = zoo_delete(zh, full.c_str(), stat.version);
+        if (deleted != ZOK && deleted != ZNONODE && deleted != ZBADVERSION) return deleted;
+        continue;
+      }
       if (rc == ZOK) rc = zoo_set(zh, full.c_str(), data.data(), size, -1);
     } else {
       rc = zoo_set(zh, full.c_str(), data.data(), size, -1);

@@ -14,7 +14,9 @@
 // nodes; CreateSequential waits (up to connection_timeout_ms) for a connected
 // session before it sends, but is never repeated after a loss (it throws),
 // since the lost create may have made a node. Set with kEphemeral on a node
-// another session owns only sets its data, as Storm does.
+// another session owns (a crashed incarnation of this daemon whose session
+// has not expired yet) takes it over: the node is deleted and made again in
+// this session, so that it does not vanish when the other session expires.
 //
 // Session expiry (ZooKeeper told us the session is gone, so our ephemeral
 // nodes and watches are too): the storage opens a new session, re-creates
