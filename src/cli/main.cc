@@ -41,8 +41,25 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;
   }
-  const std::string command = args[0];
-  args.erase(args.begin());
+  // The command is the first word that is not a global option or its value:
+  // `storm -c k=v list` is `storm list -c k=v`.
+  size_t at = 0;
+  while (at < args.size()) {
+    const std::string& a = args[at];
+    if ((a == "-c" || a == "--config" || a == "--log-level") && at + 1 < args.size()) {
+      at += 2;
+    } else if (a.rfind("-c", 0) == 0 && a.size() > 2 && a.find('=') != std::string::npos) {
+      at += 1;
+    } else {
+      break;
+    }
+  }
+  if (at == args.size()) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  const std::string command = args[at];
+  args.erase(args.begin() + static_cast<long>(at));
   if (command == "local") return storm::cli::RunLocal(args);
   if (command == "jar") return storm::cli::RunJar(args);
   if (command == "list") return storm::cli::RunList(args);

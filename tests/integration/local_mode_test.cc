@@ -233,7 +233,9 @@ TEST(LocalModeTest, StormLocalReportsErrorsInOneLine) {
        "storm local: invalid topology: bolt 'bolt' subscribes to unknown component 'nowhere'"},
       {"local " + wc + " -c topology.workers=abc --duration 1",
        "config key 'topology.workers': expected a positive integer"},
-      {"-c topology.workers=0 local " + wc, "unknown command"},
+      // Options may stand before the command too, as in Storm.
+      {"-c topology.workers=0 local " + wc, "config key 'topology.workers': expected a positive integer"},
+      {"--log-level info frobnicate", "unknown command 'frobnicate'"},
       {"local " + wc + " --duration soon", "expected a number of seconds"},
   };
   for (const auto& [args, message] : cases) {
