@@ -112,6 +112,16 @@ void CodeStore::FinishUpload(const std::string& location) {
   spdlog::info("nimbus: upload {} finished ({} bytes)", location, it->second->bytes);
 }
 
+void CodeStore::DiscardUpload(const std::string& location) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = uploads_.find(location);
+  if (it == uploads_.end()) return;
+  it->second->out.close();
+  std::error_code ec;
+  fs::remove(location, ec);
+  uploads_.erase(it);
+}
+
 bool CodeStore::IsFinishedUpload(const std::string& location) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = uploads_.find(location);

@@ -44,6 +44,9 @@ class CodeStore {
   // upload would pass max_upload_bytes (the upload is then deleted).
   void UploadChunk(const std::string& location, const std::string& bytes);
   void FinishUpload(const std::string& location);
+  // Deletes an upload (finished or not) that will never be installed; no
+  // error when there is none at `location`.
+  void DiscardUpload(const std::string& location);
   // Whether `location` is an upload that was finished and not yet installed.
   bool IsFinishedUpload(const std::string& location) const;
   // Deletes uploads and downloads idle for longer than the expiry.

@@ -177,6 +177,20 @@ std::shared_ptr<const TopologyLayout> Nimbus::Layout(const std::string& id) {
 std::string Nimbus::SubmitTopology(const std::string& name, const std::string& library_location,
                                    const Config& conf, const StormTopology& topology,
                                    bool start_active) {
+  try {
+    return Submit(name, library_location, conf, topology, start_active);
+  } catch (const InvalidTopologyError&) {
+    // A refused topology's library would wait in the inbox until it expired.
+    if (!library_location.empty()) code_store_->DiscardUpload(library_location);
+    throw;
+  } catch (const AlreadyAliveError&) {
+    if (!library_location.empty()) code_store_->DiscardUpload(library_location);
+    throw;
+  }
+}
+
+std::string Nimbus::Submit(const std::string& name, const std::string& library_location,
+                           const Config& conf, const StormTopology& topology, bool start_active) {
   ValidateTopologyName(name);
   Config merged = options_.conf;
   merged.merge(conf);

@@ -166,6 +166,8 @@ class Nimbus {
     int64_t seen_nanos = 0;       // Nimbus clock when it last changed
   };
 
+  std::string Submit(const std::string& name, const std::string& library_location,
+                     const Config& conf, const StormTopology& topology, bool start_active);
   int64_t NowSecs() const;
   Cached& Load(const std::string& id);  // with mutex_ held
   std::string FindId(const std::string& name);  // throws NotAliveError; mutex_ held
