@@ -17,6 +17,7 @@
 
 #include "common/zookeeper_storage.h"
 #include "support/test_support.h"
+#include "support/watch_event_log.h"
 #include "support/zookeeper_server.h"
 
 namespace storm {
@@ -30,30 +31,7 @@ using testing::WaitUntil;
 using testing::ZooKeeperServer;
 using Type = WatchEvent::Type;
 
-// Every event a listener got, and the threads it got them on.
-class EventLog {
- public:
-  void Add(const WatchEvent& event) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    events_.push_back(event);
-    threads_.push_back(std::this_thread::get_id());
-  }
-  int Count(Type type, const std::string& path = "") const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    int n = 0;
-    for (const WatchEvent& e : events_) n += e.type == type && e.path == path ? 1 : 0;
-    return n;
-  }
-  std::vector<std::thread::id> Threads() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return threads_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<WatchEvent> events_;
-  std::vector<std::thread::id> threads_;
-};
+using EventLog = storm::testing::WatchEventLog;
 
 std::unique_ptr<ZooKeeperStorage> ConnectShared(const std::string& root) {
   return ZooKeeperStorage::Connect(TestZooKeeperOptions(AnyZooKeeper(), root));
@@ -173,7 +151,7 @@ TEST(ZooKeeperStorageTest, WatchesFireOnceOnTheDispatchThread) {
   EXPECT_EQ(log.Count(Type::kDataChanged, "/later"), 1);
   EXPECT_EQ(log.Count(Type::kNodeDeleted, "/later"), 1);
   EXPECT_EQ(log.Count(Type::kDataChanged, "/missing"), 1);
-  const std::vector<std::thread::id> threads = log.Threads();
+  const std::vector<std::thread::id> threads = log.threads();
   ASSERT_FALSE(threads.empty());
   for (std::thread::id id : threads) {
     EXPECT_EQ(id, threads.front());

@@ -16,40 +16,14 @@
 #include "common/cluster_state.h"
 #include "common/in_memory_storage.h"
 #include "support/test_support.h"
+#include "support/watch_event_log.h"
 
 namespace storm {
 namespace {
 
 using storm::testing::WaitUntil;
 
-// Records every event a listener gets, and on which thread.
-class EventLog {
- public:
-  StateStorage::Listener Listener() {
-    return [this](const WatchEvent& e) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      events_.push_back(e);
-      threads_.push_back(std::this_thread::get_id());
-    };
-  }
-  size_t size() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return events_.size();
-  }
-  std::vector<WatchEvent> events() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return events_;
-  }
-  std::vector<std::thread::id> threads() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return threads_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<WatchEvent> events_;
-  std::vector<std::thread::id> threads_;
-};
+using EventLog = storm::testing::WatchEventLog;
 
 // ---- InMemoryStorage ---------------------------------------------------------------
 
