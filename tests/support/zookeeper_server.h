@@ -20,12 +20,8 @@
 #pragma once
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,7 +30,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -44,6 +39,7 @@
 #include <vector>
 
 #include "common/zookeeper_storage.h"
+#include "support/processes.h"
 #include "support/temp_dir.h"
 
 namespace storm::testing {
@@ -99,17 +95,6 @@ inline bool AnswersRuok(int port) {
   return answer == "imok";
 }
 
-inline std::string TailOf(const std::filesystem::path& file, size_t lines) {
-  std::ifstream in(file);
-  std::deque<std::string> tail;
-  for (std::string line; std::getline(in, line);) {
-    tail.push_back(line);
-    if (tail.size() > lines) tail.pop_front();
-  }
-  std::string out;
-  for (const std::string& line : tail) out += "  " + line + "\n";
-  return out;
-}
 
 }  // namespace zookeeper_detail
 
@@ -141,7 +126,7 @@ class ZooKeeperServer {
   // answers "ruok"; throws std::runtime_error with the end of its log if it
   // does not within 30 s.
   void Start() {
-    if (pid_ > 0) return;
+    if (running()) return;
     for (const char* file : {zookeeper_detail::kJava, zookeeper_detail::kServerJar}) {
       if (::access(file, R_OK) != 0) {
         throw std::runtime_error(std::string("cannot start ZooKeeper for the test: ") + file +
@@ -160,37 +145,17 @@ class ZooKeeperServer {
                                      zookeeper_detail::kClassPath,
                                      "org.apache.zookeeper.server.quorum.QuorumPeerMain",
                                      config};
-    std::vector<char*> argv;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-    if (pid == 0) {
-      // Child: only async-signal-safe calls until exec.
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (::getppid() != parent) ::_exit(127);
-      const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      const int in = ::open("/dev/null", O_RDONLY);
-      if (out < 0 || in < 0) ::_exit(127);
-      ::dup2(in, 0);
-      ::dup2(out, 1);
-      ::dup2(out, 2);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    pid_ = pid;
+    daemon_ = std::make_unique<DaemonProcess>(std::move(args), log_path());
+    daemon_->Start();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (!zookeeper_detail::AnswersRuok(port_)) {
-      int status = 0;
-      const bool exited = ::waitpid(pid_, &status, WNOHANG) == pid_;
+      const bool exited = !daemon_->Alive();
       if (exited || std::chrono::steady_clock::now() > deadline) {
-        if (exited) pid_ = -1;
         Stop();
         throw std::runtime_error(
             "ZooKeeper did not come up on 127.0.0.1:" + std::to_string(port_) +
             (exited ? " (it exited)" : " within 30 s") + "; the end of " + log + ":\n" +
-            zookeeper_detail::TailOf(log_path(), 20));
+            daemon_->LogTail(20));
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -198,19 +163,7 @@ class ZooKeeperServer {
 
   // Stops the server: SIGTERM, then SIGKILL after 5 s.
   void Stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    int status = 0;
-    while (::waitpid(pid_, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    pid_ = -1;
+    if (daemon_) daemon_->Stop(std::chrono::seconds(5));
   }
 
   void Restart() {
@@ -218,7 +171,7 @@ class ZooKeeperServer {
     Start();
   }
 
-  bool running() const { return pid_ > 0; }
+  bool running() const { return daemon_ && daemon_->pid() > 0; }
   int port() const { return port_; }
   std::string connect_string() const { return "127.0.0.1:" + std::to_string(port_); }
   std::filesystem::path log_path() const { return dir_ / "zookeeper.log"; }
@@ -226,7 +179,7 @@ class ZooKeeperServer {
  private:
   TempDir dir_;
   int port_;
-  pid_t pid_ = -1;
+  std::unique_ptr<DaemonProcess> daemon_;
 };
 
 // The ZooKeeper scripts/test.sh started ("host:port"), or "" when the
