@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "nimbus/nimbus_daemon.h"
+#include "supervisor/supervisor_daemon.h"
 
 namespace {
 
@@ -24,6 +25,8 @@ constexpr const char* kUsage =
     "        spreads the topology over other numbers of workers and executors\n"
     "  nimbus\n"
     "        runs the Nimbus daemon (as storm-nimbus)\n"
+    "  supervisor\n"
+    "        runs the Supervisor daemon of this host (as storm-supervisor)\n"
     "  local <topology.so> [args...] [--duration SECS] [-c key=value]... [--config FILE]\n"
     "        runs a topology library in this process (no ZooKeeper, no Nimbus)\n"
     "  version\n"
@@ -72,6 +75,7 @@ int main(int argc, char** argv) {
     if (command == "check-library") args.insert(args.begin(), command);
     return storm::RunNimbusDaemon(args);
   }
+  if (command == "supervisor") return storm::RunSupervisorDaemon(args);
   if (command == "version") {
     std::printf("storm-cpp %s\n", STORM_VERSION);
     return 0;

@@ -254,6 +254,8 @@ constexpr KeySchema kSchema[] = {
     {"supervisor.slots.ports", ValueKind::kPortList, false},
     {"supervisor.worker.timeout.secs", ValueKind::kPositiveInt, false},
     {"supervisor.monitor.frequency.secs", ValueKind::kPositiveInt, false},
+    {"supervisor.worker.start.timeout.secs", ValueKind::kPositiveInt, false},
+    {"supervisor.worker.shutdown.sleep.secs", ValueKind::kNonNegativeInt, false},
     {"supervisor.heartbeat.frequency.secs", ValueKind::kPositiveInt, false},
     {"worker.heartbeat.frequency.secs", ValueKind::kPositiveInt, false},
     {"task.heartbeat.frequency.secs", ValueKind::kPositiveInt, false},

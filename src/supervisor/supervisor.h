@@ -1,0 +1,150 @@
+// Supervisor: the daemon on every host (DESIGN section 1), as a library;
+// `storm-supervisor` is a thin main over it.
+//
+// It registers itself under /supervisors (ephemeral, with host, slots,
+// uptime and used ports, refreshed every supervisor.heartbeat.frequency.secs),
+// and syncs on every assignment change (a ZooKeeper watch) and every
+// supervisor.monitor.frequency.secs:
+//   - downloads the code of topologies assigned here from Nimbus into
+//     LocalState::CodeDir (chunked, to a temporary dir, renamed into place);
+//   - runs one worker OS process per assigned slot, and kills (SIGTERM, then
+//     SIGKILL after supervisor.worker.shutdown.sleep.secs) and restarts
+//     workers that exited, whose local heartbeat is older than
+//     supervisor.worker.timeout.secs (or that never wrote one within
+//     supervisor.worker.start.timeout.secs), or whose slot is no longer
+//     assigned to them;
+//   - removes the code of topologies no longer assigned here.
+// Stateless: its id is kept in LocalState::SupervisorIdFile; at start it
+// adopts the workers of a previous run that still match their assignment
+// and kills every other, so there are never two workers on one port.
+//
+// Thread safety: Start/Stop from one thread; the rest runs on the
+// supervisor's own thread.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/cluster_state.h"
+#include "common/local_state.h"
+#include "storm/config.h"
+
+namespace storm {
+
+struct WorkerLaunchSpec {
+  std::string topology_id;
+  std::string supervisor_id;
+  int port = 0;
+  std::string worker_id;
+  std::string conf_file;  // LocalState::WorkerConfFile
+  std::string log_file;   // LocalState::WorkerLogFile
+};
+
+// The seam to process launching.
+class WorkerLauncher {
+ public:
+  virtual ~WorkerLauncher() = default;
+  // Starts the worker; returns its pid. Throws StormError when it cannot.
+  virtual int Launch(const WorkerLaunchSpec& spec) = 0;
+  // Whether the process runs (reaping it when it is our child and exited).
+  virtual bool Alive(int pid, const std::string& worker_id) = 0;
+  virtual void Signal(int pid, int signal) = 0;
+};
+
+// Runs `worker_binary` (storm-worker) as a child process.
+class ProcessWorkerLauncher final : public WorkerLauncher {
+ public:
+  explicit ProcessWorkerLauncher(std::string worker_binary)
+      : worker_binary_(std::move(worker_binary)) {}
+  int Launch(const WorkerLaunchSpec& spec) override;
+  bool Alive(int pid, const std::string& worker_id) override;
+  void Signal(int pid, int signal) override;
+
+ private:
+  std::string worker_binary_;
+};
+
+// Fetches stormjar.so, stormcode.ser and stormconf.ser of a topology whose
+// code Nimbus keeps in `master_code_dir` into `dest_dir`.
+using CodeDownloader = std::function<void(const std::string& topology_id,
+                                          const std::string& master_code_dir,
+                                          const std::string& dest_dir)>;
+// The real one: Thrift file download from Nimbus (nimbus.seeds).
+CodeDownloader NimbusCodeDownloader(Config conf);
+
+struct SupervisorOptions {
+  Config conf;  // the daemon's config, defaults included
+  std::shared_ptr<ClusterState> state;
+  std::shared_ptr<WorkerLauncher> launcher;
+  CodeDownloader download;
+  Clock* clock = RealClock::Get();
+  std::string hostname;  // advertised to workers of other hosts
+};
+
+class Supervisor {
+ public:
+  explicit Supervisor(SupervisorOptions options);
+  ~Supervisor();
+  Supervisor(const Supervisor&) = delete;
+  Supervisor& operator=(const Supervisor&) = delete;
+
+  // Loads or makes its id, adopts or kills the workers of a previous run,
+  // registers, and starts syncing on its own thread.
+  void Start();
+  // Stops syncing and deregisters. Workers keep running (as Storm's: a
+  // restarted supervisor finds them again) unless `kill_workers`.
+  void Stop(bool kill_workers = false);
+
+  const std::string& id() const { return id_; }
+  // port -> pid of the workers it runs now (for tests and logs).
+  std::map<int, int> WorkerPids();
+
+ private:
+  struct RunningWorker {
+    std::string worker_id;
+    std::string topology_id;
+    std::vector<ExecutorId> executors;
+    int pid = 0;
+    int64_t launched_nanos = 0;
+  };
+  struct SlotAssignment {
+    std::string topology_id;
+    std::vector<ExecutorId> executors;
+    std::string master_code_dir;
+  };
+
+  void LoadOrMakeId();
+  void AdoptOrKillPreviousWorkers();
+  void Heartbeat();
+  void Loop();
+  void SyncOnce();
+  std::map<int, SlotAssignment> ReadMyAssignments();
+  void EnsureCode(const std::string& topology_id, const std::string& master_code_dir);
+  void LaunchWorker(int port, const SlotAssignment& assignment);
+  void KillWorker(int port, const std::string& why);
+  void CleanUpCode(const std::map<int, SlotAssignment>& mine);
+  int64_t UnixSecs() const;
+
+  SupervisorOptions options_;
+  LocalState local_;
+  std::string id_;
+  std::vector<int> slots_;
+  int64_t start_secs_ = 0;
+  int listener_id_ = -1;
+
+  std::mutex mutex_;  // guards workers_, wake_, stopping_
+  std::condition_variable cv_;
+  bool wake_ = false;
+  bool stopping_ = false;
+  std::map<int, RunningWorker> workers_;  // by port
+  std::thread thread_;
+};
+
+}  // namespace storm
