@@ -27,6 +27,28 @@ void AddExecutors(const std::string& component, const std::vector<int>& tasks, i
 
 }  // namespace
 
+StormTopology WithExecutors(const StormTopology& topology,
+                            const std::map<std::string, int>& executors) {
+  StormTopology out = topology;
+  for (auto& [id, def] : out.components()) {
+    auto it = executors.find(id);
+    if (it == executors.end() || it->second == def.parallelism) continue;
+    def.num_tasks = def.taskCount();
+    def.parallelism = it->second;
+  }
+  return out;
+}
+
+std::shared_ptr<const TopologyLayout> BuildRunningLayout(
+    const std::string& topology_id, const StormTopology& topology, Config conf,
+    const std::map<std::string, int>& component_executors) {
+  auto ackers = component_executors.find(kAckerComponentId);
+  if (ackers != component_executors.end()) {
+    conf.put(Config::kTopologyAckerExecutors, ackers->second);
+  }
+  return TopologyLayout::Build(topology_id, WithExecutors(topology, component_executors), conf);
+}
+
 std::shared_ptr<const TopologyLayout> TopologyLayout::Build(const std::string& topology_id,
                                                             const StormTopology& topology,
                                                             const Config& conf) {

@@ -94,4 +94,18 @@ class TopologyLayout {
   std::vector<std::vector<Subscription>> subscribers_;
 };
 
+// The topology with each component's executors as `executors` says
+// (rebalanced), its task count kept as submitted.
+StormTopology WithExecutors(const StormTopology& topology,
+                            const std::map<std::string, int>& executors);
+
+// The layout of a running topology: `topology` and `conf` as submitted
+// (stormcode.ser and stormconf.ser), with the executors of every component,
+// the acker's included, as StormBase.component_executors says now (set at
+// submit, changed by rebalances). Nimbus and every worker build the layout
+// through here, so that they agree on every task id and executor.
+std::shared_ptr<const TopologyLayout> BuildRunningLayout(
+    const std::string& topology_id, const StormTopology& topology, Config conf,
+    const std::map<std::string, int>& component_executors);
+
 }  // namespace storm

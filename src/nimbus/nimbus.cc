@@ -21,18 +21,6 @@ void ValidateTopologyName(const std::string& name) {
   }
 }
 
-StormTopology WithExecutors(const StormTopology& topology,
-                            const std::map<std::string, int>& executors) {
-  StormTopology out = topology;
-  for (auto& [id, def] : out.components()) {
-    auto it = executors.find(id);
-    if (it == executors.end() || it->second == def.parallelism) continue;
-    def.num_tasks = def.taskCount();
-    def.parallelism = it->second;
-  }
-  return out;
-}
-
 namespace {
 
 int64_t RealUnixSecs() {
@@ -158,13 +146,7 @@ StormBase Nimbus::GetBase(const std::string& id) {
 std::shared_ptr<const TopologyLayout> Nimbus::LayoutFor(const std::string& id,
                                                         const StormBase& base) {
   Cached& cached = Load(id);
-  Config conf = cached.conf;
-  auto ackers = base.component_executors.find(kAckerComponentId);
-  if (ackers != base.component_executors.end()) {
-    conf.put(Config::kTopologyAckerExecutors, ackers->second);
-  }
-  return TopologyLayout::Build(id, WithExecutors(cached.topology, base.component_executors),
-                               conf);
+  return BuildRunningLayout(id, cached.topology, cached.conf, base.component_executors);
 }
 
 std::shared_ptr<const TopologyLayout> Nimbus::Layout(const std::string& id) {

@@ -208,9 +208,4 @@ class Nimbus {
 // Checks a topology name as Storm does; throws InvalidTopologyError.
 void ValidateTopologyName(const std::string& name);
 
-// The topology with each component's executors as `executors` says
-// (rebalanced), its task count kept as submitted.
-StormTopology WithExecutors(const StormTopology& topology,
-                            const std::map<std::string, int>& executors);
-
 }  // namespace storm

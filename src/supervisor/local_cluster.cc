@@ -94,8 +94,8 @@ std::string LocalCluster::SubmitTopology(const std::string& name, const Config& 
   auto base = state_->GetStormBase(id);
   auto assignment = state_->GetAssignment(id);
   if (!base || !assignment) throw StormError("Nimbus did not assign topology " + id);
-  run->layout = TopologyLayout::Build(
-      id, WithExecutors(topology, base->component_executors), nimbus_->GetTopologyConf(id));
+  run->layout = BuildRunningLayout(id, topology, nimbus_->GetTopologyConf(id),
+                                   base->component_executors);
   run->transport = std::make_unique<InProcessTransport>();
   run->factory = std::make_unique<TopologyComponentFactory>(run->layout);
   run->keep_alive = std::move(keep_alive);
