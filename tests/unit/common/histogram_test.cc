@@ -100,6 +100,14 @@ TEST(HistogramTest, MergeAddsCountsAndResetClears) {
   EXPECT_EQ(a.Count(), 0u);
 }
 
+TEST(HistogramTest, MeanWeighsEveryValue) {
+  LatencyHistogram h;
+  EXPECT_EQ(h.MeanNanos(), 0.0);
+  for (int i = 0; i < 3; ++i) h.Record(1000);
+  h.Record(1000000);
+  EXPECT_NEAR(h.MeanNanos(), (3 * 1000.0 + 1e6) / 4, 0.07 * (3 * 1000.0 + 1e6) / 4);
+}
+
 // A garbage timestamp saturates at INT64_MAX instead of wrapping negative.
 TEST(HistogramTest, HugeValuesReportAPositivePercentile) {
   LatencyHistogram h;
