@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -17,7 +18,10 @@ constexpr std::chrono::microseconds kIdlePark(2000);
 }  // namespace
 
 Worker::Worker(WorkerSpec spec, Transport* transport, Clock* clock, ComponentFactory* factory)
-    : spec_(std::move(spec)), transport_(transport), inbox_(kInboxBytes) {
+    : spec_(std::move(spec)),
+      transport_(transport),
+      inbox_(kInboxBytes),
+      endpoint_of_task_(spec_.endpoint_of_task) {
   const TopologyLayout& layout = *spec_.layout;
   const Config& conf = layout.conf();
   const auto batch = static_cast<size_t>(conf.getInt(Config::kTopologyProducerBatchSize, 64));
@@ -98,10 +102,39 @@ void Worker::SetActive(bool active) {
   for (auto& e : executors_) e->SetActive(active);
 }
 
+void Worker::UpdateEndpoints(std::vector<std::string> endpoint_of_task) {
+  std::lock_guard<std::mutex> lock(endpoints_mutex_);
+  new_endpoints_ = std::move(endpoint_of_task);
+  endpoints_changed_.store(true, std::memory_order_release);
+}
+
+// On the worker send thread. Tuples still batched for an endpoint no task is
+// at any more are dropped, not flushed: that worker is gone or going, and a
+// send to it could block on its full connection. Their trees time out and
+// the spouts replay them, as Storm's would.
+void Worker::TakeNewEndpoints() {
+  {
+    std::lock_guard<std::mutex> lock(endpoints_mutex_);
+    endpoint_of_task_.swap(new_endpoints_);
+    endpoints_changed_.store(false, std::memory_order_relaxed);
+  }
+  std::set<std::string> wanted(endpoint_of_task_.begin(), endpoint_of_task_.end());
+  for (auto it = peers_.begin(); it != peers_.end();) {
+    if (wanted.count(it->first) != 0) {
+      ++it;
+      continue;
+    }
+    spdlog::info("worker {}: no task runs at {} any more; disconnecting ({} tuples dropped)",
+                 spec_.endpoint, it->first, it->second.writer.count());
+    it = peers_.erase(it);
+  }
+}
+
 void Worker::SendThread() {
   SetThreadName("worker-send");
   Backoff backoff;
   for (;;) {
+    if (endpoints_changed_.load(std::memory_order_acquire)) TakeNewEndpoints();
     TupleBatch* batch = transfer_queue_->TryPop();
     if (batch == nullptr) {
       for (auto& [endpoint, peer] : peers_) {
@@ -115,11 +148,11 @@ void Worker::SendThread() {
     for (size_t i = 0; i < batch->size(); ++i) {
       const AddressedTuple& item = (*batch)[i];
       const auto task = static_cast<size_t>(item.task);
-      if (task >= spec_.endpoint_of_task.size() || spec_.endpoint_of_task[task].empty()) {
+      if (task >= endpoint_of_task_.size() || endpoint_of_task_[task].empty()) {
         spdlog::error("worker {}: no worker runs task {}; tuple dropped", spec_.endpoint, task);
         continue;
       }
-      const std::string& endpoint = spec_.endpoint_of_task[task];
+      const std::string& endpoint = endpoint_of_task_[task];
       Peer& peer = peers_[endpoint];
       peer.writer.Add(item.task, item.tuple);
       if (peer.writer.bytes() >= kFrameFlushBytes) FlushPeer(endpoint);
@@ -221,7 +254,7 @@ void Worker::Report(const std::string& component, int task, const std::string& e
   const auto secs = std::chrono::duration_cast<std::chrono::seconds>(
                         std::chrono::system_clock::now().time_since_epoch())
                         .count();
-  errors_.push_back(ErrorRecord{component, task, error, secs});
+  errors_.push_back(ErrorRecord{component, task, error, secs, ++errors_reported_});
 }
 
 std::vector<ErrorRecord> Worker::Errors() const {

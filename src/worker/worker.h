@@ -37,6 +37,9 @@ struct ErrorRecord {
   int task = 0;
   std::string error;
   int64_t time_secs = 0;
+  // 1 for the worker's first error, then counting up: what is new since a
+  // look at Errors() is what has a higher seq.
+  uint64_t seq = 0;
 };
 
 // Totals over a worker's executors.
@@ -68,6 +71,12 @@ class Worker : private ErrorReporter {
   // Stops executors, then the send and receive threads. Idempotent.
   void Stop();
   void SetActive(bool active);
+  // Where every task runs now, as WorkerSpec::endpoint_of_task, when tasks of
+  // other workers moved (their worker was reassigned after a failure) while
+  // this worker's own executors stayed. Any thread; the worker send thread
+  // takes the new table before its next batch and drops connections to
+  // endpoints no task is at any more. spec() keeps the table it started with.
+  void UpdateEndpoints(std::vector<std::string> endpoint_of_task);
 
   const WorkerSpec& spec() const { return spec_; }
   WorkerTotals Totals() const;
@@ -87,6 +96,7 @@ class Worker : private ErrorReporter {
   void DeliverTuple(int task, ByteReader& bytes);
   void FlushReceived();
   void FlushPeer(const std::string& endpoint);
+  void TakeNewEndpoints();
 
   WorkerSpec spec_;
   Transport* transport_;
@@ -109,6 +119,11 @@ class Worker : private ErrorReporter {
   };
   std::map<std::string, Peer> peers_;
   FrameBytes frame_;
+  std::vector<std::string> endpoint_of_task_;  // as spec_'s, then as updated
+
+  std::mutex endpoints_mutex_;
+  std::vector<std::string> new_endpoints_;  // guarded by endpoints_mutex_
+  std::atomic<bool> endpoints_changed_{false};
 
   // Worker receive thread's state: the batch being filled per executor.
   std::vector<TupleBatch*> received_;         // index: executor
@@ -117,6 +132,7 @@ class Worker : private ErrorReporter {
 
   mutable std::mutex errors_mutex_;
   std::vector<ErrorRecord> errors_;  // guarded by errors_mutex_
+  uint64_t errors_reported_ = 0;     // guarded by errors_mutex_
 };
 
 }  // namespace storm
