@@ -1,6 +1,7 @@
 #include "worker/tcp_transport.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -16,8 +17,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "storm/errors.h"
 #include "support/test_support.h"
@@ -130,7 +129,9 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
-std::string Endpoint(int port) { return "127.0.0.1:" + std::to_string(port); }
+std::string Endpoint(int port) {
+  return "127.0.0.1:" + std::to_string(port);
+}
 
 TcpTransportOptions Options(size_t max_held_bytes = 8u << 20) {
   TcpTransportOptions o;
@@ -320,7 +321,9 @@ void PeerGoesAwayAndComesBack(bool unbind) {
   std::printf("frames sent while the peer was away and delivered after: %zu of 30\n", held);
 }
 
-TEST(TcpTransportTest, PeerUnboundAndBoundAgainGetsLaterFrames) { PeerGoesAwayAndComesBack(true); }
+TEST(TcpTransportTest, PeerUnboundAndBoundAgainGetsLaterFrames) {
+  PeerGoesAwayAndComesBack(true);
+}
 
 TEST(TcpTransportTest, PeerRestartedOnTheSamePortGetsLaterFrames) {
   PeerGoesAwayAndComesBack(false);
