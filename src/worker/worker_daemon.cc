@@ -1,0 +1,135 @@
+#include "worker/worker_daemon.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "common/command_line.h"
+#include "common/local_state.h"
+#include "common/logging.h"
+#include "common/zookeeper_storage.h"
+#include "storm/errors.h"
+#include "worker/tcp_transport.h"
+#include "worker/worker_process.h"
+
+namespace storm {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+WorkerProcessOptions ParseOptions(const std::vector<std::string>& args, std::string& log_level) {
+  CommandLine cl =
+      ParseCommandLine(args, {"--topology-id", "--supervisor-id", "--port", "--worker-id"});
+  if (!cl.positional.empty()) throw ConfigError("unexpected argument '" + cl.positional[0] + "'");
+  auto required = [&cl](const std::string& option) {
+    auto value = cl.Option(option);
+    if (!value || value->empty()) throw ConfigError("missing option " + option);
+    return *value;
+  };
+  WorkerProcessOptions options;
+  options.topology_id = required("--topology-id");
+  options.supervisor_id = required("--supervisor-id");
+  options.port = ParseCount("--port", required("--port"));
+  if (options.port < 1 || options.port > 65535) {
+    throw ConfigError("option --port: " + std::to_string(options.port) + " is not a TCP port");
+  }
+  options.worker_id = required("--worker-id");
+  options.make_transport = MakeTcpTransport;
+  options.conf = LoadConfig(cl.sources);
+  log_level = cl.log_level;
+  const int64_t beat_secs = options.conf.getInt("worker.heartbeat.frequency.secs", 1);
+  options.heartbeat_interval = std::chrono::seconds(std::max<int64_t>(beat_secs, 1));
+  return options;
+}
+
+// Not through WriteFileAtomically's "<path>.tmp": the supervisor writes the
+// same file when it has started us, maybe at this very moment.
+void WritePidFile(const std::string& path) {
+  const std::string tmp = path + "." + std::to_string(getpid()) + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << getpid() << "\n";
+    if (!out.flush()) throw StormError("cannot write " + tmp);
+  }
+  fs::rename(tmp, path);
+}
+
+}  // namespace
+
+int RunWorkerDaemon(const std::vector<std::string>& args) {
+  WorkerProcessOptions options;
+  std::string log_level;
+  try {
+    options = ParseOptions(args, log_level);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "storm-worker: %s\n", e.what());
+    return 1;
+  }
+  // SIGTERM/SIGINT are taken by the signal thread below; block them before
+  // any thread starts (the log flusher's, ZooKeeper's, the executors').
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  const LocalState local(options.conf.getString(Config::kStormLocalDir));
+  const std::string log_file = local.WorkerLogFile(options.topology_id, options.port);
+  try {
+    fs::create_directories(fs::path(log_file).parent_path());
+    InitLogging("worker", log_level, log_file);
+  } catch (const std::exception& e) {
+    InitLogging("worker-stderr", log_level);
+    spdlog::warn("worker: cannot log to {} ({}); logging to stderr", log_file, e.what());
+  }
+  spdlog::flush_every(std::chrono::seconds(1));
+  int status = 0;
+  try {
+    spdlog::info("worker: {} of {} on port {} (supervisor {}, pid {})", options.worker_id,
+                 options.topology_id, options.port, options.supervisor_id, getpid());
+    try {
+      WritePidFile(local.WorkerPidFile(options.worker_id));
+    } catch (const std::exception& e) {
+      spdlog::warn("worker: cannot write its pid file: {}", e.what());
+    }
+    ZooKeeperOptions zk = ZooKeeperOptionsFromConfig(options.conf);
+    spdlog::info("worker: connecting to ZooKeeper ({} servers, root {})", zk.servers.size(),
+                 zk.root);
+    options.state = std::make_shared<ClusterState>(ZooKeeperStorage::Connect(zk));
+
+    WorkerProcess process(options);
+    if (process.Start()) {
+      std::atomic<bool> done{false};
+      std::thread signal_thread([&] {
+        const timespec tick{0, 200'000'000};
+        while (!done.load()) {
+          const int sig = sigtimedwait(&signals, nullptr, &tick);
+          if (sig > 0) {
+            spdlog::info("worker: {} received", strsignal(sig));
+            process.RequestStop();
+            return;
+          }
+        }
+      });
+      process.Run();
+      done.store(true);
+      signal_thread.join();
+    }
+    spdlog::info("worker: exiting");
+  } catch (const std::exception& e) {
+    spdlog::error("worker: {}", e.what());
+    status = 1;
+  }
+  spdlog::default_logger()->flush();
+  return status;
+}
+
+}  // namespace storm

@@ -1,0 +1,376 @@
+#include "worker/worker_process.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "common/thrift_bytes.h"
+#include "nimbus/code_store.h"
+#include "nimbus/topology_thrift.h"
+#include "storm/errors.h"
+#include "storm_types.h"
+
+namespace storm {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kMainArgsKey = "topology.cpp.main.args";
+
+std::string ReadCodeFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw StormError("cannot read " + path.string());
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// The executors assigned to `slot`, sorted.
+std::vector<ExecutorId> ExecutorsOf(const Assignment& assignment, const WorkerSlot& slot) {
+  std::vector<ExecutorId> out;
+  for (const auto& [executor, where] : assignment.executor_slot) {
+    if (where == slot) out.push_back(executor);
+  }
+  return out;  // sorted: the map is
+}
+
+// The library gives what stormcode.ser cannot hold: each component's factory.
+// The shape stays the stored one, which Nimbus laid out the tasks by.
+void AttachFactories(StormTopology& stored, const StormTopology& built, const std::string& name) {
+  for (auto& [id, def] : stored.components()) {
+    const ComponentDef* from = built.find(id);
+    if (from == nullptr || from->is_spout != def.is_spout) {
+      throw StormError("the topology library builds a topology '" + name + "' without the " +
+                       (def.is_spout ? "spout '" : "bolt '") + id +
+                       "' that was submitted (is it another version of the library?)");
+    }
+    def.spout_factory = from->spout_factory;
+    def.bolt_factory = from->bolt_factory;
+  }
+}
+
+std::string LocalHostName(const Config& conf) {
+  std::string configured = conf.getString(Config::kStormLocalHostname, "");
+  if (!configured.empty()) return configured;
+  char name[256] = {};
+  return gethostname(name, sizeof name - 1) == 0 ? name : "localhost";
+}
+
+}  // namespace
+
+const char* WorkerExitName(WorkerExit exit) {
+  switch (exit) {
+    case WorkerExit::kStopped:
+      return "told to stop";
+    case WorkerExit::kTopologyGone:
+      return "the topology is gone";
+    case WorkerExit::kUnassigned:
+      return "its slot is no longer assigned";
+    case WorkerExit::kReassigned:
+      return "its executors were reassigned";
+  }
+  return "?";
+}
+
+WorkerProcess::WorkerProcess(WorkerProcessOptions options)
+    : options_(std::move(options)),
+      slot_{options_.supervisor_id, options_.port},
+      local_(options_.conf.getString(Config::kStormLocalDir)) {}
+
+WorkerProcess::~WorkerProcess() { Shutdown(); }
+
+bool WorkerProcess::Start() {
+  const std::string& id = options_.topology_id;
+  start_secs_ = UnixSecs();
+  auto base = options_.state->GetStormBase(id, /*watch=*/true);
+  auto assignment = options_.state->GetAssignment(id, /*watch=*/true);
+  if (!base || !assignment) {
+    spdlog::warn("worker: topology {} is not alive (no {}); nothing to run", id,
+                 base ? "assignment" : "StormBase");
+    return false;
+  }
+  executors_ = ExecutorsOf(*assignment, slot_);
+  if (executors_.empty()) {
+    spdlog::warn("worker: no executor of {} is assigned to {}:{}; nothing to run", id,
+                 slot_.node, slot_.port);
+    return false;
+  }
+  LoadCode(*base);
+
+  std::vector<ExecutorDef> mine;
+  for (const ExecutorDef& e : layout_->executors()) {
+    if (std::binary_search(executors_.begin(), executors_.end(),
+                           ExecutorId{e.first_task, e.last_task})) {
+      mine.push_back(e);
+    }
+  }
+  if (mine.size() != executors_.size()) {
+    throw StormError("the assignment of " + id + " gives this worker executors its layout " +
+                     "does not have (does the code differ from what Nimbus has?)");
+  }
+  const std::string endpoint = Endpoint(*assignment, slot_);
+  host_ = endpoint.substr(0, endpoint.rfind(':'));
+  endpoint_of_task_ = EndpointOfTask(*assignment);
+
+  WorkerSpec spec;
+  spec.layout = layout_;
+  spec.endpoint = endpoint;
+  spec.port = options_.port;
+  spec.executors = std::move(mine);
+  spec.endpoint_of_task = endpoint_of_task_;
+  TcpTransportOptions transport;
+  transport.topology_id = id;
+  transport.local_endpoint = endpoint;
+  transport_ = options_.make_transport(transport);
+  factory_ = std::make_unique<TopologyComponentFactory>(layout_);
+  worker_ = std::make_unique<Worker>(std::move(spec), transport_.get(), options_.clock,
+                                     factory_.get());
+  active_ = base->status == TopologyStatus::kActive;
+  worker_->SetActive(active_);
+
+  const std::string storms_path = "/storms/" + id;
+  const std::string assignment_path = "/assignments/" + id;
+  listener_id_ = options_.state->storage().AddListener([=, this](const WatchEvent& event) {
+    if (event.type == WatchEvent::Type::kSessionRestored || event.path == storms_path ||
+        event.path == assignment_path) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      wake_ = true;
+      cv_.notify_all();
+    }
+  });
+  worker_->Start();  // binds the port: throws when it cannot
+  started_ = true;
+  WriteLocalHeartbeat();
+  local_heartbeat_thread_ = std::thread([this] { LocalHeartbeatThread(); });
+  spdlog::info("worker: running {} executors of {} at {} ({})", executors_.size(), id, endpoint,
+               active_ ? "active" : "inactive");
+  return true;
+}
+
+void WorkerProcess::LoadCode(const StormBase& base) {
+  const std::string& id = options_.topology_id;
+  const fs::path dir = local_.CodeDir(id);
+  const fs::path conf_file = dir / CodeStore::kConfFile;
+  nlohmann::json conf_json = nlohmann::json::parse(ReadCodeFile(conf_file), nullptr, false);
+  if (conf_json.is_discarded() || !conf_json.is_object()) {
+    throw StormError(conf_file.string() + " is not a JSON object");
+  }
+  Config conf(std::move(conf_json));
+  const fs::path topology_file = dir / CodeStore::kTopologyFile;
+  StormTopology topology = TopologyFromThrift(ThriftFromBytes<gen::StormTopology>(
+      ReadCodeFile(topology_file), "the topology in " + topology_file.string()));
+
+  library_ = TopologyLibrary::Load((dir / CodeStore::kLibraryFile).string());
+  std::vector<std::string> args;
+  if (conf.contains(kMainArgsKey) && !conf.json()[kMainArgsKey].is_null()) {
+    args = conf.getStringList(kMainArgsKey);
+  }
+  bool found = false;
+  for (const Submission& s : library_->Run(args)) {
+    if (s.name != base.name) continue;
+    AttachFactories(topology, s.topology, base.name);
+    found = true;
+    break;
+  }
+  if (!found) {
+    throw StormError("the topology library " + library_->path() +
+                     " did not submit a topology named '" + base.name + "' (main args: " +
+                     nlohmann::json(args).dump() + ")");
+  }
+  layout_ = BuildRunningLayout(id, topology, conf, base.component_executors);
+}
+
+std::string WorkerProcess::Endpoint(const Assignment& assignment, const WorkerSlot& slot) const {
+  auto host = assignment.node_host.find(slot.node);
+  if (host != assignment.node_host.end()) return host->second + ":" + std::to_string(slot.port);
+  if (slot == slot_) {
+    // Nimbus always names the host of a node it assigns to; if it did not,
+    // this host's own name is the best guess for the others to reach.
+    spdlog::warn("worker: the assignment names no host for supervisor {}; using {}", slot.node,
+                 LocalHostName(options_.conf));
+    return LocalHostName(options_.conf) + ":" + std::to_string(slot.port);
+  }
+  return "";
+}
+
+// From the assignment itself, not from the layout's executors: after a
+// rebalance of other components their executors are ranges this worker's
+// layout does not know, but each task still names its slot.
+std::vector<std::string> WorkerProcess::EndpointOfTask(const Assignment& assignment) const {
+  std::vector<std::string> out(static_cast<size_t>(layout_->max_task()) + 1);
+  for (const auto& [executor, slot] : assignment.executor_slot) {
+    const std::string endpoint = Endpoint(assignment, slot);
+    for (int t = std::max(executor.first, 1); t <= executor.second && t <= layout_->max_task();
+         ++t) {
+      out[static_cast<size_t>(t)] = endpoint;
+    }
+  }
+  return out;
+}
+
+WorkerExit WorkerProcess::Run() {
+  using Clock = std::chrono::steady_clock;
+  WorkerExit exit = WorkerExit::kStopped;
+  auto next_sync = Clock::now();
+  auto next_beat = Clock::now();
+  for (;;) {
+    bool woken = false;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait_until(lock, std::min(next_sync, next_beat),
+                     [this] { return wake_ || stop_requested_; });
+      if (stop_requested_) break;
+      woken = wake_;
+      wake_ = false;
+    }
+    const auto now = Clock::now();
+    if (woken || now >= next_sync) {
+      next_sync = now + options_.sync_interval;
+      try {
+        if (auto ended = Sync()) {
+          exit = *ended;
+          break;
+        }
+      } catch (const std::exception& e) {
+        spdlog::error("worker: cannot read the state of {}: {}", options_.topology_id, e.what());
+      }
+    }
+    if (now >= next_beat) {
+      next_beat = now + options_.heartbeat_interval;
+      try {
+        HeartbeatToCluster();
+        ReportNewErrors();
+      } catch (const std::exception& e) {
+        spdlog::error("worker: cannot write the heartbeat of {}: {}", options_.topology_id,
+                      e.what());
+      }
+    }
+  }
+  spdlog::info("worker: stopping ({})", WorkerExitName(exit));
+  Shutdown();
+  return exit;
+}
+
+std::optional<WorkerExit> WorkerProcess::Sync() {
+  const std::string& id = options_.topology_id;
+  auto base = options_.state->GetStormBase(id, /*watch=*/true);
+  if (!base) return WorkerExit::kTopologyGone;
+  const bool active = base->status == TopologyStatus::kActive;
+  if (active != active_) {
+    active_ = active;
+    worker_->SetActive(active);
+    spdlog::info("worker: topology {} is {}; spouts {}", id, TopologyStatusName(base->status),
+                 active ? "activated" : "deactivated");
+  }
+  auto assignment = options_.state->GetAssignment(id, /*watch=*/true);
+  if (!assignment) return WorkerExit::kTopologyGone;
+  const std::vector<ExecutorId> mine = ExecutorsOf(*assignment, slot_);
+  if (mine.empty()) return WorkerExit::kUnassigned;
+  if (mine != executors_) return WorkerExit::kReassigned;
+  std::vector<std::string> endpoints = EndpointOfTask(*assignment);
+  if (endpoints != endpoint_of_task_) {
+    spdlog::info("worker: tasks of other workers of {} moved; re-routing", id);
+    endpoint_of_task_ = endpoints;
+    worker_->UpdateEndpoints(std::move(endpoints));
+  }
+  return std::nullopt;
+}
+
+void WorkerProcess::HeartbeatToCluster() {
+  WorkerHeartbeat beat;
+  beat.topology_id = options_.topology_id;
+  beat.time_secs = UnixSecs();
+  beat.uptime_secs = beat.time_secs - start_secs_;
+  for (const Executor* e : worker_->executors()) {
+    const ExecutorStats& s = e->stats();
+    ExecutorBeatStats& out = beat.executor_stats[{e->def().first_task, e->def().last_task}];
+    out.is_spout = e->is_spout();
+    out.emitted = static_cast<int64_t>(s.emitted.Get());
+    out.transferred = static_cast<int64_t>(s.transferred.Get());
+    out.acked = static_cast<int64_t>(s.acked.Get());
+    out.failed = static_cast<int64_t>(s.failed.Get());
+    out.executed = static_cast<int64_t>(s.executed.Get());
+    if (out.is_spout) out.complete_latency_ms = s.complete_latency.MeanNanos() / 1e6;
+  }
+  options_.state->SetWorkerHeartbeat(options_.topology_id, slot_, beat);
+}
+
+void WorkerProcess::ReportNewErrors() {
+  for (const ErrorRecord& e : worker_->Errors()) {
+    if (e.seq <= errors_reported_) continue;
+    options_.state->ReportError(options_.topology_id, e.component,
+                                ErrorRecordInfo{e.error, e.time_secs, host_, options_.port});
+    errors_reported_ = e.seq;
+  }
+}
+
+void WorkerProcess::WriteLocalHeartbeat() {
+  LocalWorkerHeartbeat beat;
+  beat.time_secs = UnixSecs();
+  beat.topology_id = options_.topology_id;
+  beat.executors = executors_;
+  beat.port = options_.port;
+  local_.WriteHeartbeat(options_.worker_id, beat);
+}
+
+void WorkerProcess::LocalHeartbeatThread() {
+  SetThreadName("local-heartbeat");
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_heartbeats_) {
+    heartbeat_cv_.wait_for(lock, options_.heartbeat_interval,
+                           [this] { return stopping_heartbeats_; });
+    if (stopping_heartbeats_) break;
+    lock.unlock();
+    try {
+      WriteLocalHeartbeat();
+    } catch (const std::exception& e) {
+      spdlog::error("worker: cannot write the local heartbeat: {}", e.what());
+    }
+    lock.lock();
+  }
+}
+
+void WorkerProcess::RequestStop() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stop_requested_ = true;
+  cv_.notify_all();
+}
+
+void WorkerProcess::Shutdown() {
+  if (listener_id_ >= 0) {
+    // Not under mutex_: RemoveListener waits for a call of the listener,
+    // which takes it.
+    options_.state->storage().RemoveListener(listener_id_);
+    listener_id_ = -1;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_heartbeats_ = true;
+    heartbeat_cv_.notify_all();
+  }
+  if (local_heartbeat_thread_.joinable()) local_heartbeat_thread_.join();
+  if (!started_ || shut_down_) return;
+  shut_down_ = true;
+  worker_->Stop();
+  // As Storm's worker: Nimbus no longer waits for beats from this slot.
+  try {
+    options_.state->RemoveWorkerHeartbeat(options_.topology_id, slot_);
+  } catch (const std::exception& e) {
+    spdlog::warn("worker: cannot remove the heartbeat of {}: {}", options_.topology_id, e.what());
+  }
+}
+
+int64_t WorkerProcess::UnixSecs() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace storm
