@@ -1,17 +1,26 @@
 // Micro-benchmarks (Google Benchmark) of the hot path's pieces: tuple
-// serialization, the fields grouping hash, the acker's table and a batch
-// handed between two threads through a BatchQueue.
+// serialization, the fields grouping hash, the acker's table, a batch
+// handed between two threads through a BatchQueue, and frames through a
+// TcpTransport over loopback.
 //
 //   build/bin/storm-micro-bench [--benchmark_filter=REGEX]
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <thread>
 
 #include "acker/acker_bolt.h"
 #include "common/serialization.h"
 #include "worker/batch_queue.h"
+#include "worker/frame.h"
 #include "worker/grouping.h"
 #include "worker/id_generator.h"
+#include "worker/tcp_transport.h"
 
 namespace storm {
 namespace {
@@ -96,6 +105,65 @@ void BM_BatchQueueHandoff(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_BatchQueueHandoff);
+
+// A port that was free a moment ago.
+int FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+void BM_TcpTransportFrames(benchmark::State& state) {
+  // Tuple frames of range(0) bytes from one sender to a receiver whose inbox
+  // a thread drains (the worker's send and receive threads, in one process).
+  // tuples/s counts SampleTuple-sized tuples; the frame is refilled with a
+  // copy each time, as the worker send thread refills its reused buffer.
+  const auto frame_bytes = static_cast<size_t>(state.range(0));
+  const std::string endpoint = "127.0.0.1:" + std::to_string(FreePort());
+  Inbox inbox(512 * 1024);
+  std::atomic<uint64_t> received{0};
+  std::atomic<bool> stop{false};
+  std::thread receive_thread([&] {
+    FrameBytes f;
+    while (!stop.load(std::memory_order_relaxed)) {
+      if (inbox.Pop(f, std::chrono::milliseconds(2))) received.fetch_add(1);
+    }
+  });
+  TcpTransportOptions options;
+  options.topology_id = "bench";
+  auto server = MakeTcpTransport(options);
+  server->Bind(endpoint, &inbox);
+  auto client = MakeTcpTransport(options);
+  auto conn = client->Connect(endpoint);
+
+  TupleFrameWriter writer;
+  const Tuple tuple = SampleTuple();
+  while (writer.bytes() < frame_bytes) writer.Add(3, tuple);
+  const size_t tuples_per_frame = writer.count();
+  FrameBytes proto;
+  writer.Finish(proto);
+  FrameBytes frame;
+  uint64_t sent = 0;
+  for (auto _ : state) {
+    frame.assign(proto.begin(), proto.end());
+    conn->Send(frame);
+    ++sent;
+  }
+  while (received.load() < sent) std::this_thread::yield();
+  stop = true;
+  receive_thread.join();
+  server->Unbind(endpoint);
+  state.SetBytesProcessed(static_cast<int64_t>(sent * proto.size()));
+  state.counters["tuples/s"] = benchmark::Counter(static_cast<double>(sent * tuples_per_frame),
+                                                  benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_TcpTransportFrames)->Arg(1024)->Arg(32 * 1024)->Arg(256 * 1024)->UseRealTime();
 
 }  // namespace
 }  // namespace storm
