@@ -160,8 +160,8 @@ void BM_TcpTransportFrames(benchmark::State& state) {
   receive_thread.join();
   server->Unbind(endpoint);
   state.SetBytesProcessed(static_cast<int64_t>(sent * proto.size()));
-  state.counters["tuples/s"] = benchmark::Counter(static_cast<double>(sent * tuples_per_frame),
-                                                  benchmark::Counter::kIsRate);
+  state.counters["tuples/s"] =
+      benchmark::Counter(static_cast<double>(sent * tuples_per_frame), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_TcpTransportFrames)->Arg(1024)->Arg(32 * 1024)->Arg(256 * 1024)->UseRealTime();
 
