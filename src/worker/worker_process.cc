@@ -103,35 +103,7 @@ bool WorkerProcess::Start() {
     return false;
   }
   LoadCode(*base);
-
-  std::vector<ExecutorDef> mine;
-  for (const ExecutorDef& e : layout_->executors()) {
-    if (std::binary_search(executors_.begin(), executors_.end(),
-                           ExecutorId{e.first_task, e.last_task})) {
-      mine.push_back(e);
-    }
-  }
-  if (mine.size() != executors_.size()) {
-    throw StormError("the assignment of " + id + " gives this worker executors its layout " +
-                     "does not have (does the code differ from what Nimbus has?)");
-  }
-  const std::string endpoint = Endpoint(*assignment, slot_);
-  host_ = endpoint.substr(0, endpoint.rfind(':'));
-  endpoint_of_task_ = EndpointOfTask(*assignment);
-
-  WorkerSpec spec;
-  spec.layout = layout_;
-  spec.endpoint = endpoint;
-  spec.port = options_.port;
-  spec.executors = std::move(mine);
-  spec.endpoint_of_task = endpoint_of_task_;
-  TcpTransportOptions transport;
-  transport.topology_id = id;
-  transport.local_endpoint = endpoint;
-  transport_ = options_.make_transport(transport);
-  factory_ = std::make_unique<TopologyComponentFactory>(layout_);
-  worker_ = std::make_unique<Worker>(std::move(spec), transport_.get(), options_.clock,
-                                     factory_.get());
+  MakeWorker(*assignment);
   active_ = base->status == TopologyStatus::kActive;
   worker_->SetActive(active_);
 
@@ -149,9 +121,41 @@ bool WorkerProcess::Start() {
   started_ = true;
   WriteLocalHeartbeat();
   local_heartbeat_thread_ = std::thread([this] { LocalHeartbeatThread(); });
-  spdlog::info("worker: running {} executors of {} at {} ({})", executors_.size(), id, endpoint,
-               active_ ? "active" : "inactive");
+  spdlog::info("worker: running {} executors of {} at {} ({})", executors_.size(), id,
+               worker_->spec().endpoint, active_ ? "active" : "inactive");
   return true;
+}
+
+void WorkerProcess::MakeWorker(const Assignment& assignment) {
+  std::vector<ExecutorDef> mine;
+  for (const ExecutorDef& e : layout_->executors()) {
+    if (std::binary_search(executors_.begin(), executors_.end(),
+                           ExecutorId{e.first_task, e.last_task})) {
+      mine.push_back(e);
+    }
+  }
+  if (mine.size() != executors_.size()) {
+    throw StormError("the assignment of " + options_.topology_id +
+                     " gives this worker executors its layout does not have (does the code "
+                     "differ from what Nimbus has?)");
+  }
+  const std::string endpoint = Endpoint(assignment, slot_);
+  host_ = endpoint.substr(0, endpoint.rfind(':'));
+  endpoint_of_task_ = EndpointOfTask(assignment);
+
+  WorkerSpec spec;
+  spec.layout = layout_;
+  spec.endpoint = endpoint;
+  spec.port = options_.port;
+  spec.executors = std::move(mine);
+  spec.endpoint_of_task = endpoint_of_task_;
+  TcpTransportOptions transport;
+  transport.topology_id = options_.topology_id;
+  transport.local_endpoint = endpoint;
+  transport_ = options_.make_transport(transport);
+  factory_ = std::make_unique<TopologyComponentFactory>(layout_);
+  worker_ = std::make_unique<Worker>(std::move(spec), transport_.get(), options_.clock,
+                                     factory_.get());
 }
 
 void WorkerProcess::LoadCode(const StormBase& base) {

@@ -97,6 +97,8 @@ class WorkerProcess {
 
  private:
   void LoadCode(const StormBase& base);
+  // The Worker of this slot's executors, not started.
+  void MakeWorker(const Assignment& assignment);
   // The endpoint of every task of the topology ("" for an unassigned one).
   std::vector<std::string> EndpointOfTask(const Assignment& assignment) const;
   std::string Endpoint(const Assignment& assignment, const WorkerSlot& slot) const;
