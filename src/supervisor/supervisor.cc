@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "common/thrift_bytes.h"
+#include "storm_types.h"
 #include "nimbus/code_store.h"
 #include "nimbus/nimbus_client.h"
 #include "storm/errors.h"
@@ -51,6 +52,28 @@ std::string ReadSmallFile(const std::string& path) {
   std::string text = s.str();
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   return text;
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A download is only renamed into place when it is whole: the library is an
+// ELF file, the topology decodes, the config is a JSON object.
+void VerifyCode(const std::string& topology_id, const fs::path& dir) {
+  const std::string library = ReadFile(dir / CodeStore::kLibraryFile);
+  if (library.size() < 4 || library.compare(0, 4, "\x7f" "ELF") != 0) {
+    throw StormError("the downloaded library of " + topology_id + " is not a shared library");
+  }
+  ThriftFromBytes<gen::StormTopology>(ReadFile(dir / CodeStore::kTopologyFile),
+                                      "the downloaded topology of " + topology_id);
+  const auto conf = nlohmann::json::parse(ReadFile(dir / CodeStore::kConfFile), nullptr, false);
+  if (conf.is_discarded() || !conf.is_object()) {
+    throw StormError("the downloaded config of " + topology_id + " is not a JSON object");
+  }
 }
 
 }  // namespace
@@ -358,6 +381,7 @@ void Supervisor::EnsureCode(const std::string& topology_id, const std::string& m
   spdlog::info("supervisor: downloading the code of {}", topology_id);
   try {
     options_.download(topology_id, master_code_dir, tmp);
+    VerifyCode(topology_id, tmp);
   } catch (...) {
     fs::remove_all(tmp, ec);
     throw;

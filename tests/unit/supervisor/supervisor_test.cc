@@ -16,6 +16,8 @@
 
 #include "common/config_loader.h"
 #include "common/in_memory_storage.h"
+#include "common/thrift_bytes.h"
+#include "storm_types.h"
 #include "support/temp_dir.h"
 #include "support/test_support.h"
 
@@ -88,7 +90,9 @@ class SupervisorTest : public ::testing::Test {
     o.state = state_;
     o.launcher = launcher_;
     o.download = [this](const std::string& id, const std::string&, const std::string& dest) {
-      std::ofstream(dest + "/stormjar.so") << "library of " << id;
+      std::ofstream(dest + "/stormjar.so") << (corrupt_download_ ? "garbage" : "\x7f" "ELF library of ") << id;
+      std::ofstream(dest + "/stormcode.ser") << ThriftToBytes(gen::StormTopology());
+      std::ofstream(dest + "/stormconf.ser") << "{}";
       ++downloads_;
     };
     o.hostname = "host-a";
@@ -117,6 +121,7 @@ class SupervisorTest : public ::testing::Test {
   std::shared_ptr<ClusterState> state_;
   std::shared_ptr<FakeLauncher> launcher_;
   std::atomic<int> downloads_{0};
+  std::atomic<bool> corrupt_download_{false};
 };
 
 TEST_F(SupervisorTest, RegistersWithItsSlotsAndKeepsItsId) {
@@ -153,6 +158,18 @@ TEST_F(SupervisorTest, StartsOneWorkerPerAssignedSlotAfterFetchingTheCode) {
     ports.insert(spec.port);
   }
   EXPECT_EQ(ports, (std::set<int>{7000, 7001}));
+}
+
+TEST_F(SupervisorTest, ACorruptDownloadIsNotInstalledAndNoWorkerStarts) {
+  corrupt_download_ = true;
+  Supervisor s(Options());
+  s.Start();
+  Assign("topo-1-1", s.id(), {7000});
+  ASSERT_TRUE(WaitUntil([&] { return downloads_.load() >= 2; }));  // tried again each sync
+  EXPECT_TRUE(s.WorkerPids().empty());
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "supervisor/stormdist/topo-1-1"));
+  corrupt_download_ = false;
+  ASSERT_TRUE(WaitUntil([&] { return s.WorkerPids().size() == 1; }));
 }
 
 TEST_F(SupervisorTest, RestartsAWorkerThatExits) {
