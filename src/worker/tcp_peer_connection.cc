@@ -64,22 +64,38 @@ bool TcpPeerConnection::Send(FrameBytes& frame) {
   return true;
 }
 
+void TcpPeerConnection::Close() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // Marked closed by the transport, io_ may be gone: post nothing. Else the
+    // transport waits on this mutex before it stops io_.
+    if (closed_) return;
+    closed_ = true;
+    asio::post(io_, [self = shared_from_this()] { self->ShutdownOnIoThread(); });
+  }
+  space_.notify_all();
+}
+
 void TcpPeerConnection::Abandon() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  // Marked closed by the transport, io_ may be gone: post nothing. Else the
-  // transport waits on this mutex before it stops io_.
-  if (closed_) return;
-  closed_ = true;
-  asio::post(io_, [self = shared_from_this()] {
-    self->ShutdownOnIoThread();
-    self->forget_(self.get());
-  });
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (io_gone_ || abandoned_) return;  // io_ may be gone: post nothing (see Close)
+    abandoned_ = true;
+    closed_ = true;
+    // Shut again if Close did already: ShutdownOnIoThread is idempotent.
+    asio::post(io_, [self = shared_from_this()] {
+      self->ShutdownOnIoThread();
+      self->forget_(self.get());
+    });
+  }
+  space_.notify_all();
 }
 
 void TcpPeerConnection::MarkClosed() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     closed_ = true;
+    io_gone_ = true;
   }
   space_.notify_all();
 }

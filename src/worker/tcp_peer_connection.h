@@ -13,7 +13,7 @@
 // nothing, so that a peer that went away is noticed before the next write.
 //
 // Threads: Send (and the Connection handle's Abandon) on the sender's
-// thread; MarkClosed and DestroyIo on the transport's, which joins its I/O
+// thread; Close on any; MarkClosed and DestroyIo on the transport's, which joins its I/O
 // thread between them; the rest on the I/O thread. Shared state is under
 // mutex_; the I/O thread's own is marked as such.
 #pragma once
@@ -55,6 +55,10 @@ class TcpPeerConnection : public std::enable_shared_from_this<TcpPeerConnection>
   // Takes the frame (leaving the vector empty, possibly with the capacity of
   // an earlier frame for the sender to reuse); false once closed.
   bool Send(FrameBytes& frame);
+  // Any thread: Send returns false from now on, a blocked one at once; the
+  // socket is shut, what is queued dropped. The transport keeps the object
+  // until Abandon.
+  void Close();
   // The Connection handle is gone: shuts down, dropping what is queued.
   void Abandon();
   // The transport is going: Send returns false from now on, at once.
@@ -95,6 +99,8 @@ class TcpPeerConnection : public std::enable_shared_from_this<TcpPeerConnection>
   bool connected_ = false;          // guarded by mutex_
   bool writer_active_ = false;      // guarded by mutex_; a StartWrite is posted or writing
   bool closed_ = false;             // guarded by mutex_
+  bool io_gone_ = false;            // guarded by mutex_; MarkClosed: post nothing to io_
+  bool abandoned_ = false;          // guarded by mutex_
 
   // I/O thread.
   std::optional<boost::asio::ip::tcp::socket> socket_;

@@ -50,6 +50,7 @@ class TcpConnection final : public Connection {
   explicit TcpConnection(std::shared_ptr<TcpPeerConnection> peer) : peer_(std::move(peer)) {}
   ~TcpConnection() override { peer_->Abandon(); }
   bool Send(FrameBytes& frame) override { return peer_->Send(frame); }
+  void Close() override { peer_->Close(); }
 
  private:
   std::shared_ptr<TcpPeerConnection> peer_;

@@ -13,7 +13,7 @@
 // exponential backoff (100 ms doubling up to 5 s) while the peer is away.
 // Frames sent meanwhile are held, up to `max_held_bytes` per connection;
 // past that Send blocks (backpressure, never a drop). Send returns false
-// only after Close or when the transport is shut down.
+// only after Connection::Close or when the transport is shut down.
 //
 // Threads: one Asio I/O thread of its own. Thread safety: every method may
 // be called from any thread; one Connection is used by one sender at a time.

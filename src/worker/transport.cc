@@ -5,10 +5,13 @@
 
 namespace storm {
 
-bool Inbox::Push(FrameBytes&& frame) {
+bool Inbox::Push(FrameBytes&& frame, const std::atomic<bool>* cancel) {
   std::unique_lock<std::mutex> lock(mutex_);
-  not_full_.wait(lock, [&] { return closed_ || bytes_ == 0 || bytes_ + frame.size() <= capacity_; });
-  if (closed_) return false;
+  const auto cancelled = [cancel] { return cancel != nullptr && cancel->load(); };
+  not_full_.wait(lock, [&] {
+    return closed_ || cancelled() || bytes_ == 0 || bytes_ + frame.size() <= capacity_;
+  });
+  if (closed_ || cancelled()) return false;
   bytes_ += frame.size();
   frames_.push_back(std::move(frame));
   lock.unlock();
@@ -28,6 +31,12 @@ bool Inbox::Pop(FrameBytes& out, std::chrono::microseconds timeout) {
   lock.unlock();
   not_full_.notify_one();
   return true;
+}
+
+void Inbox::WakeProducers() {
+  // Under the mutex: a producer between its check and its wait is not missed.
+  std::lock_guard<std::mutex> lock(mutex_);
+  not_full_.notify_all();
 }
 
 void Inbox::Close() {
@@ -50,12 +59,18 @@ class InProcessConnection final : public Connection {
     // A peer that is not bound yet (still starting) is waited for, a while:
     // its tuples are held, not dropped.
     Inbox* inbox = transport_->Find(endpoint_);
-    for (int waited_ms = 0; inbox == nullptr && waited_ms < kWaitForPeerMs; ++waited_ms) {
+    for (int waited_ms = 0; inbox == nullptr && waited_ms < kWaitForPeerMs && !closed_.load();
+         ++waited_ms) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
       inbox = transport_->Find(endpoint_);
     }
-    if (inbox == nullptr) return false;
-    return inbox->Push(std::move(frame));
+    if (inbox == nullptr || closed_.load()) return false;
+    return inbox->Push(std::move(frame), &closed_);
+  }
+
+  void Close() override {
+    closed_.store(true);
+    transport_->WakeSenders(endpoint_);
   }
 
   static constexpr int kWaitForPeerMs = 10'000;
@@ -63,6 +78,7 @@ class InProcessConnection final : public Connection {
  private:
   InProcessTransport* transport_;
   std::string endpoint_;
+  std::atomic<bool> closed_{false};
 };
 
 }  // namespace
@@ -83,6 +99,14 @@ Inbox* InProcessTransport::Find(const std::string& endpoint) {
     if (name == endpoint) return inbox;
   }
   return nullptr;
+}
+
+void InProcessTransport::WakeSenders(const std::string& endpoint) {
+  // Under mutex_: a bound inbox is not unbound (and freed) meanwhile.
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& [name, inbox] : inboxes_) {
+    if (name == endpoint) inbox->WakeProducers();
+  }
 }
 
 std::unique_ptr<Connection> InProcessTransport::Connect(const std::string& endpoint) {

@@ -5,6 +5,7 @@
 // process; across processes a TCP transport (Boost.Asio) does.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -27,8 +28,11 @@ class Inbox {
  public:
   explicit Inbox(size_t capacity_bytes) : capacity_(capacity_bytes) {}
 
-  // Blocks while full; false when the inbox is closed.
-  bool Push(FrameBytes&& frame);
+  // Blocks while full; false when the inbox is closed, or when `cancel` (if
+  // given) is set and WakeProducers called.
+  bool Push(FrameBytes&& frame, const std::atomic<bool>* cancel = nullptr);
+  // Wakes producers blocked in Push to look at their `cancel` flags.
+  void WakeProducers();
   // Waits up to `timeout`; false when nothing came.
   bool Pop(FrameBytes& out, std::chrono::microseconds timeout);
   void Close();
@@ -47,8 +51,14 @@ class Connection {
  public:
   virtual ~Connection() = default;
   // Sends a whole frame, taking its bytes (the vector is left empty).
-  // Blocks while the peer is not taking frames; false when the peer is gone.
+  // Blocks while the peer is not taking frames; false when the peer is gone
+  // or the connection closed.
   virtual bool Send(FrameBytes& frame) = 0;
+  // Any thread, idempotent: a Send blocked now returns false at once, and so
+  // does every later one; frames held for the peer are dropped. What a
+  // stopping worker does so that its send thread, blocked on a peer that is
+  // gone, can be joined.
+  virtual void Close() = 0;
 };
 
 class Transport {
@@ -70,6 +80,8 @@ class InProcessTransport final : public Transport {
   std::unique_ptr<Connection> Connect(const std::string& endpoint) override;
 
   Inbox* Find(const std::string& endpoint);
+  // Wakes the senders blocked on the inbox of `endpoint`, if bound.
+  void WakeSenders(const std::string& endpoint);
 
  private:
   std::mutex mutex_;

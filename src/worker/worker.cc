@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <set>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -87,6 +88,19 @@ void Worker::Stop() {
   for (auto& e : executors_) e->Stop();
   stop_threads_.store(true);
   transfer_queue_->WakeConsumer();
+  const auto deadline = std::chrono::steady_clock::now() + kStopGrace;
+  while (!send_thread_done_.load() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  {
+    std::lock_guard<std::mutex> lock(connections_mutex_);
+    connections_closed_ = true;
+    if (!send_thread_done_.load()) {
+      spdlog::warn("worker {}: the send thread is blocked on a peer; closing its connections",
+                   spec_.endpoint);
+    }
+    for (Connection* c : connections_) c->Close();
+  }
   if (send_thread_.joinable()) send_thread_.join();
   transport_->Unbind(spec_.endpoint);
   inbox_.Close();
@@ -126,6 +140,8 @@ void Worker::TakeNewEndpoints() {
     }
     spdlog::info("worker {}: no task runs at {} any more; disconnecting ({} tuples dropped)",
                  spec_.endpoint, it->first, it->second.writer.count());
+    std::lock_guard<std::mutex> lock(connections_mutex_);
+    std::erase(connections_, it->second.connection.get());
     it = peers_.erase(it);
   }
 }
@@ -159,11 +175,17 @@ void Worker::SendThread() {
     }
     transfer_queue_->Recycle(batch);
   }
+  send_thread_done_.store(true);
 }
 
 void Worker::FlushPeer(const std::string& endpoint) {
   Peer& peer = peers_[endpoint];
-  if (!peer.connection) peer.connection = transport_->Connect(endpoint);
+  if (!peer.connection) {
+    peer.connection = transport_->Connect(endpoint);
+    std::lock_guard<std::mutex> lock(connections_mutex_);
+    connections_.push_back(peer.connection.get());
+    if (connections_closed_) peer.connection->Close();
+  }
   peer.writer.Finish(frame_);
   if (!peer.connection->Send(frame_)) {
     spdlog::warn("worker {}: peer {} is gone; a frame was not delivered", spec_.endpoint,

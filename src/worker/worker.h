@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -68,7 +69,10 @@ class Worker : private ErrorReporter {
   // peer that is not listening yet.
   void Bind();
   void Start();
-  // Stops executors, then the send and receive threads. Idempotent.
+  // Stops executors, then the send and receive threads. Idempotent. The
+  // send thread gets kStopGrace to flush what is batched; past that its
+  // connections are closed, so that a send blocked on a peer that is gone
+  // (or not taking frames) returns and the thread can be joined.
   void Stop();
   void SetActive(bool active);
   // Where every task runs now, as WorkerSpec::endpoint_of_task, when tasks of
@@ -87,6 +91,7 @@ class Worker : private ErrorReporter {
   void MergeCompleteLatency(LatencyHistogram& into) const;
 
   static constexpr size_t kMaxErrors = 64;
+  static constexpr std::chrono::milliseconds kStopGrace{500};
 
  private:
   void Report(const std::string& component, int task, const std::string& error) override;
@@ -118,6 +123,12 @@ class Worker : private ErrorReporter {
     TupleFrameWriter writer;
   };
   std::map<std::string, Peer> peers_;
+  // The connections in peers_, for Stop to close from its thread. The send
+  // thread adds and removes under the mutex; Stop closes under it.
+  std::mutex connections_mutex_;
+  std::vector<Connection*> connections_;  // guarded by connections_mutex_
+  bool connections_closed_ = false;       // guarded by connections_mutex_
+  std::atomic<bool> send_thread_done_{false};
   FrameBytes frame_;
   std::vector<std::string> endpoint_of_task_;  // as spec_'s, then as updated
 

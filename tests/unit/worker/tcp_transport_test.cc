@@ -451,6 +451,92 @@ TEST(TcpTransportTest, DestroyingWithABlockedSenderToAnAbsentPeerDoesNotHang) {
   EXPECT_FALSE(conn->Send(f));  // the connection outlives its transport
 }
 
+// What Worker::Stop does before it joins its send thread: Close releases a
+// sender blocked on a peer that never came, while the transport lives on.
+TEST(TcpTransportTest, CloseReleasesASenderBlockedOnAnAbsentPeer) {
+  auto client = MakeTcpTransport(Options(64 * 1024));
+  auto conn = client->Connect(Endpoint(FreePort()));
+  std::atomic<size_t> sent{0};
+  std::atomic<bool> refused{false};
+  std::thread sender([&] {
+    for (uint64_t seq = 0;; ++seq) {
+      FrameBytes f = MakeFrame(seq, 16 * 1024);
+      if (!conn->Send(f)) break;
+      sent.fetch_add(1);
+    }
+    refused.store(true);
+  });
+  ASSERT_TRUE(WaitUntil(Stalled(sent)));
+  EXPECT_FALSE(refused.load());
+  const auto start = std::chrono::steady_clock::now();
+  conn->Close();
+  sender.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_TRUE(refused.load());
+  FrameBytes f = MakeFrame(0, 10);
+  EXPECT_FALSE(conn->Send(f));
+  conn->Close();  // idempotent
+  conn.reset();   // then abandoned, and the transport destroyed, as usual
+  client.reset();
+}
+
+TEST(TcpTransportTest, CloseReleasesASenderBlockedOnAFullInbox) {
+  const int port = FreePort();
+  Receiver rx(64 * 1024);  // nobody pops
+  Receiver rx2;            // outlives the server, which pushes into both
+  auto server = MakeTcpTransport(Options());
+  server->Bind(Endpoint(port), &rx.inbox);
+  auto client = MakeTcpTransport(Options(128 * 1024));
+  auto conn = client->Connect(Endpoint(port));
+  std::atomic<size_t> sent{0};
+  std::thread sender([&] {
+    for (uint64_t seq = 0;; ++seq) {
+      FrameBytes f = MakeFrame(seq, 64 * 1024);
+      if (!conn->Send(f)) break;
+      sent.fetch_add(1);
+    }
+  });
+  ASSERT_TRUE(WaitUntil(Stalled(sent)));
+  const auto start = std::chrono::steady_clock::now();
+  conn->Close();
+  sender.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  // Another connection of the same transport still works.
+  rx2.StartConsuming();
+  const int port2 = FreePort();
+  server->Bind(Endpoint(port2), &rx2.inbox);
+  auto conn2 = client->Connect(Endpoint(port2));
+  FrameBytes f = MakeFrame(7, 10);
+  ASSERT_TRUE(conn2->Send(f));
+  ASSERT_TRUE(WaitUntil([&] { return rx2.Has(7); }));
+}
+
+TEST(InProcessTransportTest, CloseReleasesASenderBlockedOnAFullInboxOrAnAbsentPeer) {
+  InProcessTransport transport;
+  Inbox inbox(1024);
+  transport.Bind("a:1", &inbox);
+  for (const std::string endpoint : {"a:1", "absent:2"}) {
+    auto conn = transport.Connect(endpoint);
+    std::atomic<bool> refused{false};
+    std::thread sender([&] {
+      for (uint64_t seq = 0;; ++seq) {
+        FrameBytes f = MakeFrame(seq, 1000);
+        if (!conn->Send(f)) break;
+      }
+      refused.store(true);
+    });
+    std::this_thread::sleep_for(100ms);
+    EXPECT_FALSE(refused.load()) << endpoint;
+    const auto start = std::chrono::steady_clock::now();
+    conn->Close();
+    sender.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 2s) << endpoint;
+    FrameBytes f = MakeFrame(0, 10);
+    EXPECT_FALSE(conn->Send(f)) << endpoint;
+  }
+  transport.Unbind("a:1");
+}
+
 TEST(TcpTransportTest, DestroyingWithAFullInboxAndABlockedSenderDoesNotHang) {
   const int port = FreePort();
   Receiver rx(64 * 1024);  // nobody ever pops

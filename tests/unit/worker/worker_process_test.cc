@@ -62,6 +62,7 @@ class SharedTransport final : public Transport {
       }
       return connection_->Send(frame);
     }
+    void Close() override { connection_->Close(); }
 
    private:
     InProcessTransport* shared_;
