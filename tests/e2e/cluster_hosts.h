@@ -35,7 +35,7 @@ class SupervisorHost {
   // `extra_yaml` is appended to the host's storm.yaml (lines of "key: value").
   SupervisorHost(TestCluster& cluster, const std::string& name, std::vector<int> ports,
                  const std::string& extra_yaml = "")
-      : name_(name) {
+      : name_(name), ports_(ports) {
     std::ifstream in(cluster.config_file());
     std::stringstream yaml;
     yaml << in.rdbuf();
@@ -63,6 +63,22 @@ class SupervisorHost {
   fs::path local_dir() const { return dir_ / "storm-local"; }
   DaemonProcess& daemon() { return *daemon_; }
   const std::string& name() const { return name_; }
+  const std::vector<int>& ports() const { return ports_; }
+
+  // The id this host's supervisor registered with: the one whose slots are
+  // this host's ports ("" when none is registered).
+  std::string SupervisorId(TestCluster& cluster) const {
+    for (const std::string& id : cluster.state().SupervisorIds()) {
+      auto info = cluster.state().GetSupervisor(id);
+      if (info && info->slots == ports_) return id;
+    }
+    return "";
+  }
+
+  // This host's worker log for `port` of topology `id`.
+  fs::path WorkerLog(const std::string& id, int port) const {
+    return local_dir() / "workers-artifacts" / id / std::to_string(port) / "worker.log";
+  }
 
   // port -> pid of the worker processes this host's supervisor started.
   std::map<int, int> WorkerPids() const {
@@ -98,6 +114,7 @@ class SupervisorHost {
 
  private:
   std::string name_;
+  std::vector<int> ports_;
   TempDir dir_;
   std::unique_ptr<DaemonProcess> daemon_;
 };
