@@ -24,6 +24,10 @@ namespace {
 
 constexpr const char* kAllTime = ":all-time";
 constexpr const char* kDefaultStream = "default";
+// Not a Storm window: complete_ms_avg[kLatencyBuckets][bucket index] = count
+// (ExecutorBeatStats::complete_latency_buckets). Storm's readers look up
+// their windows by name and skip this one.
+constexpr const char* kLatencyBuckets = ":complete-latency-buckets";
 
 }  // namespace
 
@@ -36,6 +40,12 @@ gen::ExecutorStats ExecutorStatsToThrift(const ExecutorBeatStats& s) {
     spout.acked[kAllTime][kDefaultStream] = s.acked;
     spout.failed[kAllTime][kDefaultStream] = s.failed;
     spout.complete_ms_avg[kAllTime][kDefaultStream] = s.complete_latency_ms;
+    if (!s.complete_latency_buckets.empty()) {
+      auto& buckets = spout.complete_ms_avg[kLatencyBuckets];
+      for (const auto& [bucket, n] : s.complete_latency_buckets) {
+        buckets[std::to_string(bucket)] = static_cast<double>(n);
+      }
+    }
     t.specific.__set_spout(spout);
   } else {
     gen::BoltStats bolt;
@@ -75,6 +85,16 @@ ExecutorBeatStats ExecutorStatsFromThrift(const gen::ExecutorStats& t) {
     auto it = t.specific.spout.complete_ms_avg.find(kAllTime);
     if (it != t.specific.spout.complete_ms_avg.end() && !it->second.empty()) {
       s.complete_latency_ms = it->second.begin()->second;
+    }
+    auto buckets = t.specific.spout.complete_ms_avg.find(kLatencyBuckets);
+    if (buckets != t.specific.spout.complete_ms_avg.end()) {
+      for (const auto& [bucket, n] : buckets->second) {
+        try {
+          s.complete_latency_buckets[std::stoi(bucket)] = static_cast<int64_t>(n);
+        } catch (const std::exception&) {
+          // Not ours: ignored.
+        }
+      }
     }
   } else if (t.specific.__isset.bolt) {
     s.acked = AllTime(t.specific.bolt.acked);

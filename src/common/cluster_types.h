@@ -78,6 +78,12 @@ struct ExecutorBeatStats {
   int64_t failed = 0;
   int64_t executed = 0;
   double complete_latency_ms = 0;  // spouts: average over the worker's life
+  // Spouts: the complete-latency LatencyHistogram (common/histogram.h) over
+  // the worker's life, its non-empty buckets as index -> count, so that a
+  // reader can take percentiles between two heartbeats (storm-perf-cluster).
+  // In Thrift: SpoutStats.complete_ms_avg under the extra window
+  // ":complete-latency-buckets", keyed by bucket index (see cluster_state.cc).
+  std::map<int, int64_t> complete_latency_buckets;
 };
 
 // /workerbeats/<topology-id>/<supervisor-id>-<port>

@@ -68,6 +68,13 @@ class LatencyHistogram {
     }
   }
 
+  // Bucket by bucket, for moving a histogram between processes (the worker
+  // heartbeat's complete-latency buckets): i in [0, kBuckets).
+  uint64_t BucketCount(int i) const { return buckets_[i].load(std::memory_order_relaxed); }
+  void AddToBucket(int i, uint64_t n) {
+    buckets_[i].fetch_add(n, std::memory_order_relaxed);
+  }
+
   void Reset() {
     for (auto& b : buckets_) b.store(0, std::memory_order_relaxed);
   }

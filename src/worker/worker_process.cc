@@ -301,7 +301,13 @@ void WorkerProcess::HeartbeatToCluster() {
     out.acked = static_cast<int64_t>(s.acked.Get());
     out.failed = static_cast<int64_t>(s.failed.Get());
     out.executed = static_cast<int64_t>(s.executed.Get());
-    if (out.is_spout) out.complete_latency_ms = s.complete_latency.MeanNanos() / 1e6;
+    if (out.is_spout) {
+      out.complete_latency_ms = s.complete_latency.MeanNanos() / 1e6;
+      for (int i = 0; i < LatencyHistogram::kBuckets; ++i) {
+        const uint64_t n = s.complete_latency.BucketCount(i);
+        if (n != 0) out.complete_latency_buckets[i] = static_cast<int64_t>(n);
+      }
+    }
   }
   options_.state->SetWorkerHeartbeat(options_.topology_id, slot_, beat);
 }
