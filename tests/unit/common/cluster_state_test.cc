@@ -386,6 +386,7 @@ TEST_F(ClusterStateTest, WorkerHeartbeatRoundTripsWithStats) {
   spout.acked = 980;
   spout.failed = 3;
   spout.complete_latency_ms = 12.5;
+  spout.complete_latency_buckets = {{0, 1}, {300, 123'456'789'012}, {1023, 2}};
   ExecutorBeatStats bolt;
   bolt.emitted = 50;
   bolt.transferred = 49;
@@ -411,7 +412,9 @@ TEST_F(ClusterStateTest, WorkerHeartbeatRoundTripsWithStats) {
   EXPECT_EQ(s.acked, 980);
   EXPECT_EQ(s.failed, 3);
   EXPECT_DOUBLE_EQ(s.complete_latency_ms, 12.5);
+  EXPECT_EQ(s.complete_latency_buckets, spout.complete_latency_buckets);
   const ExecutorBeatStats& b = read->executor_stats.at({3, 3});
+  EXPECT_TRUE(b.complete_latency_buckets.empty());
   EXPECT_FALSE(b.is_spout);
   EXPECT_EQ(b.emitted, 50);
   EXPECT_EQ(b.transferred, 49);
@@ -546,7 +549,7 @@ TEST_F(ClusterStateTest, RandomBytesNeverCrashAReader) {
   a.executor_slot = {{{1, 1}, {"s", 6700}}};
   a.executor_start_time_secs = {{{1, 1}, 5}};
   state_.SetAssignment("seed", a);
-  WorkerHeartbeat hb{"seed", 1, 1, {{{1, 1}, ExecutorBeatStats{true, 1, 1, 1, 1, 0, 1.5}}}};
+  WorkerHeartbeat hb{"seed", 1, 1, {{{1, 1}, ExecutorBeatStats{true, 1, 1, 1, 1, 0, 1.5, {}}}}};
   state_.SetWorkerHeartbeat("seed", {"s", 6700}, hb);
   const std::string base_bytes = *storage_->Get("/storms/seed", false);
   const std::string assignment_bytes = *storage_->Get("/assignments/seed", false);
