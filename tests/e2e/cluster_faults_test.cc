@@ -436,9 +436,11 @@ TEST_F(ClusterFaultsTest, ASlowBoltInAnotherWorkerThrottlesTheSpoutWithBoundedMe
 
   // Queues between the spout and the bolt: the bolt's in-queue (32768
   // tuples), the receiving worker's inbox and staging (1 MB), the sender's
-  // held bytes (8 MB) and the transfer queue, plus the sockets' buffers.
-  // At ~20 bytes a tuple on the wire, well under a million tuples.
-  constexpr int64_t kMaxInFlight = 1'000'000;
+  // held bytes (8 MB), the transfer queue, and both sockets' buffers (a few
+  // MB): at ten bytes or more a tuple on the wire, under two million tuples
+  // (about 0.9 million seen here). An unthrottled spout emits millions of
+  // tuples a second, tens of millions in these 15 s.
+  constexpr int64_t kMaxInFlight = 2'000'000;
   std::this_thread::sleep_for(10s);
   const Totals first = TotalsOf(cluster_, id);
   std::this_thread::sleep_for(5s);
@@ -464,6 +466,8 @@ TEST_F(ClusterFaultsTest, ASlowBoltInAnotherWorkerThrottlesTheSpoutWithBoundedMe
       const std::string log = ReadBytes(host->WorkerLog(id, port));
       EXPECT_EQ(log.find("dropped"), std::string::npos)
           << "tuples dropped: " << host->WorkerLog(id, port).string() << Logs();
+      EXPECT_EQ(log.find(" error "), std::string::npos)
+          << "errors logged: " << host->WorkerLog(id, port).string() << Logs();
     }
   }
 }
