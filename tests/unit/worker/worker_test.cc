@@ -1,0 +1,78 @@
+// Worker: Stop returns although its send thread is blocked sending to a peer
+// that is gone (more than max_held_bytes held): it closes its connections.
+#include "worker/worker.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/config_loader.h"
+#include "common/topology_layout.h"
+#include "common/topology_library.h"
+#include "support/test_support.h"
+#include "support/topology_code.h"
+#include "support/zookeeper_server.h"
+#include "worker/component_factory.h"
+#include "worker/tcp_transport.h"
+
+namespace storm {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(WorkerTest, StopReturnsWhileTheSendThreadIsBlockedOnAPeerThatIsGone) {
+  // Storm's ConstSpoutNullBoltTopo without ackers: nothing bounds what the
+  // spout emits but the transport's held bytes.
+  auto library = TopologyLibrary::Load(testing::ExamplesDir() + "/libconst_spout_null_bolt.so");
+  std::vector<Submission> submissions = library->Run({"perf"});
+  ASSERT_EQ(submissions.size(), 1u);
+  Config conf = DefaultConfig();
+  conf.merge(submissions[0].conf);
+  conf.put(Config::kTopologyAckerExecutors, 0);
+  auto layout = BuildRunningLayout("perf-1-1", submissions[0].topology, conf, {});
+  TopologyComponentFactory factory(layout);
+
+  // The spout here, the bolt at a port nobody listens on.
+  const int port = testing::zookeeper_detail::FreePort();
+  const int absent = testing::zookeeper_detail::FreePort();
+  WorkerSpec spec;
+  spec.layout = layout;
+  spec.port = port;
+  spec.endpoint = "127.0.0.1:" + std::to_string(port);
+  spec.endpoint_of_task.resize(static_cast<size_t>(layout->max_task()) + 1);
+  for (const ExecutorDef& e : layout->executors()) {
+    const bool spout = e.component == "spout";
+    if (spout) spec.executors.push_back(e);
+    for (int t = e.first_task; t <= e.last_task; ++t) {
+      spec.endpoint_of_task[t] = spout ? spec.endpoint : "127.0.0.1:" + std::to_string(absent);
+    }
+  }
+  ASSERT_EQ(spec.executors.size(), 1u);
+  TcpTransportOptions options;
+  options.topology_id = "perf-1-1";
+  options.local_endpoint = spec.endpoint;
+  options.max_held_bytes = 256 * 1024;
+  auto transport = MakeTcpTransport(options);
+  Worker worker(std::move(spec), transport.get(), RealClock::Get(), &factory);
+  worker.Start();
+  // Until the spout stops emitting: the send thread is blocked in Send and
+  // the transfer queue is full.
+  uint64_t emitted = 0;
+  ASSERT_TRUE(testing::WaitUntil([&] {
+    const uint64_t before = worker.Totals().emitted;
+    std::this_thread::sleep_for(300ms);
+    emitted = worker.Totals().emitted;
+    return emitted > 0 && emitted == before;
+  }, 30s));
+  const auto start = std::chrono::steady_clock::now();
+  worker.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+}  // namespace
+}  // namespace storm
