@@ -35,6 +35,7 @@ inline std::string SlowBoltLibrary() { return TestLibrary("test_slow_bolt"); }
 struct Totals {
   int64_t spout_emitted = 0;
   int64_t spout_acked = 0;
+  int64_t spout_failed = 0;
   int64_t bolt_executed = 0;
 };
 
@@ -47,6 +48,7 @@ Totals TotalsOf(TestCluster& cluster, const std::string& id,
       if (stats.is_spout) {
         t.spout_emitted += stats.emitted;
         t.spout_acked += stats.acked;
+        t.spout_failed += stats.failed;
       } else {
         t.bolt_executed += stats.executed;
       }
@@ -408,6 +410,10 @@ TEST_F(ClusterFaultsTest, WithAReplayingSpoutEveryIdIsAckedThoughTheBoltsWorkerI
   EXPECT_TRUE(all) << kIds - acked.size() << " ids never acked (" << acked_at_kill
                    << " acked at the kill), such as" << missing << Logs();
   EXPECT_EQ(*acked.rbegin(), kIds - 1);
+  // The kill lost trees: they failed (timed out) and were replayed.
+  const auto on_spout_slot = [&](const WorkerSlot& slot) { return slot == *spout_slot; };
+  EXPECT_GT(TotalsOf(cluster_, id, on_spout_slot).spout_failed, 0)
+      << "no tree failed: the kill did not exercise replays" << Logs();
   EXPECT_EQ(spout_host.WorkerPids()[spout_slot->port], spout_pid)
       << "the spout's worker was restarted: its progress was lost" << Logs();
   const auto restarted = host.WorkerPids();
