@@ -346,7 +346,8 @@ TEST_F(ClusterFaultsTest, WithAReplayingSpoutEveryIdIsAckedThoughTheBoltsWorkerI
   const std::string id = Submit(
       ReplayingIdsLibrary(), "replaying",
       {"topology.message.timeout.secs=3", "replaying.ids=" + std::to_string(kIds),
-       "replaying.acked.dir=" + acked_dir.string(), "replaying.emit.interval.micros=1000"},
+       "replaying.acked.dir=" + acked_dir.string(), "replaying.emit.interval.micros=500",
+       "replaying.bolt.sleep.micros=2000"},
       2);
   ASSERT_FALSE(HasFailure());
 
@@ -412,7 +413,8 @@ TEST_F(ClusterFaultsTest, WithAReplayingSpoutEveryIdIsAckedThoughTheBoltsWorkerI
   EXPECT_EQ(*acked.rbegin(), kIds - 1);
   // The kill lost trees: they failed (timed out) and were replayed.
   const auto on_spout_slot = [&](const WorkerSlot& slot) { return slot == *spout_slot; };
-  EXPECT_GT(TotalsOf(cluster_, id, on_spout_slot).spout_failed, 0)
+  EXPECT_TRUE(Eventually(
+      [&] { return TotalsOf(cluster_, id, on_spout_slot).spout_failed > 0; }, 10s))
       << "no tree failed: the kill did not exercise replays" << Logs();
   EXPECT_EQ(spout_host.WorkerPids()[spout_slot->port], spout_pid)
       << "the spout's worker was restarted: its progress was lost" << Logs();

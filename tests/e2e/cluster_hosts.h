@@ -28,6 +28,13 @@ namespace storm::e2e {
 
 inline std::string SupervisorBinary() { return BuildDir() + "/bin/storm-supervisor"; }
 
+inline std::string CmdlineOf(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 // A storm-supervisor process as one host: its own config (the cluster's,
 // plus its local dir and slots) and log.
 class SupervisorHost {
@@ -58,6 +65,22 @@ class SupervisorHost {
         std::vector<std::string>{SupervisorBinary(), "--config", (dir_ / "storm.yaml").string()},
         dir_ / "supervisor.log", std::map<std::string, std::string>{{"HOME", dir_.path().string()}});
     daemon_->Start();
+  }
+
+  // Stops the supervisor, then SIGKILLs the workers it left (a test that
+  // failed before killing its topology must leave no process behind).
+  ~SupervisorHost() {
+    daemon_->Stop(std::chrono::seconds(5));
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(local_dir() / "workers", ec)) {
+      std::ifstream pid_file(entry.path() / "pid");
+      int pid = 0;
+      pid_file >> pid;
+      // Only the worker of this dir: the pid may have been reused since.
+      if (pid > 0 && CmdlineOf(pid).find(entry.path().filename().string()) != std::string::npos) {
+        ::kill(pid, SIGKILL);
+      }
+    }
   }
 
   fs::path local_dir() const { return dir_ / "storm-local"; }
@@ -119,12 +142,6 @@ class SupervisorHost {
   std::unique_ptr<DaemonProcess> daemon_;
 };
 
-inline std::string CmdlineOf(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline");
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Sum of the spouts' acked counts, as the workers' heartbeats report them.
 inline int64_t SpoutAcked(TestCluster& cluster, const std::string& id) {

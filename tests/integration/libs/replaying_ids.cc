@@ -6,7 +6,9 @@
 // whatever happens to the workers afterwards.
 //
 // Config keys: replaying.ids (N, default 1000), replaying.acked.dir
-// (required), replaying.emit.interval.micros (pause after each new id, 1000).
+// (required), replaying.emit.interval.micros (pause after each new id, 1000),
+// replaying.bolt.sleep.micros (the bolt's pause per tuple, 0: so that tuples
+// wait in its queue, and a killed bolt loses trees).
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>
@@ -67,15 +69,20 @@ class IdSpout : public storm::BaseRichSpout {
 
 class AckingBolt : public storm::BaseRichBolt {
  public:
-  void prepare(const storm::Config&, storm::TopologyContext&,
+  void prepare(const storm::Config& conf, storm::TopologyContext&,
                storm::OutputCollector& collector) override {
     collector_ = &collector;
+    sleep_ = std::chrono::microseconds(conf.getInt("replaying.bolt.sleep.micros", 0));
   }
-  void execute(const storm::Tuple& input) override { collector_->ack(input); }
+  void execute(const storm::Tuple& input) override {
+    if (sleep_.count() > 0) std::this_thread::sleep_for(sleep_);
+    collector_->ack(input);
+  }
   void declareOutputFields(storm::OutputFieldsDeclarer&) override {}
 
  private:
   storm::OutputCollector* collector_ = nullptr;
+  std::chrono::microseconds sleep_{0};
 };
 
 }  // namespace
