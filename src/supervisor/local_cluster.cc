@@ -237,19 +237,7 @@ const TopologyLayout& LocalCluster::Layout(const std::string& name) const {
 std::string LocalCluster::DescribeQueues(const std::string& name) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::string out;
-  for (const auto& w : Find(name).workers) {
-    for (const Executor* e : w->executors()) {
-      out += w->spec().endpoint + " " + e->def().component + "[" +
-             std::to_string(e->def().first_task) + "-" + std::to_string(e->def().last_task) +
-             "] in " + std::to_string(e->InQueueDepth()) + " out " +
-             std::to_string(e->OutQueueDepth());
-      const uint64_t batches = e->stats().batches.Get();
-      if (batches > 0) {
-        out += " mean input batch " + std::to_string(e->stats().executed.Get() / batches);
-      }
-      out += "\n";
-    }
-  }
+  for (const auto& w : Find(name).workers) out += w->DescribeQueues();
   return out;
 }
 

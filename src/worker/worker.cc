@@ -186,6 +186,8 @@ void Worker::FlushPeer(const std::string& endpoint) {
     connections_.push_back(peer.connection.get());
     if (connections_closed_) peer.connection->Close();
   }
+  frames_sent_.Add(1);
+  tuples_sent_.Add(peer.writer.count());
   peer.writer.Finish(frame_);
   if (!peer.connection->Send(frame_)) {
     spdlog::warn("worker {}: peer {} is gone; a frame was not delivered", spec_.endpoint,
@@ -210,7 +212,11 @@ void Worker::ReceiveThread() {
 void Worker::HandleFrame(const FrameBytes& frame) {
   try {
     if (CheckFrame(frame) == FrameType::kTuples) {
-      ForEachTuple(frame, [this](int task, ByteReader& bytes) { DeliverTuple(task, bytes); });
+      frames_received_.Add(1);
+      ForEachTuple(frame, [this](int task, ByteReader& bytes) {
+        tuples_received_.Add(1);
+        DeliverTuple(task, bytes);
+      });
     }
   } catch (const SerializationError& e) {
     rejected_.fetch_add(1, std::memory_order_relaxed);
@@ -315,6 +321,30 @@ void Worker::MergeCompleteLatency(LatencyHistogram& into) const {
   for (const auto& e : executors_) {
     if (e->is_spout()) into.Merge(e->stats().complete_latency);
   }
+}
+
+std::string Worker::DescribeQueues() const {
+  std::string out;
+  for (const auto& e : executors_) {
+    out += spec_.endpoint + " " + e->def().component + "[" + std::to_string(e->def().first_task) +
+           "-" + std::to_string(e->def().last_task) + "] in " +
+           std::to_string(e->InQueueDepth()) + " out " + std::to_string(e->OutQueueDepth());
+    const uint64_t batches = e->stats().batches.Get();
+    if (batches > 0) {
+      out += " mean input batch " + std::to_string(e->stats().executed.Get() / batches);
+    }
+    if (e->is_spout()) out += " pending " + std::to_string(e->PendingCount());
+    out += "\n";
+  }
+  const auto mean = [](const RelaxedCounter& n, const RelaxedCounter& d) {
+    return std::to_string(d.Get() == 0 ? 0 : n.Get() / d.Get());
+  };
+  out += spec_.endpoint + " transfer queue " + std::to_string(transfer_queue_->SizeApprox()) +
+         "; frames sent " + std::to_string(frames_sent_.Get()) + " (mean " +
+         mean(tuples_sent_, frames_sent_) + " tuples), received " +
+         std::to_string(frames_received_.Get()) + " (mean " +
+         mean(tuples_received_, frames_received_) + " tuples)\n";
+  return out;
 }
 
 }  // namespace storm

@@ -89,6 +89,9 @@ class Worker : private ErrorReporter {
   std::vector<ErrorRecord> Errors() const;
   // For tests: complete-latency of this worker's spouts merged.
   void MergeCompleteLatency(LatencyHistogram& into) const;
+  // One line per executor: its in- and out-queue depths (in batches), its
+  // mean input batch, its pending trees (spouts); and the transfer queue.
+  std::string DescribeQueues() const;
 
   static constexpr size_t kMaxErrors = 64;
   static constexpr std::chrono::milliseconds kStopGrace{500};
@@ -140,6 +143,8 @@ class Worker : private ErrorReporter {
   std::vector<TupleBatch*> received_;         // index: executor
   std::vector<int> executor_of_task_;         // task -> executor index, -1 remote
   std::atomic<uint64_t> rejected_{0};
+  // Frames sent and received, and the tuples in them (the mean frame).
+  RelaxedCounter frames_sent_, tuples_sent_, frames_received_, tuples_received_;
 
   mutable std::mutex errors_mutex_;
   std::vector<ErrorRecord> errors_;  // guarded by errors_mutex_

@@ -288,6 +288,7 @@ std::optional<WorkerExit> WorkerProcess::Sync() {
 }
 
 void WorkerProcess::HeartbeatToCluster() {
+  spdlog::debug("worker: queues:\n{}", worker_->DescribeQueues());
   WorkerHeartbeat beat;
   beat.topology_id = options_.topology_id;
   beat.time_secs = UnixSecs();
