@@ -181,11 +181,17 @@ bool TcpListener::Stage(std::vector<FrameBytes>& frames,
   }
   const bool was_empty = staged_.empty();
   for (FrameBytes& f : frames) {
+    // Straight into the inbox while nothing waits before it (so frames keep
+    // their order): the pusher's wake-up is for when the inbox is full.
+    if (staged_.empty() && pushing_bytes_ == 0 &&
+        inbox_->TryPush(f) != Inbox::TryPushResult::kFull) {
+      continue;
+    }
     staged_bytes_ += f.size();
     staged_.push_back(std::move(f));
   }
   frames.clear();
-  if (was_empty) staged_ready_.notify_one();
+  if (was_empty && !staged_.empty()) staged_ready_.notify_one();
   if (staged_bytes_ <= kStagedBytesLimit) return true;
   paused_.push_back(conn);
   resume_wanted_ = true;
@@ -201,12 +207,11 @@ void TcpListener::Forget(const InboundConnection* conn) {
 void TcpListener::PushLoop() {
   SetThreadName("tcp-inbox");
   FrameBytes frame;
-  size_t in_hand = 0;
   bool warned = false;
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    staged_bytes_ -= in_hand;
-    in_hand = 0;
+    staged_bytes_ -= pushing_bytes_;
+    pushing_bytes_ = 0;
     if (resume_wanted_ && staged_bytes_ <= kStagedBytesLimit / 2) {
       resume_wanted_ = false;
       asio::post(io_, [self = shared_from_this()] { self->ResumePaused(); });
@@ -215,7 +220,7 @@ void TcpListener::PushLoop() {
     if (stopping_) return;
     frame = std::move(staged_.front());
     staged_.pop_front();
-    in_hand = frame.size();
+    pushing_bytes_ = frame.size();
     lock.unlock();
     const bool pushed = inbox_->Push(std::move(frame));
     lock.lock();

@@ -2,9 +2,10 @@
 // accepts connections on the endpoint's port, parses length-prefixed frames
 // out of each (DESIGN section 6) and hands them to the worker's Inbox.
 //
-// The hand-off goes through a pusher thread of the listener's own, which
-// blocks in Inbox::Push while the inbox is full: the I/O thread never does.
-// Frames wait in a small staging queue meanwhile; when it is full the
+// The I/O thread puts frames into the inbox itself while it has room (no
+// thread hand-off on the way). When it is full, frames wait in a small
+// staging queue for a pusher thread of the listener's own, which blocks in
+// Inbox::Push: the I/O thread never does. When staging is full too, the
 // connections stop reading until it has drained, so TCP's flow control slows
 // the senders down (backpressure across workers).
 //
@@ -91,6 +92,7 @@ class TcpListener : public std::enable_shared_from_this<TcpListener> {
   std::condition_variable staged_ready_;
   std::deque<FrameBytes> staged_;  // guarded by mutex_
   size_t staged_bytes_ = 0;        // guarded by mutex_; includes the frame being pushed
+  size_t pushing_bytes_ = 0;       // guarded by mutex_; the frame the pusher has in hand
   bool resume_wanted_ = false;     // guarded by mutex_; some connection is paused
   bool stopping_ = false;          // guarded by mutex_
   std::thread pusher_;

@@ -8,6 +8,8 @@
 #include <boost/asio/write.hpp>
 #include <span>
 
+#include <sys/socket.h>
+
 namespace storm {
 
 namespace asio = boost::asio;
@@ -49,7 +51,21 @@ bool TcpPeerConnection::Send(FrameBytes& frame) {
   space_.wait(lock,
               [&] { return closed_ || held_bytes_ == 0 || held_bytes_ + size <= max_held_bytes_; });
   if (closed_) return false;
-  held_bytes_ += size;
+  if (connected_ && !writer_active_ && queued_.empty() && fd_ >= 0) {
+    // The I/O thread closes fd_ only after DisconnectLocked, under mutex_.
+    const ssize_t n = ::send(fd_, frame.data(), size, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n == static_cast<ssize_t>(size)) {
+      frame.clear();  // its capacity stays for the sender's next frame
+      return true;
+    }
+    if (n > 0) {
+      frame.erase(frame.begin(), frame.begin() + n);
+      front_is_rest_ = true;
+    }
+    // The socket's buffer is full, or the connection failed: the I/O thread
+    // writes the frame, or finds the failure.
+  }
+  held_bytes_ += frame.size();
   queued_.push_back(std::move(frame));
   frame.clear();
   if (!spare_.empty()) {
@@ -151,6 +167,7 @@ void TcpPeerConnection::OnConnect(const error_code& ec) {
     std::lock_guard<std::mutex> lock(mutex_);
     connected_ = true;
     writer_active_ = true;
+    fd_ = socket_->native_handle();
   }
   WatchForClose();
   // A write on the connection before may still be completing (cancelled):
@@ -186,11 +203,22 @@ void TcpPeerConnection::WatchForClose() {
   });
 }
 
+void TcpPeerConnection::DisconnectLocked() {
+  connected_ = false;
+  fd_ = -1;
+  if (front_is_rest_) {
+    front_is_rest_ = false;
+    held_bytes_ -= queued_.front().size();
+    queued_.erase(queued_.begin());
+    space_.notify_all();
+  }
+}
+
 void TcpPeerConnection::Broken(const std::string& why) {
   ++generation_;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    connected_ = false;
+    DisconnectLocked();
   }
   ++failures_;
   spdlog::warn("connection to {} lost: {}; reconnecting, frames are held", endpoint_, why);
@@ -208,6 +236,8 @@ void TcpPeerConnection::StartWrite() {
       return;
     }
     batch_.swap(queued_);  // batch_ is empty here; both keep their capacity
+    batch_front_is_rest_ = front_is_rest_;
+    front_is_rest_ = false;
   }
   batch_bytes_ = 0;
   buffers_.clear();
@@ -244,6 +274,7 @@ void TcpPeerConnection::OnWrite(const error_code& ec, uint64_t generation) {
 
 void TcpPeerConnection::WriteDone() {
   hello_due_ = false;
+  batch_front_is_rest_ = false;
   if (!batch_.empty()) {
     backoff_ = kFirstBackoff;
     failures_ = 0;
@@ -270,6 +301,14 @@ void TcpPeerConnection::WriteDone() {
 // Puts batch_ back in front of what was queued since.
 void TcpPeerConnection::Requeue() {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (batch_front_is_rest_) {
+    // The rest of a frame begun on the connection that failed: no other
+    // connection can take it.
+    batch_front_is_rest_ = false;
+    held_bytes_ -= batch_.front().size();
+    batch_.erase(batch_.begin());
+    space_.notify_all();
+  }
   for (FrameBytes& f : queued_) batch_.push_back(std::move(f));
   queued_.clear();
   queued_.swap(batch_);
@@ -287,6 +326,10 @@ void TcpPeerConnection::ResumeIfConnected() {
 
 void TcpPeerConnection::ShutdownOnIoThread() {
   ++generation_;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    DisconnectLocked();
+  }
   error_code ignored;
   socket_->close(ignored);
   timer_->cancel();

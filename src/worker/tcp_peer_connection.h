@@ -2,9 +2,14 @@
 // made of: the frames its sender queued, the socket to the peer's endpoint,
 // and the reconnect loop.
 //
-// Send moves a frame into the queue and returns; the I/O thread writes all
-// that is queued in one gather write (many frames per syscall) while the
-// sender goes on queueing. Send blocks while more than max_held_bytes are
+// Send writes a frame to the socket itself when the connection is up and
+// idle (nothing queued, no write under way) and the socket takes it without
+// blocking: no thread hand-off on the way. Otherwise it moves the frame (or
+// the rest of it) into the queue and returns; the I/O thread writes all that
+// is queued in one gather write (many frames per syscall) while the sender
+// goes on queueing. The rest of a frame partly written by Send belongs to
+// that connection only: if it breaks first, the rest is dropped (a frame cut
+// in two is lost, as one lost in a write that failed). Send blocks while more than max_held_bytes are
 // queued or being written. The connection is made in the background with a
 // hello frame first; after an error it is made again with backoff (100 ms
 // doubling up to 5 s), and the frames of a write that failed are written
@@ -82,6 +87,8 @@ class TcpPeerConnection : public std::enable_shared_from_this<TcpPeerConnection>
   void Requeue();
   void ResumeIfConnected();
   void ShutdownOnIoThread();
+  // Under mutex_: the connection is down; drops the rest of a frame begun on it.
+  void DisconnectLocked();
 
   boost::asio::io_context& io_;
   const std::string endpoint_;
@@ -101,12 +108,16 @@ class TcpPeerConnection : public std::enable_shared_from_this<TcpPeerConnection>
   bool closed_ = false;             // guarded by mutex_
   bool io_gone_ = false;            // guarded by mutex_; MarkClosed: post nothing to io_
   bool abandoned_ = false;          // guarded by mutex_
+  int fd_ = -1;                     // guarded by mutex_; the socket while connected_
+  // guarded by mutex_; queued_.front() is the rest of a frame Send began.
+  bool front_is_rest_ = false;
 
   // I/O thread.
   std::optional<boost::asio::ip::tcp::socket> socket_;
   std::optional<boost::asio::steady_timer> timer_;
   std::optional<boost::asio::ip::tcp::resolver> resolver_;
   std::vector<FrameBytes> batch_;  // being written
+  bool batch_front_is_rest_ = false;
   size_t batch_bytes_ = 0;
   std::vector<boost::asio::const_buffer> buffers_;  // the hello and batch_
   bool writing_ = false;

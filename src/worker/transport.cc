@@ -19,6 +19,17 @@ bool Inbox::Push(FrameBytes&& frame, const std::atomic<bool>* cancel) {
   return true;
 }
 
+Inbox::TryPushResult Inbox::TryPush(FrameBytes& frame) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (closed_) return TryPushResult::kClosed;
+  if (bytes_ != 0 && bytes_ + frame.size() > capacity_) return TryPushResult::kFull;
+  bytes_ += frame.size();
+  frames_.push_back(std::move(frame));
+  lock.unlock();
+  not_empty_.notify_one();
+  return TryPushResult::kPushed;
+}
+
 bool Inbox::Pop(FrameBytes& out, std::chrono::microseconds timeout) {
   std::unique_lock<std::mutex> lock(mutex_);
   if (!not_empty_.wait_for(lock, timeout, [this] { return closed_ || !frames_.empty(); })) {

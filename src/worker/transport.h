@@ -31,6 +31,10 @@ class Inbox {
   // Blocks while full; false when the inbox is closed, or when `cancel` (if
   // given) is set and WakeProducers called.
   bool Push(FrameBytes&& frame, const std::atomic<bool>* cancel = nullptr);
+  // Never blocks: takes the frame (moving it out) when there is room, or
+  // drops it when the inbox is closed; leaves it to the caller when full.
+  enum class TryPushResult { kPushed, kClosed, kFull };
+  TryPushResult TryPush(FrameBytes& frame);
   // Wakes producers blocked in Push to look at their `cancel` flags.
   void WakeProducers();
   // Waits up to `timeout`; false when nothing came.

@@ -330,6 +330,53 @@ TEST(TcpTransportTest, PeerRestartedOnTheSamePortGetsLaterFrames) {
   PeerGoesAwayAndComesBack(false);
 }
 
+// Send writes frames to an idle socket itself; a large frame the socket
+// takes only in part is finished by the I/O thread. When the connection
+// breaks with a frame half written, the rest belongs to the dead connection:
+// the next one must start on a frame boundary (no torn frame, no garbage),
+// and frames keep their order.
+TEST(TcpTransportTest, AFrameCutByABrokenConnectionIsNotFinishedOnTheNext) {
+  const int port = FreePort();
+  // A peer that accepts and never reads: big frames fill the socket's
+  // buffers, so Send gets to write part of one.
+  const int listen_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int one = 1;
+  ::setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  ASSERT_EQ(::bind(listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(listen_fd, 4), 0);
+
+  auto client = MakeTcpTransport(Options(64u << 20));
+  auto conn = client->Connect(Endpoint(port));
+  const int stuck_fd = ::accept(listen_fd, nullptr, nullptr);
+  ASSERT_GE(stuck_fd, 0);
+  std::this_thread::sleep_for(100ms);  // the hello is written: the connection is idle
+  for (uint64_t seq = 0; seq < 5; ++seq) {
+    FrameBytes f = MakeFrame(seq, 3u << 20);
+    ASSERT_TRUE(conn->Send(f));
+  }
+  // The peer dies (reset) with frames in flight; its port comes back as a
+  // real worker's.
+  const linger reset{1, 0};
+  ::setsockopt(stuck_fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+  ::close(stuck_fd);
+  ::close(listen_fd);
+
+  Receiver rx(16u << 20);
+  rx.StartConsuming();
+  auto server = MakeTcpTransport(Options());
+  server->Bind(Endpoint(port), &rx.inbox);
+  SendRange(*conn, 5, 40);
+  ASSERT_TRUE(WaitUntil([&] { return rx.Has(39); }));
+  const auto seqs = rx.Seqs();  // SeqOf has checked each frame whole
+  for (size_t i = 1; i < seqs.size(); ++i) ASSERT_LT(seqs[i - 1], seqs[i]);
+  for (uint64_t seq = 5; seq < 40; ++seq) EXPECT_TRUE(rx.Has(seq)) << seq;
+  server.reset();  // before `rx`, whose inbox it fills
+}
+
 TEST(TcpTransportTest, FullInboxBlocksTheSenderUntilPopped) {
   const int port = FreePort();
   Receiver rx(64 * 1024);  // nobody pops yet
