@@ -69,14 +69,19 @@ class InProcessConnection final : public Connection {
   bool Send(FrameBytes& frame) override {
     // A peer that is not bound yet (still starting) is waited for, a while:
     // its tuples are held, not dropped.
-    Inbox* inbox = transport_->Find(endpoint_);
-    for (int waited_ms = 0; inbox == nullptr && waited_ms < kWaitForPeerMs && !closed_.load();
-         ++waited_ms) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      inbox = transport_->Find(endpoint_);
+    for (int waited_ms = 0; !closed_.load(); ++waited_ms) {
+      switch (transport_->Push(endpoint_, frame, &closed_)) {
+        case InProcessTransport::PushResult::kPushed:
+          return true;
+        case InProcessTransport::PushResult::kRefused:
+          return false;
+        case InProcessTransport::PushResult::kNotBound:
+          if (waited_ms >= kWaitForPeerMs) return false;
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          break;
+      }
     }
-    if (inbox == nullptr || closed_.load()) return false;
-    return inbox->Push(std::move(frame), &closed_);
+    return false;
   }
 
   void Close() override {
@@ -96,27 +101,50 @@ class InProcessConnection final : public Connection {
 
 void InProcessTransport::Bind(const std::string& endpoint, Inbox* inbox) {
   std::lock_guard<std::mutex> lock(mutex_);
-  inboxes_.emplace_back(endpoint, inbox);
+  bindings_.push_back(std::make_shared<Binding>(Binding{endpoint, inbox}));
 }
 
 void InProcessTransport::Unbind(const std::string& endpoint) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  std::erase_if(inboxes_, [&](const auto& e) { return e.first == endpoint; });
+  std::unique_lock<std::mutex> lock(mutex_);
+  std::vector<std::shared_ptr<Binding>> gone;
+  std::erase_if(bindings_, [&](const auto& b) {
+    if (b->endpoint != endpoint) return false;
+    gone.push_back(b);
+    return true;
+  });
+  // Closed, a blocked Push returns; then no sender touches the inbox again.
+  for (const auto& b : gone) b->inbox->Close();
+  no_senders_.wait(lock, [&] {
+    return std::all_of(gone.begin(), gone.end(), [](const auto& b) { return b->senders == 0; });
+  });
 }
 
-Inbox* InProcessTransport::Find(const std::string& endpoint) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& [name, inbox] : inboxes_) {
-    if (name == endpoint) return inbox;
+InProcessTransport::PushResult InProcessTransport::Push(const std::string& endpoint,
+                                                        FrameBytes& frame,
+                                                        const std::atomic<bool>* cancel) {
+  std::shared_ptr<Binding> binding;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& b : bindings_) {
+      if (b->endpoint == endpoint) binding = b;
+    }
+    if (binding == nullptr) return PushResult::kNotBound;
+    ++binding->senders;
   }
-  return nullptr;
+  const bool pushed = binding->inbox->Push(std::move(frame), cancel);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --binding->senders;
+  }
+  no_senders_.notify_all();
+  return pushed ? PushResult::kPushed : PushResult::kRefused;
 }
 
 void InProcessTransport::WakeSenders(const std::string& endpoint) {
   // Under mutex_: a bound inbox is not unbound (and freed) meanwhile.
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& [name, inbox] : inboxes_) {
-    if (name == endpoint) inbox->WakeProducers();
+  for (const auto& b : bindings_) {
+    if (b->endpoint == endpoint) b->inbox->WakeProducers();
   }
 }
 

@@ -76,20 +76,32 @@ class Transport {
   virtual std::unique_ptr<Connection> Connect(const std::string& endpoint) = 0;
 };
 
-// Workers in one process (local mode and tests).
+// Workers in one process (local mode and tests). Unbind closes the inbox
+// and returns once no sender is pushing into it any more, so that its owner
+// may free it.
 class InProcessTransport final : public Transport {
  public:
   void Bind(const std::string& endpoint, Inbox* inbox) override;
   void Unbind(const std::string& endpoint) override;
   std::unique_ptr<Connection> Connect(const std::string& endpoint) override;
 
-  Inbox* Find(const std::string& endpoint);
+  // Pushes into the inbox bound at `endpoint`, blocking while it is full;
+  // false when none is bound or it is closed (or `cancel` is set, see
+  // Inbox::Push). The frame is taken only when true.
+  enum class PushResult { kPushed, kNotBound, kRefused };
+  PushResult Push(const std::string& endpoint, FrameBytes& frame, const std::atomic<bool>* cancel);
   // Wakes the senders blocked on the inbox of `endpoint`, if bound.
   void WakeSenders(const std::string& endpoint);
 
  private:
+  struct Binding {
+    std::string endpoint;
+    Inbox* inbox;
+    int senders = 0;  // guarded by mutex_; pushing into inbox now
+  };
   std::mutex mutex_;
-  std::vector<std::pair<std::string, Inbox*>> inboxes_;  // guarded by mutex_
+  std::condition_variable no_senders_;
+  std::vector<std::shared_ptr<Binding>> bindings_;  // guarded by mutex_
 };
 
 }  // namespace storm

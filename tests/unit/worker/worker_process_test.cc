@@ -54,20 +54,28 @@ class SharedTransport final : public Transport {
   class DroppingConnection final : public Connection {
    public:
     DroppingConnection(InProcessTransport* shared, std::string endpoint)
-        : shared_(shared), endpoint_(std::move(endpoint)), connection_(shared->Connect(endpoint_)) {}
+        : shared_(shared), endpoint_(std::move(endpoint)) {}
     bool Send(FrameBytes& frame) override {
-      if (shared_->Find(endpoint_) == nullptr) {
-        frame.clear();
-        return true;
+      switch (shared_->Push(endpoint_, frame, &closed_)) {
+        case InProcessTransport::PushResult::kPushed:
+          return true;
+        case InProcessTransport::PushResult::kNotBound:
+          frame.clear();
+          return true;
+        case InProcessTransport::PushResult::kRefused:
+          break;
       }
-      return connection_->Send(frame);
+      return false;
     }
-    void Close() override { connection_->Close(); }
+    void Close() override {
+      closed_.store(true);
+      shared_->WakeSenders(endpoint_);
+    }
 
    private:
     InProcessTransport* shared_;
     std::string endpoint_;
-    std::unique_ptr<Connection> connection_;
+    std::atomic<bool> closed_{false};
   };
 
   InProcessTransport* shared_;
