@@ -227,7 +227,10 @@ else
     mirror="${STORM_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
     say "  debootstrap --variant=minbase bookworm from $mirror"
     logged debootstrap --variant=minbase bookworm "$rootfs" "$mirror" || fail "debootstrap"
-    rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+    # Trimmed like debian:*-slim (apt lists come back with apt-get update).
+    rm -rf "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb \
+      "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* \
+      "$rootfs"/usr/share/info/* "$rootfs"/usr/share/locale/*
     tar -C "$rootfs" -c . | docker import - "$STORM_BASE_IMAGE" >>"$LOG" || fail "docker import"
     rm -rf "$rootfs"
   fi
@@ -304,7 +307,7 @@ workers_each() {  # every container in SUPERVISORS has a worker, $1 in all
 list_row() { storm_cli storm list 2>>"$LOG" | awk '$1 == "wc"'; }
 # Trees acked per second at the spouts between two heartbeats, from ZooKeeper.
 acked_rate() {
-  storm_cli storm-perf-cluster --config /etc/storm/storm.yaml --topology wc \
+  storm_cli timeout 60 storm-perf-cluster --config /etc/storm/storm.yaml --topology wc \
     --name word_count_acked --acked --warmup 1 --duration 4 2>>"$LOG" |
     awk '$1 == "bench" { print int($3) }'
 }
