@@ -309,7 +309,7 @@ list_row() { storm_cli storm list 2>>"$LOG" | awk '$1 == "wc"'; }
 acked_rate() {
   storm_cli timeout 60 storm-perf-cluster --config /etc/storm/storm.yaml --topology wc \
     --name word_count_acked --acked --warmup 1 --duration 4 2>>"$LOG" |
-    awk '$1 == "bench" { print int($3) }'
+    awk '$1 == "bench" && $2 == "word_count_acked:" { print int($3) }'
 }
 counts_grow() {
   local rate
