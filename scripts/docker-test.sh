@@ -14,7 +14,8 @@
 #   - killing one supervisor container moves its workers to the other within
 #     the task timeout, and the counts grow again;
 #   - restarting the Nimbus container keeps the topology (same id, same
-#     worker processes);
+#     worker processes), and so does killing the Nimbus process: the restart
+#     policy restarts its container;
 #   - `storm kill` stops every worker, and the word counts were written;
 #   - `down -v` leaves no container, network or volume of the project.
 # Prints how long each step took. On failure it prints the services' last
@@ -377,6 +378,20 @@ pids_after="$(worker_pids_in "$SURVIVOR")"
 [[ "$pids_after" == "$pids_before" ]] ||
   fail "the workers changed across the Nimbus restart: '$pids_before' -> '$pids_after'"
 wait_for 60 counts_grow || fail "no sentence acked after the Nimbus restart"
+done_step
+
+step "nimbus dies (SIGKILL): the restart policy restarts it"
+NIMBUS="$(compose ps -q nimbus)"
+restarts_before="$(docker inspect -f '{{.RestartCount}}' "$NIMBUS")"
+logged docker exec "$NIMBUS" pkill -KILL -x storm-nimbus || fail "pkill storm-nimbus"
+restarted() { (($(docker inspect -f '{{.RestartCount}}' "$NIMBUS") > restarts_before)); }
+wait_for 60 restarted || fail "the nimbus container was not restarted"
+wait_for 120 all_healthy nimbus || fail "nimbus is not healthy after the restart policy restarted it"
+row="$(list_row)"
+say "  restarted by its policy; $row"
+[[ "$(awk '{print $2}' <<<"$row")" == ACTIVE && "$(awk '{print $NF}' <<<"$row")" == "$TOPOLOGY_ID" ]] ||
+  fail "after the crash, wc is not ACTIVE as $TOPOLOGY_ID: '$row'"
+[[ "$(worker_pids_in "$SURVIVOR")" == "$pids_before" ]] || fail "the workers changed across the Nimbus crash"
 done_step
 
 step "storm kill stops every worker"
