@@ -46,7 +46,7 @@ if [[ "$(id -u)" -ne 0 ]]; then
     say "error: CI=true but not root: Docker needs root here" >&2
     exit 1
   fi
-  say "skipped: not root (Docker needs root; run as root or with CI=true)"
+  say "skipped: not root (the Docker engine needs root)"
   exit 0
 fi
 if [[ "${CI:-}" == "true" ]]; then
