@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, starts the servers the tests need, and
-# runs every test through ctest. Exits with ctest's status.
+# Installs what is missing, builds, starts the servers the tests need, runs
+# every test through ctest, then (as root, as CI runs it) the Docker cluster
+# test scripts/docker-test.sh. Exits with ctest's status, or when that is 0,
+# with docker-test.sh's.
 #
 #   scripts/test.sh [preset]      preset: default (build/), debug, asan, tsan, ...
 #
@@ -42,4 +44,11 @@ say "running ctest in $build_dir/"
 status=0
 ctest --test-dir "$build_dir" --output-on-failure -j2 --timeout 300 --no-tests=error || status=$?
 say "ctest exited with status $status"
+# The Docker images and compose cluster (skips itself, on one line, when not
+# root; under CI=true it must run). ZooKeeper is no longer needed.
+stop_servers
+docker_status=0
+scripts/docker-test.sh || docker_status=$?
+say "ctest exited with status $status, scripts/docker-test.sh with status $docker_status"
+((status != 0)) || status=$docker_status
 exit "$status"
