@@ -1,0 +1,358 @@
+// The Kafka spout and bolt on a LocalCluster against librdkafka's mock
+// cluster, started in this process on a port of the system's choosing:
+// partitions shared by two spout tasks, the kafka_word_count example's exact
+// counts in its output topic, retries with backoff on a manual clock, and
+// the errors a wrong address, a missing topic and bad options give.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "common/clock.h"
+#include "common/topology_library.h"
+#include "kafka/mock_cluster.h"
+#include "storm/errors.h"
+#include "storm/kafka/kafka_bolt.h"
+#include "storm/kafka/kafka_spout.h"
+#include "storm/storm.h"
+#include "supervisor/local_cluster.h"
+#include "support/processes.h"
+#include "support/test_support.h"
+
+namespace storm::kafka {
+namespace {
+
+using storm::testing::Recorder;
+using storm::testing::WaitUntil;
+
+std::string BuildDir() {
+  const char* dir = std::getenv("STORM_BUILD_DIR");
+  return dir ? dir : "build";
+}
+
+// Records every tuple it gets: "<partition>" with the offset, and
+// "task<source task>" with the partition. Fails the offsets that are a
+// multiple of fail_every (0: none), recording each attempt's clock time.
+class RecordingBolt : public BaseRichBolt {
+ public:
+  RecordingBolt(std::string recorder, int64_t fail_every = 0, const Clock* clock = nullptr)
+      : recorder_(std::move(recorder)), fail_every_(fail_every), clock_(clock) {}
+  void prepare(const Config&, TopologyContext&, OutputCollector& collector) override {
+    collector_ = &collector;
+  }
+  void execute(const Tuple& input) override {
+    Recorder& r = Recorder::Get(recorder_);
+    const int64_t partition = input.getLongByField("partition");
+    const int64_t offset = input.getLongByField("offset");
+    r.Add(std::to_string(partition), offset);
+    r.Add("task" + std::to_string(input.getSourceTask()), partition);
+    r.Add("all", offset);
+    if (clock_) r.Add("attempt" + std::to_string(offset), clock_->NowMillis());
+    if (fail_every_ > 0 && offset % fail_every_ == 0) {
+      collector_->fail(input);
+    } else {
+      collector_->ack(input);
+    }
+  }
+  void declareOutputFields(OutputFieldsDeclarer&) override {}
+
+ private:
+  std::string recorder_;
+  int64_t fail_every_;
+  const Clock* clock_;
+  OutputCollector* collector_ = nullptr;
+};
+
+void ProduceNumbered(const std::string& bootstrap, const std::string& topic, int partitions,
+                     int records) {
+  std::vector<ProducedRecord> out;
+  for (int i = 0; i < records; ++i) {
+    out.push_back({i % partitions, "k" + std::to_string(i), "value " + std::to_string(i)});
+  }
+  ProduceRecords(bootstrap, topic, out);
+}
+
+bool HasError(const LocalCluster& cluster, const std::string& name, const std::string& text) {
+  for (const ErrorRecord& e : cluster.Totals(name).errors) {
+    if (e.error.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string Errors(const LocalCluster& cluster, const std::string& name) {
+  std::string out;
+  for (const ErrorRecord& e : cluster.Totals(name).errors) out += e.component + ": " + e.error + "\n";
+  return out;
+}
+
+TEST(KafkaSpoutTest, TwoSpoutTasksShareFourPartitionsWithoutOverlap) {
+  MockKafkaCluster kafka;
+  kafka.CreateTopic("four", 4);
+  ProduceNumbered(kafka.bootstrap(), "four", 4, 400);
+
+  TopologyBuilder builder;
+  builder.setSpout("kafka",
+                   std::make_shared<KafkaSpout>(
+                       KafkaSpoutConfig::builder(kafka.bootstrap(), {"four"}).setGroupId("share").build()),
+                   2);
+  builder.setBolt("record", std::make_shared<RecordingBolt>("share"), 2).shuffleGrouping("kafka");
+  LocalCluster cluster;
+  cluster.SubmitTopology("share", Config(), builder.createTopology());
+  Recorder& r = Recorder::Get("share");
+  ASSERT_TRUE(WaitUntil([&] { return r.Count("all") >= 400; })) << r.Count("all");
+  const std::vector<int>& tasks = cluster.Layout("share").TasksOf("kafka");
+  ASSERT_EQ(tasks.size(), 2u);
+
+  std::set<int64_t> read_by_some_task;
+  for (int task : tasks) {
+    const std::set<int64_t> mine = r.IdSet("task" + std::to_string(task));
+    EXPECT_EQ(mine.size(), 2u) << "task " << task;
+    for (int64_t partition : mine) {
+      EXPECT_TRUE(read_by_some_task.insert(partition).second)
+          << "partition " << partition << " read by two tasks";
+    }
+  }
+  EXPECT_EQ(read_by_some_task, (std::set<int64_t>{0, 1, 2, 3}));
+  for (int p = 0; p < 4; ++p) {
+    std::vector<int64_t> offsets = r.Ids(std::to_string(p));
+    std::sort(offsets.begin(), offsets.end());
+    std::vector<int64_t> expected(100);
+    for (int i = 0; i < 100; ++i) expected[i] = i;
+    EXPECT_EQ(offsets, expected) << "partition " << p;
+  }
+  TopologyTotals totals = cluster.KillTopology("share", 1);
+  EXPECT_EQ(totals.totals.spout_failed, 0u);
+  EXPECT_TRUE(totals.errors.empty()) << Errors(cluster, "share");
+}
+
+TEST(KafkaSpoutTest, WordCountWritesExactlyTheExpectedCountsToItsOutputTopic) {
+  MockKafkaCluster kafka;
+  kafka.CreateTopic("sentences", 4);
+  kafka.CreateTopic("counts", 1);
+  const std::vector<std::string> vocabulary = {"storm", "kafka", "bolt", "spout", "offset",
+                                               "partition", "acker"};
+  std::map<std::string, int64_t> expected;
+  std::vector<ProducedRecord> sentences;
+  size_t words = 0;
+  for (int line = 0; line < 300; ++line) {
+    std::string sentence;
+    for (int w = 0; w <= line % 5; ++w) {
+      const std::string& word = vocabulary[(line * 13 + w * 5) % vocabulary.size()];
+      sentence += (w ? " " : "") + word;
+      ++expected[word];
+      ++words;
+    }
+    sentences.push_back({line % 4, "", sentence});
+  }
+  ProduceRecords(kafka.bootstrap(), "sentences", sentences);
+
+  auto library = TopologyLibrary::Load(BuildDir() + "/examples/libkafka_word_count.so");
+  auto submissions = library->Run({"kwc", "--bootstrap", kafka.bootstrap(), "--group", "kwc"});
+  ASSERT_EQ(submissions.size(), 1u);
+  LocalCluster cluster;
+  cluster.SubmitTopology("kwc", submissions[0].conf, submissions[0].topology, library);
+  ASSERT_TRUE(WaitUntil([&] { return cluster.Totals("kwc").totals.spout_acked >= 300; },
+                        std::chrono::seconds(30)))
+      << Errors(cluster, "kwc");
+  std::vector<ConsumedRecord> counts;
+  ASSERT_TRUE(WaitUntil([&] {
+    counts = ReadTopic(kafka.bootstrap(), "counts");
+    return counts.size() >= words;
+  }));
+  TopologyTotals totals = cluster.KillTopology("kwc", 2);
+  EXPECT_EQ(totals.totals.spout_failed, 0u);
+  counts = ReadTopic(kafka.bootstrap(), "counts");
+  EXPECT_EQ(counts.size(), words);  // one record per counted word, none twice
+
+  std::map<std::string, int64_t> last;
+  std::map<std::string, int64_t> records_per_word;
+  for (const ConsumedRecord& c : counts) {
+    ASSERT_TRUE(c.has_key);
+    last[c.key] = std::max<int64_t>(last[c.key], std::stoll(c.value));
+    ++records_per_word[c.key];
+  }
+  EXPECT_EQ(last, expected);
+  EXPECT_EQ(records_per_word, expected);
+  // Everything read was committed (the spout commits when it is closed).
+  const auto committed = CommittedOffsets(kafka.bootstrap(), "kwc", "sentences", 4);
+  for (const auto& [partition, offset] : committed) EXPECT_EQ(offset, 75) << partition;
+}
+
+// The spout on a ManualClock: retry delays, commit and refresh periods move
+// only when the test advances it.
+ManualClock& TestClock() {
+  static ManualClock clock;
+  return clock;
+}
+class ManualClockKafkaSpout : public KafkaSpout {
+ public:
+  using KafkaSpout::KafkaSpout;
+
+ protected:
+  int64_t nowMillis() const override { return TestClock().NowMillis(); }
+};
+
+TEST(KafkaSpoutTest, FailedTuplesAreRetriedWithBackoffAndGivenUpAfterTheRetryLimit) {
+  MockKafkaCluster kafka;
+  kafka.CreateTopic("retry", 1);
+  ProduceNumbered(kafka.bootstrap(), "retry", 1, 20);
+  ManualClock& clock = TestClock();
+  const auto config = KafkaSpoutConfig::builder(kafka.bootstrap(), {"retry"})
+                          .setGroupId("retry")
+                          .setOffsetCommitPeriodMs(1'000)
+                          .setRetry(KafkaSpoutRetryExponentialBackoff(
+                              /*initial*/ 100, /*period*/ 100, /*max retries*/ 2, /*max*/ 10'000))
+                          .build();
+  TopologyBuilder builder;
+  builder.setSpout("kafka", std::make_shared<ManualClockKafkaSpout>(config));
+  builder.setBolt("record", std::make_shared<RecordingBolt>("retry", 5, &clock))
+      .shuffleGrouping("kafka");
+  LocalCluster cluster;
+  cluster.SubmitTopology("retry", Config(), builder.createTopology());
+  Recorder& r = Recorder::Get("retry");
+
+  auto stays = [&](size_t count) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    return r.Count("all") == count;
+  };
+  // First attempts: 20 tuples, 4 of them (offsets 0, 5, 10, 15) fail.
+  ASSERT_TRUE(WaitUntil([&] { return r.Count("all") >= 20; })) << Errors(cluster, "retry");
+  const int64_t t0 = clock.NowMillis();
+  EXPECT_TRUE(stays(20)) << "retried before the clock moved";
+  clock.AdvanceMillis(99);
+  EXPECT_TRUE(stays(20)) << "retried before the initial delay";
+  clock.AdvanceMillis(1);
+  ASSERT_TRUE(WaitUntil([&] { return r.Count("all") >= 24; }));
+  // Second failure: delayPeriod * 2^1 = 200 ms.
+  clock.AdvanceMillis(199);
+  EXPECT_TRUE(stays(24)) << "retried before the second delay";
+  clock.AdvanceMillis(1);
+  ASSERT_TRUE(WaitUntil([&] { return r.Count("all") >= 28; }));
+  // Third failure: more than two retries, given up.
+  clock.AdvanceMillis(10'000);
+  EXPECT_TRUE(stays(28)) << "retried after the retry limit";
+
+  for (int64_t offset = 0; offset < 20; ++offset) {
+    const std::vector<int64_t> attempts = r.Ids("attempt" + std::to_string(offset));
+    if (offset % 5 != 0) {
+      EXPECT_EQ(attempts.size(), 1u) << offset;
+      continue;
+    }
+    ASSERT_EQ(attempts.size(), 3u) << offset;
+    EXPECT_EQ(attempts[0], t0);
+    EXPECT_EQ(attempts[1], t0 + 100);
+    EXPECT_EQ(attempts[2], t0 + 300);
+  }
+  // Given up counts as done: the commit moves past every offset.
+  clock.AdvanceMillis(1'000);
+  EXPECT_TRUE(WaitUntil([&] {
+    return CommittedOffsets(kafka.bootstrap(), "retry", "retry", 1).at(0) == 20;
+  }));
+  TopologyTotals totals = cluster.KillTopology("retry", 1);
+  EXPECT_EQ(totals.totals.spout_failed, 12u);  // 4 offsets x 3 attempts
+}
+
+// A spout that emits one ("key", "message") tuple, for the bolt's errors.
+class OneTupleSpout : public BaseRichSpout {
+ public:
+  void open(const Config&, TopologyContext&, SpoutOutputCollector& collector) override {
+    collector_ = &collector;
+  }
+  void nextTuple() override {
+    if (done_) return;
+    done_ = true;
+    collector_->emit(Values{"k", "v"}, Value(int64_t{1}));
+  }
+  void declareOutputFields(OutputFieldsDeclarer& d) override { d.declare(Fields{"key", "message"}); }
+
+ private:
+  SpoutOutputCollector* collector_ = nullptr;
+  bool done_ = false;
+};
+
+TEST(KafkaSpoutTest, AWrongBootstrapAddressIsAClearErrorForTheSpoutAndTheBolt) {
+  // Port 1 on loopback: nothing listens there.
+  TopologyBuilder builder;
+  builder.setSpout("kafka", std::make_shared<KafkaSpout>(
+                                KafkaSpoutConfig::builder("127.0.0.1:1", {"t"})
+                                    .setMetadataTimeoutMs(300)
+                                    .build()));
+  builder.setSpout("one", std::make_shared<OneTupleSpout>());
+  auto bolt = std::make_shared<KafkaBolt>();
+  bolt->withBootstrapServers("127.0.0.1:1").withTopic("out").withProducerProperty(
+      "message.timeout.ms", "300");
+  builder.setBolt("to-kafka", bolt).shuffleGrouping("one");
+  LocalCluster cluster;
+  cluster.SubmitTopology("wrong", Config(), builder.createTopology());
+  EXPECT_TRUE(WaitUntil([&] {
+    return HasError(cluster, "wrong",
+                    "kafka spout kafka: cannot get the topics' metadata from bootstrap servers "
+                    "'127.0.0.1:1'");
+  })) << Errors(cluster, "wrong");
+  EXPECT_TRUE(WaitUntil([&] {
+    return HasError(cluster, "wrong",
+                    "kafka bolt to-kafka: delivery to topic 'out' at bootstrap servers "
+                    "'127.0.0.1:1' failed");
+  })) << Errors(cluster, "wrong");
+  // The bolt failed its input: the spout's tree failed.
+  EXPECT_TRUE(WaitUntil([&] { return cluster.Totals("wrong").totals.spout_failed == 1; }));
+  cluster.KillTopology("wrong", 0);
+}
+
+TEST(KafkaSpoutTest, AMissingTopicIsReportedAndReadOnceItExists) {
+  MockKafkaCluster kafka;
+  TopologyBuilder builder;
+  builder.setSpout("kafka", std::make_shared<KafkaSpout>(
+                                KafkaSpoutConfig::builder(kafka.bootstrap(), {"later"})
+                                    .setGroupId("later")
+                                    .setPartitionRefreshPeriodMs(200)
+                                    .build()));
+  builder.setBolt("record", std::make_shared<RecordingBolt>("later")).shuffleGrouping("kafka");
+  LocalCluster cluster;
+  cluster.SubmitTopology("later", Config(), builder.createTopology());
+  EXPECT_TRUE(WaitUntil([&] {
+    return HasError(cluster, "later",
+                    "kafka spout kafka: topic 'later' does not exist at bootstrap servers '" +
+                        kafka.bootstrap() + "'");
+  })) << Errors(cluster, "later");
+  // The spout follows the topic's partitions as they appear.
+  kafka.CreateTopic("later", 3);
+  ProduceNumbered(kafka.bootstrap(), "later", 3, 30);
+  Recorder& r = Recorder::Get("later");
+  EXPECT_TRUE(WaitUntil([&] { return r.Count("all") == 30; })) << r.Count("all");
+  cluster.KillTopology("later", 1);
+}
+
+TEST(KafkaSpoutTest, MissingBootstrapServersAreAClearError) {
+  auto library = TopologyLibrary::Load(BuildDir() + "/examples/libkafka_word_count.so");
+  auto submissions = library->Run({"nobootstrap"});
+  LocalCluster cluster;
+  cluster.SubmitTopology("nobootstrap", submissions[0].conf, submissions[0].topology, library);
+  EXPECT_TRUE(WaitUntil([&] {
+    return HasError(cluster, "nobootstrap", "kafka spout sentences: no bootstrap servers") &&
+           HasError(cluster, "nobootstrap", "kafka bolt to-kafka: no bootstrap servers");
+  })) << Errors(cluster, "nobootstrap");
+  cluster.KillTopology("nobootstrap", 0);
+}
+
+TEST(KafkaSpoutTest, StormLocalRefusesABadSpoutOptionInOneLine) {
+  const std::string wc = BuildDir() + "/examples/libkafka_word_count.so";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--guarantee", "EXACTLY_ONCE"}, "kafka spout: unknown processing guarantee 'EXACTLY_ONCE'"},
+      {{"--first-poll", "NEWEST"}, "kafka spout: unknown first poll offset strategy 'NEWEST'"},
+  };
+  for (const auto& [args, message] : cases) {
+    std::vector<std::string> argv = {BuildDir() + "/bin/storm", "local", wc, "kwc"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = storm::testing::RunProgram(argv, {}, std::chrono::seconds(30));
+    EXPECT_NE(r.status, 0) << r.Describe();
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace storm::kafka
