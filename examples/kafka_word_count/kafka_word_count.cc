@@ -8,7 +8,7 @@
 //                              --load sentences=README.md --bootstrap-file /tmp/kafka.addr &
 //   build/bin/storm local build/examples/libkafka_word_count.so kafka-word-count
 //                         -c kafka.bootstrap.servers=$(cat /tmp/kafka.addr) --duration 10
-//   kcat -b $(cat /tmp/kafka.addr) -C -t counts -e -f '%k %s\n'
+//   build/bin/storm-kafka-mock --print counts --connect $(cat /tmp/kafka.addr)
 //
 // Arguments (after the topology name, all optional):
 //   --bootstrap HOST:PORT,...  the Kafka brokers; without it the spout and

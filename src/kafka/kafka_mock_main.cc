@@ -7,6 +7,7 @@
 //
 //   storm-kafka-mock --topic sentences:4 --topic counts:1 --load sentences=input.txt
 //                    --bootstrap-file /tmp/kafka.addr
+//   storm-kafka-mock --print counts --connect $(cat /tmp/kafka.addr)   # "key value" lines
 #include <signal.h>
 
 #include <cstdio>
@@ -71,7 +72,29 @@ int main(int argc, char** argv) {
   app.add_option("--bootstrap-file", bootstrap_file, "also write the bootstrap address here");
   app.add_option("--brokers", brokers, "number of mock brokers")->check(CLI::Range(1, 16));
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error");
+  std::string print_topic;
+  std::string connect;
+  app.add_option("--print", print_topic,
+                 "instead of starting a cluster: print every record of TOPIC as \"key value\" "
+                 "lines (needs --connect)");
+  app.add_option("--connect", connect, "the bootstrap address of a running cluster, for --print");
   CLI11_PARSE(app, argc, argv);
+
+  if (!print_topic.empty() || !connect.empty()) {
+    try {
+      if (print_topic.empty() || connect.empty()) {
+        throw storm::ConfigError("--print and --connect go together");
+      }
+      storm::InitLogging("storm-kafka-mock", log_level);
+      for (const auto& r : storm::kafka::ReadTopic(connect, print_topic)) {
+        std::printf("%s %s\n", r.has_key ? r.key.c_str() : "-", r.value.c_str());
+      }
+      return 0;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "storm-kafka-mock: %s\n", e.what());
+      return 1;
+    }
+  }
 
   // Block the signals before librdkafka starts its threads, then wait for one.
   sigset_t signals;
