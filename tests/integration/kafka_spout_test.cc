@@ -255,6 +255,135 @@ TEST(KafkaSpoutTest, FailedTuplesAreRetriedWithBackoffAndGivenUpAfterTheRetryLim
   EXPECT_EQ(totals.totals.spout_failed, 12u);  // 4 offsets x 3 attempts
 }
 
+// Runs a one-spout topology reading `topic` until `count` tuples were
+// recorded under `recorder` (or the wait times out), then kills it.
+size_t RunUntil(const std::string& name, const KafkaSpoutConfig& config,
+                const std::string& recorder, size_t count) {
+  TopologyBuilder builder;
+  builder.setSpout("kafka", std::make_shared<KafkaSpout>(config));
+  builder.setBolt("record", std::make_shared<RecordingBolt>(recorder)).shuffleGrouping("kafka");
+  LocalCluster cluster;
+  cluster.SubmitTopology(name, Config(), builder.createTopology());
+  Recorder& r = Recorder::Get(recorder);
+  WaitUntil([&] { return r.Count("all") >= count; }, std::chrono::seconds(10));
+  // A little longer: nothing more may come.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  cluster.KillTopology(name, 1);
+  return r.Count("all");
+}
+
+TEST(KafkaSpoutTest, FirstPollOffsetStrategiesStartWhereStormKafkaClientStarts) {
+  MockKafkaCluster kafka;
+  kafka.CreateTopic("first", 1);
+  ProduceNumbered(kafka.bootstrap(), "first", 1, 40);
+  auto config = [&](FirstPollOffsetStrategy s) {
+    return KafkaSpoutConfig::builder(kafka.bootstrap(), {"first"})
+        .setGroupId("first")
+        .setFirstPollOffsetStrategy(s)
+        .build();
+  };
+  // A first deployment reads everything and commits it when it stops.
+  EXPECT_EQ(RunUntil("a", config(FirstPollOffsetStrategy::UNCOMMITTED_EARLIEST), "first-a", 40), 40u);
+  EXPECT_EQ(CommittedOffsets(kafka.bootstrap(), "first", "first", 1).at(0), 40);
+  // UNCOMMITTED_EARLIEST resumes from the commit: only the record written since.
+  ProduceNumbered(kafka.bootstrap(), "first", 1, 1);
+  EXPECT_EQ(RunUntil("b", config(FirstPollOffsetStrategy::UNCOMMITTED_EARLIEST), "first-b", 1), 1u);
+  EXPECT_EQ(Recorder::Get("first-b").IdSet("0"), std::set<int64_t>{40});
+  // EARLIEST ignores what another topology committed: all again.
+  EXPECT_EQ(RunUntil("c", config(FirstPollOffsetStrategy::EARLIEST), "first-c", 41), 41u);
+  // LATEST, in a new group, starts at the end: only records written later.
+  TopologyBuilder builder;
+  builder.setSpout("kafka", std::make_shared<KafkaSpout>(
+                                KafkaSpoutConfig::builder(kafka.bootstrap(), {"first"})
+                                    .setGroupId("latest")
+                                    .setFirstPollOffsetStrategy(FirstPollOffsetStrategy::LATEST)
+                                    .build()));
+  builder.setBolt("record", std::make_shared<RecordingBolt>("first-d")).shuffleGrouping("kafka");
+  LocalCluster cluster;
+  cluster.SubmitTopology("d", Config(), builder.createTopology());
+  // Records written before the spout took its partition are skipped, those
+  // after are read: write one at a time until one comes through.
+  Recorder& r = Recorder::Get("first-d");
+  int64_t written = 41;
+  ASSERT_TRUE(WaitUntil([&] {
+    if (r.Count("all") > 0) return true;
+    ProduceNumbered(kafka.bootstrap(), "first", 1, 1);
+    ++written;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return false;
+  }));
+  ProduceNumbered(kafka.bootstrap(), "first", 1, 5);
+  written += 5;
+  ASSERT_TRUE(WaitUntil([&] { return !r.IdSet("0").empty() && *r.IdSet("0").rbegin() == written - 1; }));
+  const std::set<int64_t> read = r.IdSet("0");
+  EXPECT_GE(*read.begin(), 41) << "LATEST read a record written before the topology started";
+  EXPECT_EQ(static_cast<int64_t>(read.size()), *read.rbegin() - *read.begin() + 1);  // no gap
+  cluster.KillTopology("d", 1);
+}
+
+TEST(KafkaSpoutTest, NoGuaranteeEmitsUntrackedTuplesAndCommitsPeriodically) {
+  MockKafkaCluster kafka;
+  kafka.CreateTopic("loose", 2);
+  ProduceNumbered(kafka.bootstrap(), "loose", 2, 40);
+  TopologyBuilder builder;
+  builder.setSpout("kafka", std::make_shared<KafkaSpout>(
+                                KafkaSpoutConfig::builder(kafka.bootstrap(), {"loose"})
+                                    .setGroupId("loose")
+                                    .setProcessingGuarantee(ProcessingGuarantee::NO_GUARANTEE)
+                                    .setOffsetCommitPeriodMs(100)
+                                    .build()));
+  builder.setBolt("record", std::make_shared<RecordingBolt>("loose")).shuffleGrouping("kafka");
+  LocalCluster cluster;
+  cluster.SubmitTopology("loose", Config(), builder.createTopology());
+  Recorder& r = Recorder::Get("loose");
+  ASSERT_TRUE(WaitUntil([&] { return r.Count("all") == 40; })) << r.Count("all");
+  EXPECT_TRUE(WaitUntil([&] {
+    auto committed = CommittedOffsets(kafka.bootstrap(), "loose", "loose", 2);
+    return committed.at(0) == 20 && committed.at(1) == 20;
+  }));
+  TopologyTotals totals = cluster.KillTopology("loose", 1);
+  EXPECT_EQ(totals.totals.spout_acked, 0u);  // no message ids: nothing tracked
+}
+
+TEST(KafkaSpoutTest, ATopicPatternFollowsNewTopicsAndTheTasksDealThePartitionsAgain) {
+  MockKafkaCluster kafka;
+  kafka.CreateTopic("events-a", 2);
+  ProduceNumbered(kafka.bootstrap(), "events-a", 2, 20);
+  TopologyBuilder builder;
+  builder.setSpout("kafka",
+                   std::make_shared<KafkaSpout>(
+                       KafkaSpoutConfig::builderWithPattern(kafka.bootstrap(), "events-.*")
+                           .setGroupId("pattern")
+                           .setPartitionRefreshPeriodMs(200)
+                           .build()),
+                   2);
+  builder.setBolt("record", std::make_shared<RecordingBolt>("pattern"), 2).shuffleGrouping("kafka");
+  LocalCluster cluster;
+  cluster.SubmitTopology("pattern", Config(), builder.createTopology());
+  Recorder& r = Recorder::Get("pattern");
+  ASSERT_TRUE(WaitUntil([&] { return r.Count("all") == 20; })) << r.Count("all");
+  // A second topic matches: sorted, the four partitions are dealt again
+  // (a-0, b-0 to task 0; a-1, b-1 to task 1), a-0 and a-1 keep their place.
+  kafka.CreateTopic("events-b", 2);
+  ProduceNumbered(kafka.bootstrap(), "events-b", 2, 20);
+  ProduceNumbered(kafka.bootstrap(), "events-a", 2, 20);
+  ASSERT_TRUE(WaitUntil([&] { return r.Count("all") == 60; })) << r.Count("all");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(r.Count("all"), 60u);  // nothing twice
+  std::vector<int64_t> a0 = r.Ids("0");
+  std::sort(a0.begin(), a0.end());
+  // Partition "0" records of both topics: offsets 0-19 of a-0 and 0-9 of b-0.
+  EXPECT_EQ(a0.size(), 30u);
+  EXPECT_EQ(std::set<int64_t>(a0.begin(), a0.end()).size(), 20u);
+  const std::vector<int>& tasks = cluster.Layout("pattern").TasksOf("kafka");
+  for (int task : tasks) {
+    EXPECT_EQ(r.IdSet("task" + std::to_string(task)).size(), 1u)
+        << "task " << task << " read partitions of both numbers";
+  }
+  TopologyTotals totals = cluster.KillTopology("pattern", 1);
+  EXPECT_TRUE(totals.errors.empty()) << Errors(cluster, "pattern");
+}
+
 // A spout that emits one ("key", "message") tuple, for the bolt's errors.
 class OneTupleSpout : public BaseRichSpout {
  public:
