@@ -30,6 +30,8 @@
 
 namespace storm::kafka {
 
+class SpoutConsumer;
+
 class STORM_API KafkaSpout : public BaseRichSpout {
  public:
   explicit KafkaSpout(KafkaSpoutConfig config);
@@ -56,10 +58,8 @@ class STORM_API KafkaSpout : public BaseRichSpout {
   virtual int64_t nowMillis() const;
 
  private:
-  class Consumer;
-
   KafkaSpoutConfig config_;
-  std::unique_ptr<Consumer> consumer_;  // made by open
+  std::unique_ptr<SpoutConsumer> consumer_;  // made by open
 };
 
 }  // namespace storm::kafka
