@@ -123,8 +123,9 @@ STORM_TOPOLOGY_MAIN(args) {
                                 .setOffsetCommitPeriodMs(1'000)
                                 .build();
   auto to_kafka = std::make_shared<storm::kafka::KafkaBolt>();
-  to_kafka->withBootstrapServers(o.bootstrap).withTopic(o.output).withTupleToKafkaMapper("word",
-                                                                                        "count");
+  to_kafka->withBootstrapServers(o.bootstrap)
+      .withTopic(o.output)
+      .withTupleToKafkaMapper("word", "count");
 
   storm::TopologyBuilder builder;
   builder.setSpout("sentences", std::make_shared<storm::kafka::KafkaSpout>(spout_config), o.spouts);

@@ -30,12 +30,9 @@ struct RecordBytes {
 
 RecordBytes ToBytes(const Value& v, char (&scratch)[64]) {
   switch (v.type()) {
-    case Value::Type::kNull:
-      return {};
-    case Value::Type::kString:
-      return {v.asString().data(), v.asString().size()};
-    case Value::Type::kBytes:
-      return {v.asBytes().data(), v.asBytes().size()};
+    case Value::Type::kNull: return {};
+    case Value::Type::kString: return {v.asString().data(), v.asString().size()};
+    case Value::Type::kBytes: return {v.asBytes().data(), v.asBytes().size()};
     case Value::Type::kInt: {
       auto r = std::to_chars(scratch, scratch + sizeof scratch, v.asInt());
       return {scratch, static_cast<size_t>(r.ptr - scratch)};
@@ -44,10 +41,8 @@ RecordBytes ToBytes(const Value& v, char (&scratch)[64]) {
       auto r = std::to_chars(scratch, scratch + sizeof scratch, v.asDouble());
       return {scratch, static_cast<size_t>(r.ptr - scratch)};
     }
-    case Value::Type::kBool:
-      return v.asBool() ? RecordBytes{"true", 4} : RecordBytes{"false", 5};
-    case Value::Type::kList:
-      break;
+    case Value::Type::kBool: return v.asBool() ? RecordBytes{"true", 4} : RecordBytes{"false", 5};
+    case Value::Type::kList: break;
   }
   throw StormError("a list value cannot be written to Kafka: " + v.toString());
 }
@@ -115,14 +110,15 @@ KafkaBolt::Producer::Producer(const Options& options, const Config& conf, Topolo
   rd_kafka_conf_set_dr_msg_cb(kconf.get(), &Producer::OnDelivery);
   rd_kafka_conf_set_opaque(kconf.get(), this);
   rk_ = MakeClient(kWho, RD_KAFKA_PRODUCER, std::move(kconf));
-  spdlog::info("{} {} task {}: writing to {} at {} ({})", kWho, component_,
-               context.getThisTaskId(),
+  spdlog::info("{} {} task {}: writing to {} at {} ({})", kWho, component_, context.getThisTaskId(),
                options.topic_field.empty() ? "topic " + options.topic
                                            : "the topic in field " + options.topic_field,
                bootstrap_, rd_kafka_name(rk_.get()));
 }
 
-KafkaBolt::Producer::~Producer() { Close(); }
+KafkaBolt::Producer::~Producer() {
+  Close();
+}
 
 void KafkaBolt::Producer::Close() {
   if (!rk_) return;
@@ -173,8 +169,9 @@ void KafkaBolt::Producer::Execute(const Tuple& input) {
     return;
   }
   if (!input.contains(options_.value_field)) {
-    Fail(input, "value", "a tuple without the value field '" + options_.value_field +
-                             "' (fields " + input.getFields().toString() + ")");
+    Fail(input, "value",
+         "a tuple without the value field '" + options_.value_field + "' (fields " +
+             input.getFields().toString() + ")");
     return;
   }
   char key_scratch[64];
@@ -211,8 +208,7 @@ void KafkaBolt::Producer::Execute(const Tuple& input) {
   rd_kafka_poll(rk_.get(), 0);  // serve the reports that came meanwhile
 }
 
-void KafkaBolt::Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message,
-                                     void* opaque) {
+void KafkaBolt::Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
   static_cast<Producer*>(opaque)->Delivered(*message);
 }
 
@@ -295,7 +291,9 @@ void KafkaBolt::execute(const Tuple& input) {
   producer_->Execute(input);
 }
 
-void KafkaBolt::cleanup() { producer_.reset(); }
+void KafkaBolt::cleanup() {
+  producer_.reset();
+}
 
 void KafkaBolt::declareOutputFields(OutputFieldsDeclarer&) {}
 

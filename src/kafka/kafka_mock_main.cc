@@ -10,12 +10,11 @@
 //   storm-kafka-mock --print counts --connect $(cat /tmp/kafka.addr)   # "key value" lines
 #include <signal.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "common/logging.h"
 #include "kafka/mock_cluster.h"
@@ -39,7 +38,8 @@ TopicSpec ParseTopic(const std::string& spec) {
       t.partitions = std::stoi(count, &used);
       if (used != count.size() || t.partitions < 1) throw std::invalid_argument(count);
     } catch (const std::exception&) {
-      throw storm::ConfigError("--topic " + spec + ": expected NAME:PARTITIONS with PARTITIONS >= 1");
+      throw storm::ConfigError("--topic " + spec +
+                               ": expected NAME:PARTITIONS with PARTITIONS >= 1");
     }
   }
   if (t.name.empty()) throw storm::ConfigError("--topic " + spec + ": the topic has no name");
@@ -125,7 +125,8 @@ int main(int argc, char** argv) {
       }
       std::vector<storm::kafka::ProducedRecord> records;
       for (const std::string& line : ReadLines(load.substr(eq + 1))) {
-        records.push_back({static_cast<int32_t>(records.size() % partitions[load_topic]), "", line});
+        records.push_back(
+            {static_cast<int32_t>(records.size() % partitions[load_topic]), "", line});
       }
       storm::kafka::ProduceRecords(cluster.bootstrap(), load_topic, records);
       loaded = records.size();
@@ -137,12 +138,13 @@ int main(int argc, char** argv) {
     }
     std::printf("%s\n", cluster.bootstrap().c_str());
     for (const auto& [name, count] : partitions) {
-      std::fprintf(stderr, "storm-kafka-mock: topic %s with %d partition%s%s\n", name.c_str(), count,
-                   count == 1 ? "" : "s",
-                   name == load_topic ? (" (" + std::to_string(loaded) + " records loaded)").c_str()
-                                      : "");
+      std::fprintf(
+          stderr, "storm-kafka-mock: topic %s with %d partition%s%s\n", name.c_str(), count,
+          count == 1 ? "" : "s",
+          name == load_topic ? (" (" + std::to_string(loaded) + " records loaded)").c_str() : "");
     }
-    std::fprintf(stderr, "storm-kafka-mock: serving at %s until Ctrl-C\n", cluster.bootstrap().c_str());
+    std::fprintf(stderr, "storm-kafka-mock: serving at %s until Ctrl-C\n",
+                 cluster.bootstrap().c_str());
     std::fflush(stdout);
     int sig = 0;
     sigwait(&signals, &sig);

@@ -87,7 +87,7 @@ Fields DefaultRecordTranslator::fields() const {
 }
 
 KafkaSpoutConfig::Builder KafkaSpoutConfig::builder(const std::string& bootstrap_servers,
-                                                     std::vector<std::string> topics) {
+                                                    std::vector<std::string> topics) {
   Builder b;
   b.config_.bootstrap_servers_ = bootstrap_servers;
   b.config_.topics_ = std::move(topics);
@@ -95,7 +95,7 @@ KafkaSpoutConfig::Builder KafkaSpoutConfig::builder(const std::string& bootstrap
 }
 
 KafkaSpoutConfig::Builder KafkaSpoutConfig::builderWithPattern(const std::string& bootstrap_servers,
-                                                                const std::string& topic_pattern) {
+                                                               const std::string& topic_pattern) {
   Builder b;
   b.config_.bootstrap_servers_ = bootstrap_servers;
   b.config_.topic_pattern_ = topic_pattern;

@@ -22,7 +22,8 @@ KafkaHandle Client(rd_kafka_type_t type, const std::string& bootstrap,
 MockKafkaCluster::MockKafkaCluster(int brokers) {
   // The owning client never connects anywhere: a producer with no brokers.
   // (its warning that it has no bootstrap servers is expected: log errors only).
-  owner_ = MakeClient("kafka mock", RD_KAFKA_PRODUCER, MakeConf("kafka mock", {{"log_level", "3"}}));
+  owner_ =
+      MakeClient("kafka mock", RD_KAFKA_PRODUCER, MakeConf("kafka mock", {{"log_level", "3"}}));
   cluster_ = rd_kafka_mock_cluster_new(owner_.get(), brokers);
   if (cluster_ == nullptr) throw StormError("kafka mock: cannot start librdkafka's mock cluster");
   bootstrap_ = rd_kafka_mock_cluster_bootstraps(cluster_);
@@ -81,11 +82,13 @@ int PartitionCount(const std::string& bootstrap, const std::string& topic) {
   const rd_kafka_metadata_t* raw = nullptr;
   rd_kafka_resp_err_t err = rd_kafka_metadata(client.get(), 1, nullptr, &raw, kTimeoutMs);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    throw StormError("kafka client: no metadata from '" + bootstrap + "': " + rd_kafka_err2str(err));
+    throw StormError("kafka client: no metadata from '" + bootstrap +
+                     "': " + rd_kafka_err2str(err));
   }
   KafkaMetadata metadata(raw);
   for (int t = 0; t < metadata->topic_cnt; ++t) {
-    if (topic == metadata->topics[t].topic && metadata->topics[t].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (topic == metadata->topics[t].topic &&
+        metadata->topics[t].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       return metadata->topics[t].partition_cnt;
     }
   }
@@ -152,11 +155,12 @@ std::map<int32_t, int64_t> CommittedOffsets(const std::string& bootstrap, const 
   KafkaHandle consumer =
       Client(RD_KAFKA_CONSUMER, bootstrap, {{"group.id", group}, {"enable.auto.commit", "false"}});
   PartitionList list = NewPartitionList(partitions);
-  for (int p = 0; p < partitions; ++p) rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p);
+  for (int p = 0; p < partitions; ++p)
+    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p);
   rd_kafka_resp_err_t err = rd_kafka_committed(consumer.get(), list.get(), kTimeoutMs);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    throw StormError("kafka client: cannot read committed offsets of group '" + group + "': " +
-                     rd_kafka_err2str(err));
+    throw StormError("kafka client: cannot read committed offsets of group '" + group +
+                     "': " + rd_kafka_err2str(err));
   }
   std::map<int32_t, int64_t> out;
   for (int i = 0; i < list->cnt; ++i) {

@@ -50,9 +50,9 @@ class OffsetManager {
  private:
   enum State : uint8_t { kGap = 0, kPending = 1, kDone = 2 };
 
-  int64_t base_;              // the committed offset: states_[0] is its state
+  int64_t base_;                // the committed offset: states_[0] is its state
   std::deque<uint8_t> states_;  // one per offset in [base_, highestEmitted()]
-  int64_t tracked_ = 0;       // entries that are not gaps
+  int64_t tracked_ = 0;         // entries that are not gaps
 };
 
 }  // namespace storm::kafka

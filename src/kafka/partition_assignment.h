@@ -32,7 +32,9 @@ inline uint64_t PackMessageId(uint32_t slot, int64_t offset) {
   return (static_cast<uint64_t>(slot) << kOffsetBits) |
          (static_cast<uint64_t>(offset) & ((uint64_t{1} << kOffsetBits) - 1));
 }
-inline uint32_t SlotOf(uint64_t id) { return static_cast<uint32_t>(id >> kOffsetBits); }
+inline uint32_t SlotOf(uint64_t id) {
+  return static_cast<uint32_t>(id >> kOffsetBits);
+}
 inline int64_t OffsetOf(uint64_t id) {
   return static_cast<int64_t>(id & ((uint64_t{1} << kOffsetBits) - 1));
 }

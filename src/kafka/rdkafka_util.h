@@ -19,7 +19,9 @@ struct KafkaDeleter {
     rd_kafka_topic_partition_list_destroy(list);
   }
   void operator()(rd_kafka_message_t* message) const { rd_kafka_message_destroy(message); }
-  void operator()(const rd_kafka_metadata_t* metadata) const { rd_kafka_metadata_destroy(metadata); }
+  void operator()(const rd_kafka_metadata_t* metadata) const {
+    rd_kafka_metadata_destroy(metadata);
+  }
 };
 using KafkaHandle = std::unique_ptr<rd_kafka_t, KafkaDeleter>;
 using KafkaConf = std::unique_ptr<rd_kafka_conf_t, KafkaDeleter>;

@@ -34,9 +34,8 @@ void RetrySchedule::Forget(uint64_t key) {
 
 void RetrySchedule::ForgetRange(uint64_t first, uint64_t last) {
   due_.erase(due_.lower_bound(first), due_.upper_bound(last));
-  std::erase_if(fails_, [&](const auto& entry) {
-    return entry.first >= first && entry.first <= last;
-  });
+  std::erase_if(fails_,
+                [&](const auto& entry) { return entry.first >= first && entry.first <= last; });
 }
 
 std::vector<uint64_t> RetrySchedule::Ready(int64_t now_ms) const {

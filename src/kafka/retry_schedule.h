@@ -46,7 +46,7 @@ class RetrySchedule {
 
  private:
   KafkaSpoutRetryExponentialBackoff policy_;
-  std::map<uint64_t, int64_t> due_;            // key -> due time
+  std::map<uint64_t, int64_t> due_;              // key -> due time
   std::unordered_map<uint64_t, int64_t> fails_;  // key -> failures so far
 };
 

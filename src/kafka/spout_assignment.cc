@@ -11,8 +11,8 @@ namespace storm::kafka {
 
 std::optional<std::vector<TopicPartition>> SpoutConsumer::ListPartitions() {
   const rd_kafka_metadata_t* raw = nullptr;
-  const rd_kafka_resp_err_t err = rd_kafka_metadata(
-      rk_.get(), /*all_topics=*/1, nullptr, &raw, static_cast<int>(config_.metadataTimeoutMs()));
+  const rd_kafka_resp_err_t err = rd_kafka_metadata(rk_.get(), /*all_topics=*/1, nullptr, &raw,
+                                                    static_cast<int>(config_.metadataTimeoutMs()));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     Report("metadata", "cannot get the topics' metadata from bootstrap servers '" + bootstrap_ +
                            "': " + rd_kafka_err2str(err));
@@ -62,7 +62,8 @@ void SpoutConsumer::RefreshAssignment() {
   if (Reassign(mine)) {
     std::string list;
     for (const auto& tp : mine) list += (list.empty() ? "" : ", ") + tp.ToString();
-    spdlog::info("{} {} task {}: assigned partitions [{}]", kSpoutWho, component_, task_index_, list);
+    spdlog::info("{} {} task {}: assigned partitions [{}]", kSpoutWho, component_, task_index_,
+                 list);
   }
 }
 
@@ -72,12 +73,13 @@ void SpoutConsumer::RefreshAssignment() {
 std::map<TopicPartition, int64_t> SpoutConsumer::StartOffsets(
     const std::vector<TopicPartition>& added) {
   PartitionList list = NewPartitionList(static_cast<int>(added.size()));
-  for (const auto& tp : added) rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
+  for (const auto& tp : added)
+    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
   const rd_kafka_resp_err_t err =
       rd_kafka_committed(rk_.get(), list.get(), static_cast<int>(config_.metadataTimeoutMs()));
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    Report("committed", "cannot read the committed offsets of group '" + group_ + "': " +
-                            rd_kafka_err2str(err));
+    Report("committed",
+           "cannot read the committed offsets of group '" + group_ + "': " + rd_kafka_err2str(err));
     return {};
   }
   Resolved("committed");
@@ -87,9 +89,9 @@ std::map<TopicPartition, int64_t> SpoutConsumer::StartOffsets(
     const rd_kafka_topic_partition_t& e = list->elems[i];
     TopicPartition tp{e.topic, e.partition};
     const bool has_commit = e.err == RD_KAFKA_RESP_ERR_NO_ERROR && e.offset >= 0;
-    const bool ours = has_commit && e.metadata != nullptr &&
-                      std::string(static_cast<const char*>(e.metadata), e.metadata_size) ==
-                          topology_id_;
+    const bool ours =
+        has_commit && e.metadata != nullptr &&
+        std::string(static_cast<const char*>(e.metadata), e.metadata_size) == topology_id_;
     const bool uncommitted_strategy = strategy == FirstPollOffsetStrategy::UNCOMMITTED_EARLIEST ||
                                       strategy == FirstPollOffsetStrategy::UNCOMMITTED_LATEST;
     if (has_commit && (ours || uncommitted_strategy)) {
@@ -98,9 +100,9 @@ std::map<TopicPartition, int64_t> SpoutConsumer::StartOffsets(
     }
     int64_t low = 0;
     int64_t high = 0;
-    const rd_kafka_resp_err_t werr = rd_kafka_query_watermark_offsets(
-        rk_.get(), tp.topic.c_str(), tp.partition, &low, &high,
-        static_cast<int>(config_.metadataTimeoutMs()));
+    const rd_kafka_resp_err_t werr =
+        rd_kafka_query_watermark_offsets(rk_.get(), tp.topic.c_str(), tp.partition, &low, &high,
+                                         static_cast<int>(config_.metadataTimeoutMs()));
     if (werr != RD_KAFKA_RESP_ERR_NO_ERROR) {
       Report("watermarks", "cannot read the offsets of partition " + tp.ToString() + ": " +
                                rd_kafka_err2str(werr));
@@ -130,7 +132,8 @@ bool SpoutConsumer::Reassign(const std::vector<TopicPartition>& mine) {
       continue;
     }
     const uint32_t slot = it->second;
-    retry_.ForgetRange(PackMessageId(slot, 0), PackMessageId(slot, (int64_t{1} << kOffsetBits) - 1));
+    retry_.ForgetRange(PackMessageId(slot, 0),
+                       PackMessageId(slot, (int64_t{1} << kOffsetBits) - 1));
     partitions_.erase(slot);
     std::erase_if(waiting_, [&](const Polled& m) { return m.slot == slot; });
     it = slot_of_.erase(it);

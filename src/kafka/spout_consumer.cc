@@ -53,8 +53,8 @@ SpoutConsumer::SpoutConsumer(const KafkaSpoutConfig& config, std::function<int64
                task_index_, num_tasks_,
                pattern_ ? "topics matching " + config.topicPattern()
                         : "topics " + Fields(config.topics()).toString(),
-               bootstrap_, rd_kafka_name(rk_.get()), group_,
-               ToString(config.processingGuarantee()), ToString(config.firstPollOffsetStrategy()));
+               bootstrap_, rd_kafka_name(rk_.get()), group_, ToString(config.processingGuarantee()),
+               ToString(config.firstPollOffsetStrategy()));
 }
 
 SpoutConsumer::~SpoutConsumer() {
@@ -168,8 +168,8 @@ void SpoutConsumer::UpdatePauses(int64_t now) {
   std::set<uint32_t> retrying;
   for (uint64_t id : retry_.Ready(now)) retrying.insert(SlotOf(id));
   for (auto& [slot, p] : partitions_) {
-    const bool pause = p.offsets.numUncommitted() >= config_.maxUncommittedOffsets() &&
-                       retrying.count(slot) == 0;
+    const bool pause =
+        p.offsets.numUncommitted() >= config_.maxUncommittedOffsets() && retrying.count(slot) == 0;
     if (pause == p.paused) continue;
     PartitionList list = NewPartitionList(1);
     rd_kafka_topic_partition_list_add(list.get(), p.tp.topic.c_str(), p.tp.partition);
@@ -203,8 +203,8 @@ void SpoutConsumer::SeekToRetries(int64_t now) {
   // dropped by librdkafka (they carry an older fetch version).
   rd_kafka_error_t* error = rd_kafka_seek_partitions(rk_.get(), list.get(), 0);
   if (error != nullptr) {
-    Report("seek", std::string("cannot seek back to retry failed tuples: ") +
-                       rd_kafka_error_string(error));
+    Report("seek",
+           std::string("cannot seek back to retry failed tuples: ") + rd_kafka_error_string(error));
     rd_kafka_error_destroy(error);
   }
 }
@@ -212,15 +212,16 @@ void SpoutConsumer::SeekToRetries(int64_t now) {
 void SpoutConsumer::Poll() {
   std::map<uint32_t, int64_t> before;  // AT_MOST_ONCE: fetch offsets before this poll
   for (int64_t i = 0; i < config_.maxPollRecords(); ++i) {
-    KafkaMessage m(rd_kafka_consumer_poll(rk_.get(), i == 0 ? static_cast<int>(config_.pollTimeoutMs()) : 0));
+    KafkaMessage m(
+        rd_kafka_consumer_poll(rk_.get(), i == 0 ? static_cast<int>(config_.pollTimeoutMs()) : 0));
     if (!m) break;
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
       std::string where = m->rkt ? std::string(" (") + rd_kafka_topic_name(m->rkt) + "-" +
                                        std::to_string(m->partition) + ")"
                                  : "";
-      Report("consume", std::string("consumer error") + where + ": " +
-                            rd_kafka_message_errstr(m.get()));
+      Report("consume",
+             std::string("consumer error") + where + ": " + rd_kafka_message_errstr(m.get()));
       continue;
     }
     const uint32_t slot = SlotOfMessage(*m);
@@ -275,14 +276,10 @@ void SpoutConsumer::EmitOne(int64_t now) {
     }
     rd_kafka_timestamp_type_t ts_type;
     const int64_t ts = rd_kafka_message_timestamp(m.get(), &ts_type);
-    const KafkaRecord record{p.tp.topic,
-                             m->partition,
-                             offset,
-                             static_cast<const char*>(m->key),
-                             m->key_len,
-                             static_cast<const char*>(m->payload),
-                             m->len,
-                             ts};
+    const KafkaRecord record{p.tp.topic, m->partition,
+                             offset,     static_cast<const char*>(m->key),
+                             m->key_len, static_cast<const char*>(m->payload),
+                             m->len,     ts};
     values_.clear();
     bool emit = false;
     try {

@@ -56,12 +56,14 @@ class SpoutConsumer {
     TopicPartition tp;
     uint32_t slot = 0;
     OffsetManager offsets;
-    int64_t fetch_offset = 0;   // the next offset the consumer returns
+    int64_t fetch_offset = 0;    // the next offset the consumer returns
     int64_t committed_upto = 0;  // NO_GUARANTEE/AT_MOST_ONCE: last committed
     bool paused = false;
   };
 
-  bool tracked() const { return config_.processingGuarantee() == ProcessingGuarantee::AT_LEAST_ONCE; }
+  bool tracked() const {
+    return config_.processingGuarantee() == ProcessingGuarantee::AT_LEAST_ONCE;
+  }
   int64_t Now() const { return clock_(); }
   void Report(const std::string& what, const std::string& message);
   void Resolved(const std::string& what) { reported_.erase(what); }

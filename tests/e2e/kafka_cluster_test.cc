@@ -27,15 +27,17 @@ using testing::AnyZooKeeper;
 constexpr int kPartitions = 4;
 const char* const kGroup = "kafka-word-count";
 
-std::string KafkaWordCountLibrary() { return BuildDir() + "/examples/libkafka_word_count.so"; }
+std::string KafkaWordCountLibrary() {
+  return BuildDir() + "/examples/libkafka_word_count.so";
+}
 
 class KafkaClusterTest : public ::testing::Test {
  protected:
   KafkaClusterTest() : cluster_(AnyZooKeeper()) {
-    host_ = std::make_unique<SupervisorHost>(
-        cluster_, "a",
-        std::vector<int>{testing::zookeeper_detail::FreePort(),
-                         testing::zookeeper_detail::FreePort()});
+    host_ =
+        std::make_unique<SupervisorHost>(cluster_, "a",
+                                         std::vector<int>{testing::zookeeper_detail::FreePort(),
+                                                          testing::zookeeper_detail::FreePort()});
     EXPECT_TRUE(Eventually([&] { return cluster_.state().SupervisorIds().size() == 1; }, 30s))
         << host_->Logs();
     kafka_.CreateTopic("sentences", kPartitions);
@@ -92,10 +94,12 @@ TEST_F(KafkaClusterTest, WordCountOnWorkerProcessesAndAKilledWorkerResumesFromTh
   size_t words = 0;
   for (const auto& [w, n] : expected) words += static_cast<size_t>(n);
   std::vector<kafka::ConsumedRecord> counts;
-  ASSERT_TRUE(Eventually([&] {
-    counts = ReadTopic(kafka_.bootstrap(), "counts");
-    return counts.size() >= words;
-  }, 30s));
+  ASSERT_TRUE(Eventually(
+      [&] {
+        counts = ReadTopic(kafka_.bootstrap(), "counts");
+        return counts.size() >= words;
+      },
+      30s));
   for (const auto& c : counts) {
     ++records_per_word[c.key];
     last[c.key] = std::max<int64_t>(last[c.key], std::stoll(c.value));
@@ -108,10 +112,13 @@ TEST_F(KafkaClusterTest, WordCountOnWorkerProcessesAndAKilledWorkerResumesFromTh
   ProduceSentences(200, 2000, expected);
   const auto [port, pid] = *host_->WorkerPids().begin();
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
-  ASSERT_TRUE(Eventually([&, port = port, pid = pid] {
-    auto now = host_->WorkerPids();
-    return now.count(port) != 0 && now.at(port) != pid;
-  }, 60s)) << "no new worker on port " << port << host_->Logs();
+  ASSERT_TRUE(Eventually(
+      [&, port = port, pid = pid] {
+        auto now = host_->WorkerPids();
+        return now.count(port) != 0 && now.at(port) != pid;
+      },
+      60s))
+      << "no new worker on port " << port << host_->Logs();
   EXPECT_TRUE(Eventually([&] { return AllCommitted(2200 / kPartitions); }, 120s))
       << "committed: " << [&] {
            std::ostringstream s;

@@ -72,9 +72,9 @@ class KafkaRestartTest : public ::testing::Test {
     }
     mock_ = std::make_unique<DaemonProcess>(
         std::vector<std::string>{BuildDir() + "/bin/storm-kafka-mock", "--topic",
-                                 std::string(kTopic) + ":" + std::to_string(kPartitions),
-                                 "--load", std::string(kTopic) + "=" + input.string(),
-                                 "--bootstrap-file", (dir_ / "bootstrap").string()},
+                                 std::string(kTopic) + ":" + std::to_string(kPartitions), "--load",
+                                 std::string(kTopic) + "=" + input.string(), "--bootstrap-file",
+                                 (dir_ / "bootstrap").string()},
         dir_ / "mock.log");
     mock_->Start();
     ASSERT_TRUE(WaitUntil([&] {
@@ -131,8 +131,7 @@ TEST_F(KafkaRestartTest, AtLeastOnceProcessesEveryOffsetAndResumesFromTheCommitt
   ASSERT_TRUE(WaitUntil(
       [&] {
         auto committed = Committed();
-        ExpectCommittedNeverPassesAnUnprocessedRecord(committed,
-                                                      ReadProcessed(dir_ / "run1.txt"));
+        ExpectCommittedNeverPassesAnUnprocessedRecord(committed, ReadProcessed(dir_ / "run1.txt"));
         ++samples;
         return Count(ReadProcessed(dir_ / "run1.txt")) >= kRecords / 3 || !run1->Alive();
       },

@@ -3,6 +3,8 @@
 // partitions shared by two spout tasks, the kafka_word_count example's exact
 // counts in its output topic, retries with backoff on a manual clock, and
 // the errors a wrong address, a missing topic and bad options give.
+#include "storm/kafka/kafka_spout.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,7 +18,6 @@
 #include "kafka/mock_cluster.h"
 #include "storm/errors.h"
 #include "storm/kafka/kafka_bolt.h"
-#include "storm/kafka/kafka_spout.h"
 #include "storm/storm.h"
 #include "supervisor/local_cluster.h"
 #include "support/processes.h"
@@ -84,7 +85,8 @@ bool HasError(const LocalCluster& cluster, const std::string& name, const std::s
 
 std::string Errors(const LocalCluster& cluster, const std::string& name) {
   std::string out;
-  for (const ErrorRecord& e : cluster.Totals(name).errors) out += e.component + ": " + e.error + "\n";
+  for (const ErrorRecord& e : cluster.Totals(name).errors)
+    out += e.component + ": " + e.error + "\n";
   return out;
 }
 
@@ -94,10 +96,11 @@ TEST(KafkaSpoutTest, TwoSpoutTasksShareFourPartitionsWithoutOverlap) {
   ProduceNumbered(kafka.bootstrap(), "four", 4, 400);
 
   TopologyBuilder builder;
-  builder.setSpout("kafka",
-                   std::make_shared<KafkaSpout>(
-                       KafkaSpoutConfig::builder(kafka.bootstrap(), {"four"}).setGroupId("share").build()),
-                   2);
+  builder.setSpout(
+      "kafka",
+      std::make_shared<KafkaSpout>(
+          KafkaSpoutConfig::builder(kafka.bootstrap(), {"four"}).setGroupId("share").build()),
+      2);
   builder.setBolt("record", std::make_shared<RecordingBolt>("share"), 2).shuffleGrouping("kafka");
   LocalCluster cluster;
   cluster.SubmitTopology("share", Config(), builder.createTopology());
@@ -132,8 +135,8 @@ TEST(KafkaSpoutTest, WordCountWritesExactlyTheExpectedCountsToItsOutputTopic) {
   MockKafkaCluster kafka;
   kafka.CreateTopic("sentences", 4);
   kafka.CreateTopic("counts", 1);
-  const std::vector<std::string> vocabulary = {"storm", "kafka", "bolt", "spout", "offset",
-                                               "partition", "acker"};
+  const std::vector<std::string> vocabulary = {"storm",  "kafka",     "bolt", "spout",
+                                               "offset", "partition", "acker"};
   std::map<std::string, int64_t> expected;
   std::vector<ProducedRecord> sentences;
   size_t words = 0;
@@ -248,9 +251,8 @@ TEST(KafkaSpoutTest, FailedTuplesAreRetriedWithBackoffAndGivenUpAfterTheRetryLim
   }
   // Given up counts as done: the commit moves past every offset.
   clock.AdvanceMillis(1'000);
-  EXPECT_TRUE(WaitUntil([&] {
-    return CommittedOffsets(kafka.bootstrap(), "retry", "retry", 1).at(0) == 20;
-  }));
+  EXPECT_TRUE(WaitUntil(
+      [&] { return CommittedOffsets(kafka.bootstrap(), "retry", "retry", 1).at(0) == 20; }));
   TopologyTotals totals = cluster.KillTopology("retry", 1);
   EXPECT_EQ(totals.totals.spout_failed, 12u);  // 4 offsets x 3 attempts
 }
@@ -283,7 +285,8 @@ TEST(KafkaSpoutTest, FirstPollOffsetStrategiesStartWhereStormKafkaClientStarts) 
         .build();
   };
   // A first deployment reads everything and commits it when it stops.
-  EXPECT_EQ(RunUntil("a", config(FirstPollOffsetStrategy::UNCOMMITTED_EARLIEST), "first-a", 40), 40u);
+  EXPECT_EQ(RunUntil("a", config(FirstPollOffsetStrategy::UNCOMMITTED_EARLIEST), "first-a", 40),
+            40u);
   EXPECT_EQ(CommittedOffsets(kafka.bootstrap(), "first", "first", 1).at(0), 40);
   // UNCOMMITTED_EARLIEST resumes from the commit: only the record written since.
   ProduceNumbered(kafka.bootstrap(), "first", 1, 1);
@@ -314,7 +317,8 @@ TEST(KafkaSpoutTest, FirstPollOffsetStrategiesStartWhereStormKafkaClientStarts) 
   }));
   ProduceNumbered(kafka.bootstrap(), "first", 1, 5);
   written += 5;
-  ASSERT_TRUE(WaitUntil([&] { return !r.IdSet("0").empty() && *r.IdSet("0").rbegin() == written - 1; }));
+  ASSERT_TRUE(
+      WaitUntil([&] { return !r.IdSet("0").empty() && *r.IdSet("0").rbegin() == written - 1; }));
   const std::set<int64_t> read = r.IdSet("0");
   EXPECT_GE(*read.begin(), 41) << "LATEST read a record written before the topology started";
   EXPECT_EQ(static_cast<int64_t>(read.size()), *read.rbegin() - *read.begin() + 1);  // no gap
@@ -395,7 +399,9 @@ class OneTupleSpout : public BaseRichSpout {
     done_ = true;
     collector_->emit(Values{"k", "v"}, Value(int64_t{1}));
   }
-  void declareOutputFields(OutputFieldsDeclarer& d) override { d.declare(Fields{"key", "message"}); }
+  void declareOutputFields(OutputFieldsDeclarer& d) override {
+    d.declare(Fields{"key", "message"});
+  }
 
  private:
   SpoutOutputCollector* collector_ = nullptr;
@@ -405,14 +411,15 @@ class OneTupleSpout : public BaseRichSpout {
 TEST(KafkaSpoutTest, AWrongBootstrapAddressIsAClearErrorForTheSpoutAndTheBolt) {
   // Port 1 on loopback: nothing listens there.
   TopologyBuilder builder;
-  builder.setSpout("kafka", std::make_shared<KafkaSpout>(
-                                KafkaSpoutConfig::builder("127.0.0.1:1", {"t"})
-                                    .setMetadataTimeoutMs(300)
-                                    .build()));
+  builder.setSpout(
+      "kafka",
+      std::make_shared<KafkaSpout>(
+          KafkaSpoutConfig::builder("127.0.0.1:1", {"t"}).setMetadataTimeoutMs(300).build()));
   builder.setSpout("one", std::make_shared<OneTupleSpout>());
   auto bolt = std::make_shared<KafkaBolt>();
-  bolt->withBootstrapServers("127.0.0.1:1").withTopic("out").withProducerProperty(
-      "message.timeout.ms", "300");
+  bolt->withBootstrapServers("127.0.0.1:1")
+      .withTopic("out")
+      .withProducerProperty("message.timeout.ms", "300");
   builder.setBolt("to-kafka", bolt).shuffleGrouping("one");
   LocalCluster cluster;
   cluster.SubmitTopology("wrong", Config(), builder.createTopology());
@@ -434,11 +441,11 @@ TEST(KafkaSpoutTest, AWrongBootstrapAddressIsAClearErrorForTheSpoutAndTheBolt) {
 TEST(KafkaSpoutTest, AMissingTopicIsReportedAndReadOnceItExists) {
   MockKafkaCluster kafka;
   TopologyBuilder builder;
-  builder.setSpout("kafka", std::make_shared<KafkaSpout>(
-                                KafkaSpoutConfig::builder(kafka.bootstrap(), {"later"})
-                                    .setGroupId("later")
-                                    .setPartitionRefreshPeriodMs(200)
-                                    .build()));
+  builder.setSpout(
+      "kafka", std::make_shared<KafkaSpout>(KafkaSpoutConfig::builder(kafka.bootstrap(), {"later"})
+                                                .setGroupId("later")
+                                                .setPartitionRefreshPeriodMs(200)
+                                                .build()));
   builder.setBolt("record", std::make_shared<RecordingBolt>("later")).shuffleGrouping("kafka");
   LocalCluster cluster;
   cluster.SubmitTopology("later", Config(), builder.createTopology());

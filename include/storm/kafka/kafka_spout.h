@@ -40,8 +40,7 @@ class STORM_API KafkaSpout : public BaseRichSpout {
   KafkaSpout& operator=(const KafkaSpout&) = delete;
   ~KafkaSpout() override;
 
-  void open(const Config& conf, TopologyContext& context,
-            SpoutOutputCollector& collector) override;
+  void open(const Config& conf, TopologyContext& context, SpoutOutputCollector& collector) override;
   void close() override;
   void activate() override;
   void deactivate() override;

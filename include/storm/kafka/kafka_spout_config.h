@@ -66,8 +66,8 @@ struct STORM_API KafkaSpoutRetryExponentialBackoff {
   int64_t max_delay_ms = 10'000;
 
   KafkaSpoutRetryExponentialBackoff() = default;
-  KafkaSpoutRetryExponentialBackoff(int64_t initial_delay, int64_t delay_period,
-                                    int64_t retries, int64_t max_delay)
+  KafkaSpoutRetryExponentialBackoff(int64_t initial_delay, int64_t delay_period, int64_t retries,
+                                    int64_t max_delay)
       : initial_delay_ms(initial_delay),
         delay_period_ms(delay_period),
         max_retries(retries),

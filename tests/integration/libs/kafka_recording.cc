@@ -63,8 +63,7 @@ STORM_TOPOLOGY_MAIN(args) {
                     .build();
   storm::TopologyBuilder builder;
   builder.setSpout("kafka", std::make_shared<storm::kafka::KafkaSpout>(config), 2);
-  builder.setBolt("record", std::make_shared<RecordingBolt>(args[5]), 2)
-      .shuffleGrouping("kafka");
+  builder.setBolt("record", std::make_shared<RecordingBolt>(args[5]), 2).shuffleGrouping("kafka");
   storm::Config conf;
   conf.setNumWorkers(1);
   conf.setMaxSpoutPending(100);

@@ -179,8 +179,9 @@ TEST(KafkaSpoutConfigTest, DefaultsAreStormKafkaClients) {
 TEST(KafkaSpoutConfigTest, BadOptionsAreRefusedNamingTheOption) {
   EXPECT_NE(BuildError([] { KafkaSpoutConfig::builder("h:9092", {}).build(); }).find("no topics"),
             std::string::npos);
-  EXPECT_NE(BuildError([] { KafkaSpoutConfig::builderWithPattern("h:9092", "topic[").build(); })
-                .find("topic pattern 'topic[' is not a regular expression"),
+  EXPECT_NE(BuildError([] {
+              KafkaSpoutConfig::builderWithPattern("h:9092", "topic[").build();
+            }).find("topic pattern 'topic[' is not a regular expression"),
             std::string::npos);
   EXPECT_NE(BuildError([] {
               KafkaSpoutConfig::builder("h:9092", {"t"}).setMaxUncommittedOffsets(0).build();
@@ -190,19 +191,22 @@ TEST(KafkaSpoutConfigTest, BadOptionsAreRefusedNamingTheOption) {
               KafkaSpoutConfig::builder("h:9092", {"t"}).setOffsetCommitPeriodMs(-5).build();
             }).find("offset.commit.period.ms"),
             std::string::npos);
-  EXPECT_NE(BuildError([] {
-              KafkaSpoutConfig::builder("h:9092", {"t"}).setProp("fetch.wait.max.ms", "soon").build();
-            }).find("property 'fetch.wait.max.ms' = 'soon'"),
-            std::string::npos);
+  EXPECT_NE(
+      BuildError([] {
+        KafkaSpoutConfig::builder("h:9092", {"t"}).setProp("fetch.wait.max.ms", "soon").build();
+      }).find("property 'fetch.wait.max.ms' = 'soon'"),
+      std::string::npos);
   EXPECT_NE(BuildError([] {
               KafkaSpoutConfig::builder("h:9092", {"t"}).setProp("no.such.thing", "1").build();
             }).find("property 'no.such.thing'"),
             std::string::npos);
-  EXPECT_NE(BuildError([] { ParseProcessingGuarantee("EXACTLY_ONCE"); })
-                .find("unknown processing guarantee 'EXACTLY_ONCE'"),
+  EXPECT_NE(BuildError([] {
+              ParseProcessingGuarantee("EXACTLY_ONCE");
+            }).find("unknown processing guarantee 'EXACTLY_ONCE'"),
             std::string::npos);
-  EXPECT_NE(BuildError([] { KafkaBolt().withProducerProperty("acks", "several"); })
-                .find("kafka bolt: property 'acks' = 'several'"),
+  EXPECT_NE(BuildError([] {
+              KafkaBolt().withProducerProperty("acks", "several");
+            }).find("kafka bolt: property 'acks' = 'several'"),
             std::string::npos);
   EXPECT_NE(BuildError([] { KafkaBolt().withTopic(""); }).find("empty topic"), std::string::npos);
 }
