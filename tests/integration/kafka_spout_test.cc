@@ -221,19 +221,31 @@ TEST(KafkaSpoutTest, FailedTuplesAreRetriedWithBackoffAndGivenUpAfterTheRetryLim
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     return r.Count("all") == count;
   };
+  // The clock may move only once the spout got the fails (the acker tells
+  // it after the bolt failed): the retry is scheduled from the time then.
+  auto spout_got_fails = [&](uint64_t fails) {
+    const bool got =
+        WaitUntil([&] { return cluster.Totals("retry").totals.spout_failed >= fails; });
+    // The count moves just before the spout's fail() runs: let it finish.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return got;
+  };
   // First attempts: 20 tuples, 4 of them (offsets 0, 5, 10, 15) fail.
   ASSERT_TRUE(WaitUntil([&] { return r.Count("all") >= 20; })) << Errors(cluster, "retry");
+  ASSERT_TRUE(spout_got_fails(4));
   const int64_t t0 = clock.NowMillis();
   EXPECT_TRUE(stays(20)) << "retried before the clock moved";
   clock.AdvanceMillis(99);
   EXPECT_TRUE(stays(20)) << "retried before the initial delay";
   clock.AdvanceMillis(1);
   ASSERT_TRUE(WaitUntil([&] { return r.Count("all") >= 24; }));
+  ASSERT_TRUE(spout_got_fails(8));
   // Second failure: delayPeriod * 2^1 = 200 ms.
   clock.AdvanceMillis(199);
   EXPECT_TRUE(stays(24)) << "retried before the second delay";
   clock.AdvanceMillis(1);
   ASSERT_TRUE(WaitUntil([&] { return r.Count("all") >= 28; }));
+  ASSERT_TRUE(spout_got_fails(12));
   // Third failure: more than two retries, given up.
   clock.AdvanceMillis(10'000);
   EXPECT_TRUE(stays(28)) << "retried after the retry limit";
