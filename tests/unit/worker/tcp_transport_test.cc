@@ -353,7 +353,15 @@ TEST(TcpTransportTest, AFrameCutByABrokenConnectionIsNotFinishedOnTheNext) {
   auto conn = client->Connect(Endpoint(port));
   const int stuck_fd = ::accept(listen_fd, nullptr, nullptr);
   ASSERT_GE(stuck_fd, 0);
-  std::this_thread::sleep_for(100ms);  // the hello is written: the connection is idle
+  // Read the hello (its write done, the connection is idle); nothing after it.
+  const timeval read_limit{10, 0};
+  ::setsockopt(stuck_fd, SOL_SOCKET, SO_RCVTIMEO, &read_limit, sizeof(read_limit));
+  uint8_t length_bytes[4];
+  ASSERT_EQ(::recv(stuck_fd, length_bytes, 4, MSG_WAITALL), 4);
+  std::vector<uint8_t> hello(length_bytes[0] | length_bytes[1] << 8 | length_bytes[2] << 16);
+  ASSERT_EQ(::recv(stuck_fd, hello.data(), hello.size(), MSG_WAITALL),
+            static_cast<ssize_t>(hello.size()));
+  ASSERT_EQ(hello[0], static_cast<uint8_t>(FrameType::kHello));
   for (uint64_t seq = 0; seq < 5; ++seq) {
     FrameBytes f = MakeFrame(seq, 3u << 20);
     ASSERT_TRUE(conn->Send(f));
