@@ -283,6 +283,33 @@ TEST(TcpTransportTest, FramesSentBeforeThePeerBindsAreHeldAndDelivered) {
 // The peer goes away (`unbind`: Unbind on its transport; otherwise its
 // transport is destroyed) and comes back on the same port: frames sent after
 // it is back arrive, in order, over the reconnected connection.
+// A thread sending frames of `filler` bytes on `conn` until Send refuses
+// one (or `limit` are sent); the tests look at how far it got.
+class SendingThread {
+ public:
+  SendingThread(Connection& conn, size_t filler, uint64_t limit = ~uint64_t{0})
+      : thread_([this, &conn, filler, limit] {
+          for (uint64_t seq = 0; seq < limit; ++seq) {
+            FrameBytes f = MakeFrame(seq, filler);
+            if (!conn.Send(f)) {
+              refused.store(true);
+              return;
+            }
+            sent.fetch_add(1);
+          }
+        }) {}
+  ~SendingThread() { Join(); }
+  void Join() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+  std::atomic<size_t> sent{0};
+  std::atomic<bool> refused{false};
+
+ private:
+  std::thread thread_;
+};
+
 void PeerGoesAwayAndComesBack(bool unbind) {
   const int port = FreePort();
   auto client = MakeTcpTransport(Options());
@@ -484,24 +511,15 @@ TEST(TcpTransportTest, BadInputClosesOnlyThatConnection) {
 TEST(TcpTransportTest, DestroyingWithABlockedSenderToAnAbsentPeerDoesNotHang) {
   auto client = MakeTcpTransport(Options(64 * 1024));
   auto conn = client->Connect(Endpoint(FreePort()));
-  std::atomic<size_t> sent{0};
-  std::atomic<bool> refused{false};
-  std::thread sender([&] {
-    for (uint64_t seq = 0;; ++seq) {
-      FrameBytes f = MakeFrame(seq, 16 * 1024);
-      if (!conn->Send(f)) break;
-      sent.fetch_add(1);
-    }
-    refused.store(true);
-  });
-  ASSERT_TRUE(WaitUntil(Stalled(sent)));
-  EXPECT_LE(sent.load(), 5u);  // 64 KB held
-  EXPECT_FALSE(refused.load());
+  SendingThread sender(*conn, 16 * 1024);
+  ASSERT_TRUE(WaitUntil(Stalled(sender.sent)));
+  EXPECT_LE(sender.sent.load(), 5u);  // 64 KB held
+  EXPECT_FALSE(sender.refused.load());
   const auto start = std::chrono::steady_clock::now();
   client.reset();
-  sender.join();
+  sender.Join();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
-  EXPECT_TRUE(refused.load());
+  EXPECT_TRUE(sender.refused.load());
   FrameBytes f = MakeFrame(0, 10);
   EXPECT_FALSE(conn->Send(f));  // the connection outlives its transport
 }
@@ -511,23 +529,14 @@ TEST(TcpTransportTest, DestroyingWithABlockedSenderToAnAbsentPeerDoesNotHang) {
 TEST(TcpTransportTest, CloseReleasesASenderBlockedOnAnAbsentPeer) {
   auto client = MakeTcpTransport(Options(64 * 1024));
   auto conn = client->Connect(Endpoint(FreePort()));
-  std::atomic<size_t> sent{0};
-  std::atomic<bool> refused{false};
-  std::thread sender([&] {
-    for (uint64_t seq = 0;; ++seq) {
-      FrameBytes f = MakeFrame(seq, 16 * 1024);
-      if (!conn->Send(f)) break;
-      sent.fetch_add(1);
-    }
-    refused.store(true);
-  });
-  ASSERT_TRUE(WaitUntil(Stalled(sent)));
-  EXPECT_FALSE(refused.load());
+  SendingThread sender(*conn, 16 * 1024);
+  ASSERT_TRUE(WaitUntil(Stalled(sender.sent)));
+  EXPECT_FALSE(sender.refused.load());
   const auto start = std::chrono::steady_clock::now();
   conn->Close();
-  sender.join();
+  sender.Join();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
-  EXPECT_TRUE(refused.load());
+  EXPECT_TRUE(sender.refused.load());
   FrameBytes f = MakeFrame(0, 10);
   EXPECT_FALSE(conn->Send(f));
   conn->Close();  // idempotent
@@ -543,18 +552,11 @@ TEST(TcpTransportTest, CloseReleasesASenderBlockedOnAFullInbox) {
   server->Bind(Endpoint(port), &rx.inbox);
   auto client = MakeTcpTransport(Options(128 * 1024));
   auto conn = client->Connect(Endpoint(port));
-  std::atomic<size_t> sent{0};
-  std::thread sender([&] {
-    for (uint64_t seq = 0;; ++seq) {
-      FrameBytes f = MakeFrame(seq, 64 * 1024);
-      if (!conn->Send(f)) break;
-      sent.fetch_add(1);
-    }
-  });
-  ASSERT_TRUE(WaitUntil(Stalled(sent)));
+  SendingThread sender(*conn, 64 * 1024);
+  ASSERT_TRUE(WaitUntil(Stalled(sender.sent)));
   const auto start = std::chrono::steady_clock::now();
   conn->Close();
-  sender.join();
+  sender.Join();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
   // Another connection of the same transport still works.
   rx2.StartConsuming();
@@ -572,19 +574,12 @@ TEST(InProcessTransportTest, CloseReleasesASenderBlockedOnAFullInboxOrAnAbsentPe
   transport.Bind("a:1", &inbox);
   for (const std::string endpoint : {"a:1", "absent:2"}) {
     auto conn = transport.Connect(endpoint);
-    std::atomic<bool> refused{false};
-    std::thread sender([&] {
-      for (uint64_t seq = 0;; ++seq) {
-        FrameBytes f = MakeFrame(seq, 1000);
-        if (!conn->Send(f)) break;
-      }
-      refused.store(true);
-    });
-    std::this_thread::sleep_for(100ms);
-    EXPECT_FALSE(refused.load()) << endpoint;
+    SendingThread sender(*conn, 1000);
+    ASSERT_TRUE(WaitUntil(Stalled(sender.sent))) << endpoint;
+    EXPECT_FALSE(sender.refused.load()) << endpoint;
     const auto start = std::chrono::steady_clock::now();
     conn->Close();
-    sender.join();
+    sender.Join();
     EXPECT_LT(std::chrono::steady_clock::now() - start, 2s) << endpoint;
     FrameBytes f = MakeFrame(0, 10);
     EXPECT_FALSE(conn->Send(f)) << endpoint;
@@ -599,19 +594,12 @@ TEST(TcpTransportTest, DestroyingWithAFullInboxAndABlockedSenderDoesNotHang) {
   server->Bind(Endpoint(port), &rx.inbox);
   auto client = MakeTcpTransport(Options(128 * 1024));
   auto conn = client->Connect(Endpoint(port));
-  std::atomic<size_t> sent{0};
-  std::thread sender([&] {
-    for (uint64_t seq = 0;; ++seq) {
-      FrameBytes f = MakeFrame(seq, 64 * 1024);
-      if (!conn->Send(f)) break;
-      sent.fetch_add(1);
-    }
-  });
-  ASSERT_TRUE(WaitUntil(Stalled(sent)));
+  SendingThread sender(*conn, 64 * 1024);
+  ASSERT_TRUE(WaitUntil(Stalled(sender.sent)));
   const auto start = std::chrono::steady_clock::now();
   server.reset();  // its inbox is full, its pusher blocked in Push
   client.reset();  // its sender blocked in Send (or reconnecting)
-  sender.join();
+  sender.Join();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
 }
 
@@ -622,15 +610,8 @@ TEST(TcpTransportTest, UnbindWithAFullInboxDoesNotHang) {
   server->Bind(Endpoint(port), &rx.inbox);
   auto client = MakeTcpTransport(Options(128 * 1024));
   auto conn = client->Connect(Endpoint(port));
-  std::atomic<size_t> sent{0};
-  std::thread sender([&] {
-    for (uint64_t seq = 0; seq < 200; ++seq) {
-      FrameBytes f = MakeFrame(seq, 64 * 1024);
-      if (!conn->Send(f)) break;
-      sent.fetch_add(1);
-    }
-  });
-  ASSERT_TRUE(WaitUntil(Stalled(sent)));
+  SendingThread sender(*conn, 64 * 1024, 200);
+  ASSERT_TRUE(WaitUntil(Stalled(sender.sent)));
   server->Unbind(Endpoint(port));
   // The port is free again at once.
   Receiver rx2;
@@ -640,7 +621,7 @@ TEST(TcpTransportTest, UnbindWithAFullInboxDoesNotHang) {
   // The sender's held frames go to the new peer (some of those written to
   // the old one are lost with it), and the sender finishes.
   ASSERT_TRUE(WaitUntil([&] { return rx2.Has(199); }, 60s));
-  sender.join();
+  sender.Join();
 }
 
 TEST(TcpTransportTest, BindThrowsNamingAPortInUse) {
