@@ -32,7 +32,7 @@ BoltExecutor::BoltExecutor(WorkerContext& worker, ExecutorDef def)
     : Executor(worker, std::move(def)),
       conf_(layout_.ComponentConf(def_.component)),
       router_(layout_, def_.component, worker.worker_tasks, IdGenerator().Next()),
-      out_(out_queue_.get(), /*never_block=*/false, &stop_) {
+      out_(this, /*never_block=*/false) {
   acking_ = layout_.num_ackers() > 0;
   debug_ = conf_.getBool(Config::kTopologyDebug, false);
   tick_nanos_ = TickIntervalNanos(conf_);

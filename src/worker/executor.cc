@@ -18,6 +18,10 @@ void SetThreadName(const std::string& name) {
   pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
 }
 
+OutBuffer::OutBuffer(Executor* owner, bool never_block)
+    : owner_(owner), out_queue_(&owner->out_queue()), never_block_(never_block),
+      stop_(&owner->stop_flag()) {}
+
 OutBuffer::~OutBuffer() {
   for (TupleBatch* b : current_) {
     if (b != nullptr) out_queue_->Recycle(b);
@@ -29,6 +33,7 @@ void OutBuffer::FlushLane(Lane lane) {
   TupleBatch* batch = current_[lane];
   if (batch == nullptr) return;
   current_[lane] = nullptr;
+  if (overflow_.empty() && owner_->RouteInline(batch, !never_block_)) return;
   if (!overflow_.empty() || !out_queue_->TryPush(batch)) {
     if (never_block_) {
       overflow_.push_back(batch);
@@ -54,6 +59,7 @@ Executor::Executor(WorkerContext& worker, ExecutorDef def)
   const size_t capacity = std::max<size_t>(4, receive_tuples / batch);
   in_queue_ = std::make_unique<TupleQueue>("in:" + def_.component, capacity, worker.pool);
   out_queue_ = std::make_unique<TupleQueue>("out:" + def_.component, capacity, worker.pool);
+  slot_of_task_.assign(static_cast<size_t>(layout_.max_task()) + 1, -1);
 }
 
 Executor::~Executor() { Stop(); }
@@ -98,9 +104,14 @@ void Executor::UserLogicThread() {
 
 void Executor::SendThread() {
   SetThreadName("send-" + def_.component);
-  slot_of_task_.assign(static_cast<size_t>(layout_.max_task()) + 1, -1);
   Backoff backoff;
   for (;;) {
+    if (!TryLockRouting()) {
+      // The user logic thread is routing inline; it hands on through the
+      // out-queue (and so wakes this thread) whatever it cannot.
+      if (backoff.Step()) out_queue_->WaitForItems(kIdlePark);
+      continue;
+    }
     TupleBatch* batch = out_queue_->TryPop();
     if (batch != nullptr) {
       backoff.Reset();
@@ -108,16 +119,43 @@ void Executor::SendThread() {
         RouteBatch(batch);
         out_queue_->Recycle(batch);
       }
+      UnlockRouting();
       continue;
     }
     // Nothing more right now: hand on what is batched so latency stays low.
     FlushRouted();
+    UnlockRouting();
     if (stopping() && out_queue_->Empty()) break;
     if (backoff.Step()) out_queue_->WaitForItems(kIdlePark);
   }
   for (size_t i = 0; i < routed_.size(); ++i) {
     if (routed_[i] != nullptr) route_queues_[i]->Recycle(routed_[i]);
   }
+}
+
+bool Executor::RouteInline(TupleBatch* batch, bool may_block) {
+  // Only the user logic thread pushes to the out-queue, so once it is seen
+  // empty it stays so; holding routing_ then means every batch before this
+  // one has been routed.
+  if (!out_queue_->Empty() || !TryLockRouting()) return false;
+  bool routed = true;
+  if (may_block) {
+    if (!ForwardWhole(batch)) {
+      RouteBatch(batch);
+      out_queue_->Recycle(batch);
+    }
+    FlushRouted();
+  } else {
+    const size_t slot = RouteSlot((*batch)[0].task);
+    for (size_t i = 1; i < batch->size() && routed; ++i) {
+      routed = RouteSlot((*batch)[i].task) == slot;
+    }
+    // A batch still filled for that queue goes first, and the send thread
+    // is the one to wait for room.
+    routed = routed && routed_[slot] == nullptr && route_queues_[slot]->TryPush(batch);
+  }
+  UnlockRouting();
+  return routed;
 }
 
 size_t Executor::RouteSlot(int task) {

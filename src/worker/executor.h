@@ -45,23 +45,29 @@ struct ExecutorStats {
   LatencyHistogram complete_latency;  // spout: emit to ack
 };
 
+class Executor;
+
 // The user logic thread's output: the batches being filled. What one turn
 // of the thread's loop produced (one input batch executed, one round of
-// nextTuple) is handed to the out-queue at the end of the turn, and a batch
-// that fills up mid-turn at once. So batches keep the size of what flows
-// (no tuple waits for more to come) and downstream threads are fed
-// continuously; measured, this beat holding batches for an age limit both
-// in throughput and in latency. Tuples for the acker go in a lane of their
-// own, so that each batch usually has one destination and the executor send
-// thread can pass it on whole. Spouts must never block (they must keep
-// draining their acks), so a spout's full out-queue parks batches in a
-// bounded overflow and the spout stops calling nextTuple until it drains.
+// nextTuple) is handed on at the end of the turn, and a batch that fills up
+// mid-turn at once. So batches keep the size of what flows (no tuple waits
+// for more to come) and downstream threads are fed continuously; measured,
+// this beat holding batches for an age limit both in throughput and in
+// latency. Tuples for the acker go in a lane of their own, so that each
+// batch usually has one destination and can be passed on whole.
+// A batch is handed on by Executor::RouteInline when the executor send
+// thread has nothing queued (the common case when the topology is not
+// saturated: one thread hand-off and one wake-up less per hop), otherwise
+// through the out-queue to the executor send thread. Spouts must never block
+// (they must keep draining their acks), so a spout's full out-queue parks
+// batches in a bounded overflow and the spout stops calling nextTuple until
+// it drains.
 class OutBuffer {
  public:
   enum Lane { kData = 0, kAcker = 1, kLanes = 2 };
 
-  OutBuffer(TupleQueue* out_queue, bool never_block, const std::atomic<bool>* stop)
-      : out_queue_(out_queue), never_block_(never_block), stop_(stop) {}
+  // `owner` is the executor whose user logic thread fills this buffer.
+  OutBuffer(Executor* owner, bool never_block);
   ~OutBuffer();
 
   // A slot for a tuple to `task`; the caller fills slot.tuple, then Commit(lane).
@@ -87,6 +93,7 @@ class OutBuffer {
  private:
   void FlushLane(Lane lane);
 
+  Executor* owner_;
   TupleQueue* out_queue_;
   const bool never_block_;
   const std::atomic<bool>* stop_;
@@ -103,6 +110,8 @@ class Executor {
 
   const ExecutorDef& def() const { return def_; }
   TupleQueue& in_queue() { return *in_queue_; }
+  TupleQueue& out_queue() { return *out_queue_; }
+  const std::atomic<bool>& stop_flag() const { return stop_; }
   const ExecutorStats& stats() const { return stats_; }
   virtual bool is_spout() const { return false; }
 
@@ -116,6 +125,13 @@ class Executor {
   size_t OutQueueDepth() const { return out_queue_->SizeApprox(); }
   // Spouts only: tuple trees in flight.
   virtual size_t PendingCount() const { return 0; }
+
+  // On the user logic thread: routes `batch` (and recycles it) as the
+  // executor send thread would, when that thread has nothing queued and is
+  // not routing; false when it cannot, and the batch is still the caller's.
+  // With `may_block` false (spouts) it passes on only a batch with a single
+  // destination queue that has room.
+  bool RouteInline(TupleBatch* batch, bool may_block);
 
  protected:
   // Run on the user logic thread: make the tasks' objects and open/prepare
@@ -148,10 +164,17 @@ class Executor {
   void PushRouted(size_t slot);
   void FlushRouted();
 
+  bool TryLockRouting() { return !routing_.exchange(true, std::memory_order_acquire); }
+  void UnlockRouting() { routing_.store(false, std::memory_order_release); }
+
   std::thread user_thread_;
   std::thread send_thread_;
-  // Executor send thread's state: the queues it has sent to, the batch
-  // being filled for each, and each task's queue (index; -1 not seen yet).
+  // Routing state, used by whichever thread holds routing_: the executor
+  // send thread while it routes what it popped from the out-queue, or the
+  // user logic thread in RouteInline. Holding it across the pop keeps each
+  // destination's tuples in emit order. The queues sent to, the batch being
+  // filled for each, and each task's queue (index; -1 not seen yet).
+  std::atomic<bool> routing_{false};
   std::vector<TupleQueue*> route_queues_;
   std::vector<TupleBatch*> routed_;
   std::vector<int> slot_of_task_;

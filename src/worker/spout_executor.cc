@@ -31,7 +31,7 @@ SpoutExecutor::SpoutExecutor(WorkerContext& worker, ExecutorDef def)
     : Executor(worker, std::move(def)),
       conf_(layout_.ComponentConf(def_.component)),
       router_(layout_, def_.component, worker.worker_tasks, IdGenerator().Next()),
-      out_(out_queue_.get(), /*never_block=*/true, &stop_) {
+      out_(this, /*never_block=*/true) {
   acking_ = layout_.num_ackers() > 0;
   debug_ = conf_.getBool(Config::kTopologyDebug, false);
   max_pending_ = conf_.getInt(Config::kTopologyMaxSpoutPending, 0);
