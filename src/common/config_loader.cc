@@ -222,6 +222,7 @@ enum class ValueKind {
   kListenPort,    // 0..65535: 0 lets the OS pick, as tests do.
   kPortList,      // Distinct ports 1..65535 (worker slots).
   kFraction,      // A number in (0, 1].
+  kNonNegativeNumber,
 };
 
 struct KeySchema {
@@ -276,7 +277,7 @@ constexpr KeySchema kSchema[] = {
     {"topology.transfer.buffer.size", ValueKind::kPositiveInt, false},
     {"topology.producer.batch.size", ValueKind::kPositiveInt, false},
     // 0 disables the timed flush, as in Storm 2.
-    {"topology.batch.flush.interval.millis", ValueKind::kNonNegativeInt, false},
+    {"topology.batch.flush.interval.millis", ValueKind::kNonNegativeNumber, false},
     {"topology.spout.wait.strategy", ValueKind::kString, false},
     {"topology.sleep.spout.wait.strategy.time.ms", ValueKind::kNonNegativeInt, false},
     {"ui.port", ValueKind::kListenPort, false},
@@ -333,6 +334,8 @@ bool Matches(ValueKind kind, const json& value) {
     case ValueKind::kPortList: return IsPortList(value);
     case ValueKind::kFraction:
       return value.is_number() && value.get<double>() > 0 && value.get<double>() <= 1;
+    case ValueKind::kNonNegativeNumber:
+      return value.is_number() && value.get<double>() >= 0;
   }
   return false;
 }
@@ -348,6 +351,7 @@ std::string Expected(ValueKind kind) {
     case ValueKind::kListenPort: return "a port number (0..65535, 0 = any free port)";
     case ValueKind::kPortList: return "a list of distinct port numbers (1..65535)";
     case ValueKind::kFraction: return "a number in (0, 1]";
+    case ValueKind::kNonNegativeNumber: return "a non-negative number";
   }
   return "?";
 }

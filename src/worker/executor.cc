@@ -51,14 +51,15 @@ bool OutBuffer::DrainOverflow() {
 Executor::Executor(WorkerContext& worker, ExecutorDef def)
     : worker_(worker), def_(std::move(def)), layout_(*worker.layout) {
   const Config& conf = layout_.ComponentConf(def_.component);
-  const size_t batch = worker.pool->batch_capacity();
   const auto receive_tuples =
       static_cast<size_t>(conf.getInt(Config::kTopologyExecutorReceiveBufferSize, 32768));
-  // Queues hold batches: size them so that they hold about the configured
-  // number of tuples when batches are full.
-  const size_t capacity = std::max<size_t>(4, receive_tuples / batch);
-  in_queue_ = std::make_unique<TupleQueue>("in:" + def_.component, capacity, worker.pool);
-  out_queue_ = std::make_unique<TupleQueue>("out:" + def_.component, capacity, worker.pool);
+  // As many slots as full batches would take: a queue of many small
+  // batches costs its consumer more than their tuples do.
+  const size_t slots = std::max<size_t>(16, receive_tuples / worker.pool->batch_capacity());
+  in_queue_ = std::make_unique<TupleQueue>("in:" + def_.component, slots, receive_tuples,
+                                           worker.pool);
+  out_queue_ = std::make_unique<TupleQueue>("out:" + def_.component, slots, receive_tuples,
+                                            worker.pool);
   slot_of_task_.assign(static_cast<size_t>(layout_.max_task()) + 1, -1);
 }
 

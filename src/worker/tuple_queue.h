@@ -7,6 +7,7 @@
 // fallback when a ring is empty or full.
 #pragma once
 
+#include <algorithm>
 #include <string>
 
 #include "worker/batch_queue.h"
@@ -16,9 +17,10 @@ namespace storm {
 
 class TupleQueue : public BatchQueue<TupleBatch> {
  public:
-  TupleQueue(std::string name, size_t capacity, BatchPool* pool)
-      : BatchQueue<TupleBatch>(std::move(name), capacity), pool_(pool),
-        free_("free", capacity + 4) {}
+  // Holds at most `slots` batches and about `max_tuples` tuples.
+  TupleQueue(std::string name, size_t slots, size_t max_tuples, BatchPool* pool)
+      : BatchQueue<TupleBatch>(std::move(name), slots, max_tuples), pool_(pool),
+        free_("free", slots + 4) {}
 
   TupleBatch* AcquireEmpty() {
     TupleBatch* b = free_.TryPop();

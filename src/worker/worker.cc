@@ -16,6 +16,15 @@ namespace {
 constexpr size_t kInboxBytes = 512 * 1024;
 constexpr size_t kFrameFlushBytes = 32 * 1024;
 constexpr std::chrono::microseconds kIdlePark(2000);
+constexpr double kDefaultFlushIntervalMillis = 0.5;  // as conf/defaults.yaml
+
+// The flush interval paces the transport, not the topology's logic: it
+// runs on the steady clock even where a test gives the worker a manual one.
+int64_t SteadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 }  // namespace
 
 Worker::Worker(WorkerSpec spec, Transport* transport, Clock* clock, ComponentFactory* factory)
@@ -28,9 +37,17 @@ Worker::Worker(WorkerSpec spec, Transport* transport, Clock* clock, ComponentFac
   const auto batch = static_cast<size_t>(conf.getInt(Config::kTopologyProducerBatchSize, 64));
   pool_ = std::make_unique<BatchPool>(std::max<size_t>(1, batch));
   const auto transfer = static_cast<size_t>(conf.getInt(Config::kTopologyTransferBufferSize, 1000));
-  // topology.transfer.buffer.size counts tuples; the queue holds batches.
+  // topology.transfer.buffer.size counts tuples. The slots are more than
+  // full batches would take: executors hand on what each turn produced,
+  // often a few tuples, and the worker send thread batches them into frames.
+  // Validated at submit; a topology submitted without it gets the default.
+  const auto flush = conf.json().find(Config::kTopologyBatchFlushIntervalMillis);
+  const double flush_millis = flush != conf.json().end() && flush->is_number()
+                                  ? flush->get<double>()
+                                  : kDefaultFlushIntervalMillis;
+  flush_interval_nanos_ = static_cast<int64_t>(std::max(0.0, flush_millis) * 1e6);
   transfer_queue_ = std::make_unique<TupleQueue>(
-      "transfer", std::max<size_t>(4, transfer / pool_->batch_capacity()), pool_.get());
+      "transfer", std::max<size_t>(64, transfer / pool_->batch_capacity()), transfer, pool_.get());
 
   context_.layout = spec_.layout;
   context_.clock = clock;
@@ -146,18 +163,26 @@ void Worker::TakeNewEndpoints() {
   }
 }
 
+// Frames go to a peer when they reach kFrameFlushBytes, or when the
+// transfer queue is empty and the peer's flush interval has passed since its
+// last frame (FlushDuePeers); under a queue that never empties, that is
+// checked every kBatchesPerFlushCheck batches, so a thin stream to one peer
+// is not held behind a thick one to another.
 void Worker::SendThread() {
   SetThreadName("worker-send");
+  constexpr int kBatchesPerFlushCheck = 16;
+  int batches_since_check = 0;
   Backoff backoff;
   for (;;) {
     if (endpoints_changed_.load(std::memory_order_acquire)) TakeNewEndpoints();
     TupleBatch* batch = transfer_queue_->TryPop();
     if (batch == nullptr) {
-      for (auto& [endpoint, peer] : peers_) {
-        if (peer.writer.count() > 0) FlushPeer(endpoint);
-      }
+      const int64_t wait = FlushDuePeers();
       if (stop_threads_.load()) break;
-      if (backoff.Step()) transfer_queue_->WaitForItems(kIdlePark);
+      if (backoff.Step()) {
+        transfer_queue_->WaitForItems(
+            wait > 0 ? std::chrono::microseconds(wait / 1000 + 1) : kIdlePark);
+      }
       continue;
     }
     backoff.Reset();
@@ -174,8 +199,33 @@ void Worker::SendThread() {
       if (peer.writer.bytes() >= kFrameFlushBytes) FlushPeer(endpoint);
     }
     transfer_queue_->Recycle(batch);
+    if (++batches_since_check == kBatchesPerFlushCheck) {
+      batches_since_check = 0;
+      FlushDuePeers();
+    }
   }
   send_thread_done_.store(true);
+}
+
+int64_t Worker::FlushDuePeers() {
+  int64_t now = 0;
+  int64_t next = 0;
+  for (auto& [endpoint, peer] : peers_) {
+    if (peer.writer.count() == 0) continue;
+    if (stop_threads_.load(std::memory_order_relaxed) || flush_interval_nanos_ == 0) {
+      FlushPeer(endpoint);
+      continue;
+    }
+    if (now == 0) now = SteadyNanos();
+    const int64_t due = peer.last_send_nanos + flush_interval_nanos_;
+    if (now >= due) {
+      peer.last_send_nanos = now;
+      FlushPeer(endpoint);
+    } else if (next == 0 || due - now < next) {
+      next = due - now;
+    }
+  }
+  return next;
 }
 
 void Worker::FlushPeer(const std::string& endpoint) {

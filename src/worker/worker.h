@@ -104,6 +104,9 @@ class Worker : private ErrorReporter {
   void DeliverTuple(int task, ByteReader& bytes);
   void FlushReceived();
   void FlushPeer(const std::string& endpoint);
+  // Flushes the peers whose frames are due; returns nanoseconds until the
+  // next one is (0 when nothing is batched).
+  int64_t FlushDuePeers();
   void TakeNewEndpoints();
 
   WorkerSpec spec_;
@@ -124,8 +127,12 @@ class Worker : private ErrorReporter {
   struct Peer {
     std::unique_ptr<Connection> connection;
     TupleFrameWriter writer;
+    int64_t last_send_nanos = 0;  // steady clock, of the last frame sent when due
   };
   std::map<std::string, Peer> peers_;
+  // topology.batch.flush.interval.millis: how long after a frame to a peer
+  // the next one waits for more tuples (unless full).
+  int64_t flush_interval_nanos_ = 0;
   // The connections in peers_, for Stop to close from its thread. The send
   // thread adds and removes under the mutex; Stop closes under it.
   std::mutex connections_mutex_;

@@ -98,7 +98,8 @@ TEST(ConfigLoaderTest, DefaultsHaveStormValues) {
   EXPECT_EQ(conf.getInt(Config::kTopologyExecutorReceiveBufferSize), 32768);
   EXPECT_EQ(conf.getInt(Config::kTopologyTransferBufferSize), 1000);
   EXPECT_EQ(conf.getInt(Config::kTopologyProducerBatchSize), 256);
-  EXPECT_EQ(conf.getInt(Config::kTopologyBatchFlushIntervalMillis), 1);
+  // Ours: 0.5 ms (Storm: 1), and it paces frames between workers only.
+  EXPECT_EQ(conf.getDouble(Config::kTopologyBatchFlushIntervalMillis), 0.5);
   EXPECT_EQ(conf.getInt(Config::kUiPort), 8080);
 }
 
@@ -292,6 +293,8 @@ TEST(ConfigLoaderTest, ValidationNamesTheKeyAndWhatWasExpected) {
       {"supervisor.slots.ports", "[6700, 6700]", "expected a list of distinct port numbers"},
       {"topology.stats.sample.rate", "0", "expected a number in (0, 1], got 0"},
       {"topology.stats.sample.rate", "1.5", "expected a number in (0, 1], got 1.5"},
+      {"topology.batch.flush.interval.millis", "-1", "expected a non-negative number, got -1"},
+      {"topology.batch.flush.interval.millis", "\"1ms\"", "expected a non-negative number"},
       {"storm.zookeeper.session.timeout", "null", "expected a positive integer, got null"},
   };
   for (const Case& c : cases) {
@@ -309,6 +312,7 @@ TEST(ConfigLoaderTest, ValidationAcceptsGoodValues) {
   conf.put(Config::kTopologyAckerExecutors, 0)
       .put(Config::kTopologyMaxSpoutPending, 1000)
       .put(Config::kTopologyStatsSampleRate, 1)
+      .put(Config::kTopologyBatchFlushIntervalMillis, 0.25)
       .put(Config::kNimbusThriftPort, 0)
       .put(Config::kSupervisorSlotsPorts, json::array())
       .put("topology.my.custom.key", json::object());
