@@ -14,6 +14,23 @@
 
 namespace storm {
 
+// FlatU64Map's hash: a bijection of 64-bit keys (murmur3's finalizer
+// without its last round), and its inverse. A key whose hash is h lands in
+// slot h & mask, so ids made with UnmixU64 from consecutive numbers land in
+// consecutive slots (see RootIdGenerator).
+inline uint64_t MixU64(uint64_t key) {
+  key ^= key >> 33;
+  key *= 0xff51afd7ed558ccdULL;
+  key ^= key >> 33;
+  return key;
+}
+inline uint64_t UnmixU64(uint64_t hash) {
+  hash ^= hash >> 33;
+  hash *= 0x4f74430c22a54005ULL;  // the inverse of 0xff51afd7ed558ccd mod 2^64
+  hash ^= hash >> 33;
+  return hash;
+}
+
 template <typename V>
 class FlatU64Map {
  public:
@@ -109,12 +126,7 @@ class FlatU64Map {
     while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & mask_;
     return i;
   }
-  size_t Index(uint64_t key) const {
-    key ^= key >> 33;
-    key *= 0xff51afd7ed558ccdULL;
-    key ^= key >> 33;
-    return static_cast<size_t>(key) & mask_;
-  }
+  size_t Index(uint64_t key) const { return static_cast<size_t>(MixU64(key)) & mask_; }
 
   // Backward-shift deletion keeps every probe chain unbroken.
   void EraseAt(size_t hole) {

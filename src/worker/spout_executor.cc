@@ -203,7 +203,7 @@ const TaskIds& SpoutExecutor::Emit(int task_index, const std::string* stream, co
                  msg_id ? " msgId " + msg_id->toString() : "");
   }
   const bool tracked = msg_id != nullptr && acking_;
-  const uint64_t root = tracked ? ids_.Next() : 0;
+  const uint64_t root = tracked ? roots_.Next() : 0;
   uint64_t ack_val = 0;
   const size_t n = targets_.size();
   for (size_t i = 0; i < n; ++i) {

@@ -67,6 +67,7 @@ class SpoutExecutor final : public Executor {
   StreamRouter router_;
   OutBuffer out_;
   IdGenerator ids_;
+  RootIdGenerator roots_{ids_};
   RotatingMap<Pending> pending_;
   std::atomic<size_t> pending_count_{0};
   std::atomic<bool> want_active_{true};

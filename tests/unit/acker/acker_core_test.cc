@@ -12,6 +12,7 @@
 #include "acker/acker_bolt.h"
 #include "acker/flat_map.h"
 #include "acker/rotating_map.h"
+#include "worker/id_generator.h"
 
 namespace storm {
 namespace {
@@ -100,6 +101,46 @@ TEST(AckerCoreTest, FlatMapIndexInsertsDefaultAndFindsExisting) {
 }
 
 // ---- RotatingMap ----
+
+TEST(AckerCoreTest, MixAndUnmixAreInverses) {
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 10000; ++i) {
+    const uint64_t x = rng();
+    EXPECT_EQ(MixU64(UnmixU64(x)), x);
+    EXPECT_EQ(UnmixU64(MixU64(x)), x);
+  }
+}
+
+// Root ids are distinct and non-zero, spread over all 64 bits, and land two
+// slots apart in a FlatU64Map (what keeps the spout's and the acker's
+// look-ups in cache).
+TEST(AckerCoreTest, RootIdsAreDistinctAndTakeEveryOtherSlot) {
+  IdGenerator random(42);
+  RootIdGenerator roots(random);
+  std::set<uint64_t> seen;
+  uint64_t previous_hash = MixU64(roots.Next());
+  uint64_t high_bits = 0;
+  size_t apart_by_two = 0;
+  for (int i = 0; i < 100000; ++i) {
+    const uint64_t id = roots.Next();
+    ASSERT_NE(id, 0u);
+    ASSERT_TRUE(seen.insert(id).second) << "repeated root id " << id;
+    high_bits |= id >> 40;
+    const uint64_t hash = MixU64(id);
+    if (hash - previous_hash == 2) ++apart_by_two;
+    previous_hash = hash;
+  }
+  EXPECT_EQ(high_bits, (uint64_t{1} << 24) - 1);  // ids are not small numbers
+  EXPECT_GE(apart_by_two, 99990u);  // all but where the 24-bit counter wraps
+
+  // Such ids in a map: inserted, found, taken in any order, as random ones.
+  FlatU64Map<int> map;
+  std::vector<uint64_t> ids(seen.begin(), seen.end());
+  for (size_t i = 0; i < ids.size(); ++i) map[ids[i]] = static_cast<int>(i);
+  std::shuffle(ids.begin(), ids.end(), std::mt19937_64(3));
+  for (uint64_t id : ids) ASSERT_TRUE(map.Take(id, nullptr));
+  EXPECT_TRUE(map.empty());
+}
 
 TEST(AckerCoreTest, RotatingMapExpiresAnEntryAfterAsManyRotationsAsBuckets) {
   RotatingMap<int> map(3);
