@@ -149,6 +149,7 @@ void Worker::TakeNewEndpoints() {
     endpoint_of_task_.swap(new_endpoints_);
     endpoints_changed_.store(false, std::memory_order_relaxed);
   }
+  peer_of_task_.clear();
   std::set<std::string> wanted(endpoint_of_task_.begin(), endpoint_of_task_.end());
   for (auto it = peers_.begin(); it != peers_.end();) {
     if (wanted.count(it->first) != 0) {
@@ -189,14 +190,20 @@ void Worker::SendThread() {
     for (size_t i = 0; i < batch->size(); ++i) {
       const AddressedTuple& item = (*batch)[i];
       const auto task = static_cast<size_t>(item.task);
-      if (task >= endpoint_of_task_.size() || endpoint_of_task_[task].empty()) {
-        spdlog::error("worker {}: no worker runs task {}; tuple dropped", spec_.endpoint, task);
-        continue;
+      Peer* peer = task < peer_of_task_.size() ? peer_of_task_[task] : nullptr;
+      if (peer == nullptr) {
+        if (task >= endpoint_of_task_.size() || endpoint_of_task_[task].empty()) {
+          spdlog::error("worker {}: no worker runs task {}; tuple dropped", spec_.endpoint, task);
+          continue;
+        }
+        const std::string& endpoint = endpoint_of_task_[task];
+        peer = &peers_[endpoint];
+        peer->endpoint = endpoint;
+        if (peer_of_task_.size() <= task) peer_of_task_.resize(endpoint_of_task_.size());
+        peer_of_task_[task] = peer;
       }
-      const std::string& endpoint = endpoint_of_task_[task];
-      Peer& peer = peers_[endpoint];
-      peer.writer.Add(item.task, item.tuple);
-      if (peer.writer.bytes() >= kFrameFlushBytes) FlushPeer(endpoint);
+      peer->writer.Add(item.task, item.tuple);
+      if (peer->writer.bytes() >= kFrameFlushBytes) FlushPeer(*peer);
     }
     transfer_queue_->Recycle(batch);
     if (++batches_since_check == kBatchesPerFlushCheck) {
@@ -213,14 +220,14 @@ int64_t Worker::FlushDuePeers() {
   for (auto& [endpoint, peer] : peers_) {
     if (peer.writer.count() == 0) continue;
     if (stop_threads_.load(std::memory_order_relaxed) || flush_interval_nanos_ == 0) {
-      FlushPeer(endpoint);
+      FlushPeer(peer);
       continue;
     }
     if (now == 0) now = SteadyNanos();
     const int64_t due = peer.last_send_nanos + flush_interval_nanos_;
     if (now >= due) {
       peer.last_send_nanos = now;
-      FlushPeer(endpoint);
+      FlushPeer(peer);
     } else if (next == 0 || due - now < next) {
       next = due - now;
     }
@@ -228,10 +235,9 @@ int64_t Worker::FlushDuePeers() {
   return next;
 }
 
-void Worker::FlushPeer(const std::string& endpoint) {
-  Peer& peer = peers_[endpoint];
+void Worker::FlushPeer(Peer& peer) {
   if (!peer.connection) {
-    peer.connection = transport_->Connect(endpoint);
+    peer.connection = transport_->Connect(peer.endpoint);
     std::lock_guard<std::mutex> lock(connections_mutex_);
     connections_.push_back(peer.connection.get());
     if (connections_closed_) peer.connection->Close();
@@ -241,7 +247,7 @@ void Worker::FlushPeer(const std::string& endpoint) {
   peer.writer.Finish(frame_);
   if (!peer.connection->Send(frame_)) {
     spdlog::warn("worker {}: peer {} is gone; a frame was not delivered", spec_.endpoint,
-                 endpoint);
+                 peer.endpoint);
   }
   frame_.clear();
 }

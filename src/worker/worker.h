@@ -103,7 +103,8 @@ class Worker : private ErrorReporter {
   void HandleFrame(const FrameBytes& frame);
   void DeliverTuple(int task, ByteReader& bytes);
   void FlushReceived();
-  void FlushPeer(const std::string& endpoint);
+  struct Peer;
+  void FlushPeer(Peer& peer);
   // Flushes the peers whose frames are due; returns nanoseconds until the
   // next one is (0 when nothing is batched).
   int64_t FlushDuePeers();
@@ -125,11 +126,15 @@ class Worker : private ErrorReporter {
 
   // Worker send thread's state.
   struct Peer {
+    std::string endpoint;
     std::unique_ptr<Connection> connection;
     TupleFrameWriter writer;
     int64_t last_send_nanos = 0;  // steady clock, of the last frame sent when due
   };
   std::map<std::string, Peer> peers_;
+  // peer_of_task_[task]: the entry of peers_ the task's tuples go to, once
+  // looked up (nullptr before); cleared when the endpoints change.
+  std::vector<Peer*> peer_of_task_;
   // topology.batch.flush.interval.millis: how long after a frame to a peer
   // the next one waits for more tuples (unless full).
   int64_t flush_interval_nanos_ = 0;
