@@ -11,6 +11,8 @@
 #   STORM_BENCH_LOCAL=0 scripts/bench.sh     # only the cluster benchmarks
 #   STORM_BENCH_CLUSTER=0 scripts/bench.sh   # only the local ones
 #   STORM_BENCH_PRESET=default scripts/bench.sh
+#   STORM_BENCH_EXTRA="-c topology.batch.flush.interval.millis=1" scripts/bench.sh
+#                                            # more -c options for the cluster runs
 # shellcheck disable=SC2317  # stop_servers runs from the EXIT trap
 set -euo pipefail
 
@@ -183,10 +185,12 @@ run_cluster() {
   fi
 }
 
-run_cluster cluster_const_spout_null_bolt libconst_spout_null_bolt.so -- \
+# STORM_BENCH_EXTRA: -c options given to every cluster topology (split on spaces).
+read -r -a extra <<<"${STORM_BENCH_EXTRA:-}"
+run_cluster cluster_const_spout_null_bolt libconst_spout_null_bolt.so -- "${extra[@]}" \
   -c topology.acker.executors=0
 acked="$(run_cluster cluster_const_spout_id_bolt_null_bolt_acked \
-  libconst_spout_id_bolt_null_bolt.so --acked -- -c topology.acker.executors=1 \
+  libconst_spout_id_bolt_null_bolt.so --acked -- "${extra[@]}" -c topology.acker.executors=1 \
   -c topology.max.spout.pending=20000)"
 echo "$acked"
 rate="$(sed -n 's/^bench cluster_const_spout_id_bolt_null_bolt_acked: \([0-9]*\) .*/\1/p' \
@@ -194,6 +198,6 @@ rate="$(sed -n 's/^bench cluster_const_spout_id_bolt_null_bolt_acked: \([0-9]*\)
 if [[ -n "$rate" ]] && ((rate > 1)); then
   # The same throttled to half that rate: the latency when not saturated.
   run_cluster cluster_const_spout_id_bolt_null_bolt_half_rate \
-    libconst_spout_id_bolt_null_bolt.so --acked -- -c topology.acker.executors=1 \
+    libconst_spout_id_bolt_null_bolt.so --acked -- "${extra[@]}" -c topology.acker.executors=1 \
     -c topology.max.spout.pending=20000 -c "perf.spout.rate=$((rate / 2))"
 fi
