@@ -78,6 +78,12 @@ Worker::Worker(WorkerSpec spec, Transport* transport, Clock* clock, ComponentFac
     executors_.push_back(std::move(executor));
   }
   received_.assign(executors_.size(), nullptr);
+  // A component's tasks are numbered consecutively (TopologyLayout).
+  for (int s = 0; s < layout.num_streams(); ++s) {
+    const std::vector<int>& tasks = layout.TasksOf(layout.Schema(s).component);
+    stream_sources_.emplace_back(tasks.empty() ? 1 : tasks.front(),
+                                 tasks.empty() ? 0 : tasks.back());
+  }
 }
 
 Worker::~Worker() { Stop(); }
@@ -300,8 +306,8 @@ void Worker::DeliverTuple(int task, ByteReader& bytes) {
       throw SerializationError("unknown stream index " + std::to_string(origin.stream_index));
     }
     const TupleSchema& schema = layout.Schema(origin.stream_index);
-    const std::string* source = layout.ComponentOfTask(origin.source_task);
-    if (source == nullptr || *source != schema.component) {
+    const auto [first, last] = stream_sources_[origin.stream_index];
+    if (origin.source_task < first || origin.source_task > last) {
       throw SerializationError("task " + std::to_string(origin.source_task) +
                                " does not emit stream " + schema.component + ":" + schema.stream);
     }

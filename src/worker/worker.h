@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
@@ -154,6 +155,9 @@ class Worker : private ErrorReporter {
   // Worker receive thread's state: the batch being filled per executor.
   std::vector<TupleBatch*> received_;         // index: executor
   std::vector<int> executor_of_task_;         // task -> executor index, -1 remote
+  // stream index -> the first and last task of the component emitting it
+  // (a tuple from any other task is rejected).
+  std::vector<std::pair<int, int>> stream_sources_;
   std::atomic<uint64_t> rejected_{0};
   // Frames sent and received, and the tuples in them (the mean frame).
   RelaxedCounter frames_sent_, tuples_sent_, frames_received_, tuples_received_;

@@ -1,5 +1,6 @@
 // Worker: Stop returns although its send thread is blocked sending to a peer
 // that is gone (more than max_held_bytes held): it closes its connections.
+// Tuples from the wire that claim a wrong origin are rejected.
 #include "worker/worker.h"
 
 #include <gtest/gtest.h>
@@ -18,7 +19,9 @@
 #include "support/topology_code.h"
 #include "support/zookeeper_server.h"
 #include "worker/component_factory.h"
+#include "worker/frame.h"
 #include "worker/tcp_transport.h"
+#include "worker/transport.h"
 
 namespace storm {
 namespace {
@@ -72,6 +75,53 @@ TEST(WorkerTest, StopReturnsWhileTheSendThreadIsBlockedOnAPeerThatIsGone) {
   const auto start = std::chrono::steady_clock::now();
   worker.Stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+// A frame from the wire may claim any origin: a tuple from a task of a
+// component that does not emit its stream is rejected and counted, and the
+// frame's other tuples are delivered.
+TEST(WorkerTest, RejectsATupleFromATaskThatDoesNotEmitItsStream) {
+  auto library = TopologyLibrary::Load(testing::ExamplesDir() + "/libconst_spout_null_bolt.so");
+  std::vector<Submission> submissions = library->Run({"perf"});
+  ASSERT_EQ(submissions.size(), 1u);
+  Config conf = DefaultConfig();
+  conf.merge(submissions[0].conf);
+  conf.put(Config::kTopologyAckerExecutors, 0);
+  auto layout = BuildRunningLayout("perf-1-1", submissions[0].topology, conf, {});
+  TopologyComponentFactory factory(layout);
+
+  // Only the bolt here: nothing else sends it tuples.
+  WorkerSpec spec;
+  spec.layout = layout;
+  spec.endpoint = "local:1";
+  spec.endpoint_of_task.assign(static_cast<size_t>(layout->max_task()) + 1, spec.endpoint);
+  for (const ExecutorDef& e : layout->executors()) {
+    if (e.component == "bolt") spec.executors.push_back(e);
+  }
+  ASSERT_EQ(spec.executors.size(), 1u);
+  InProcessTransport transport;
+  Worker worker(std::move(spec), &transport, RealClock::Get(), &factory);
+  worker.Start();
+
+  const int spout_task = layout->TasksOf("spout").front();
+  const int bolt_task = layout->TasksOf("bolt").front();
+  const TupleSchema* spout_stream = &layout->Schema(layout->StreamIndex("spout", "default"));
+  TupleFrameWriter writer;
+  Tuple tuple;
+  tuple.mutableValues() = Values{"some data"};
+  tuple.setOrigin(spout_stream, spout_task);
+  writer.Add(bolt_task, tuple);
+  tuple.setOrigin(spout_stream, bolt_task);  // the bolt does not emit the spout's stream
+  writer.Add(bolt_task, tuple);
+  tuple.setOrigin(spout_stream, spout_task);
+  writer.Add(bolt_task, tuple);
+  FrameBytes frame;
+  writer.Finish(frame);
+  ASSERT_EQ(transport.Push("local:1", frame, nullptr), InProcessTransport::PushResult::kPushed);
+
+  EXPECT_TRUE(testing::WaitUntil([&] { return worker.Totals().executed == 2; }, 10s));
+  EXPECT_EQ(worker.Totals().rejected_tuples, 1u);
+  worker.Stop();
 }
 
 }  // namespace
