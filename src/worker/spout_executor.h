@@ -79,7 +79,17 @@ class SpoutExecutor final : public Executor {
   int64_t next_expiry_ = 0;
   // The clock, read once per loop iteration: emit and ack times (complete
   // latency) are taken from it, precise to an iteration.
+  // The clock, read at most once a turn of the loop and only when needed.
+  int64_t Now() {
+    if (!now_valid_) {
+      now_ = worker_.clock->NowNanos();
+      now_valid_ = true;
+    }
+    return now_;
+  }
   int64_t now_ = 0;
+  bool now_valid_ = false;
+  uint64_t quiet_turns_ = 0;
   int ack_init_stream_ = -1;
   int acker_ack_stream_ = -1;
   int acker_fail_stream_ = -1;
