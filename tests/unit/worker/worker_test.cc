@@ -28,27 +28,38 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TEST(WorkerTest, StopReturnsWhileTheSendThreadIsBlockedOnAPeerThatIsGone) {
-  // Storm's ConstSpoutNullBoltTopo without ackers: nothing bounds what the
-  // spout emits but the transport's held bytes.
-  auto library = TopologyLibrary::Load(testing::ExamplesDir() + "/libconst_spout_null_bolt.so");
-  std::vector<Submission> submissions = library->Run({"perf"});
-  ASSERT_EQ(submissions.size(), 1u);
-  Config conf = DefaultConfig();
-  conf.merge(submissions[0].conf);
-  conf.put(Config::kTopologyAckerExecutors, 0);
-  auto layout = BuildRunningLayout("perf-1-1", submissions[0].topology, conf, {});
-  TopologyComponentFactory factory(layout);
+// Storm's ConstSpoutNullBoltTopo without ackers, laid out as perf-1-1.
+class WorkerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    library_ = TopologyLibrary::Load(testing::ExamplesDir() + "/libconst_spout_null_bolt.so");
+    std::vector<Submission> submissions = library_->Run({"perf"});
+    ASSERT_EQ(submissions.size(), 1u);
+    Config conf = DefaultConfig();
+    conf.merge(submissions[0].conf);
+    conf.put(Config::kTopologyAckerExecutors, 0);
+    layout_ = BuildRunningLayout("perf-1-1", submissions[0].topology, conf, {});
+    factory_ = std::make_unique<TopologyComponentFactory>(layout_);
+  }
+
+  std::shared_ptr<TopologyLibrary> library_;  // loaded while its objects live
+  std::shared_ptr<const TopologyLayout> layout_;
+  std::unique_ptr<TopologyComponentFactory> factory_;
+};
+
+TEST_F(WorkerTest, StopReturnsWhileTheSendThreadIsBlockedOnAPeerThatIsGone) {
+  // Without ackers nothing bounds what the spout emits but the transport's
+  // held bytes.
 
   // The spout here, the bolt at a port nobody listens on.
   const int port = testing::zookeeper_detail::FreePort();
   const int absent = testing::zookeeper_detail::FreePort();
   WorkerSpec spec;
-  spec.layout = layout;
+  spec.layout = layout_;
   spec.port = port;
   spec.endpoint = "127.0.0.1:" + std::to_string(port);
-  spec.endpoint_of_task.resize(static_cast<size_t>(layout->max_task()) + 1);
-  for (const ExecutorDef& e : layout->executors()) {
+  spec.endpoint_of_task.resize(static_cast<size_t>(layout_->max_task()) + 1);
+  for (const ExecutorDef& e : layout_->executors()) {
     const bool spout = e.component == "spout";
     if (spout) spec.executors.push_back(e);
     for (int t = e.first_task; t <= e.last_task; ++t) {
@@ -61,7 +72,7 @@ TEST(WorkerTest, StopReturnsWhileTheSendThreadIsBlockedOnAPeerThatIsGone) {
   options.local_endpoint = spec.endpoint;
   options.max_held_bytes = 256 * 1024;
   auto transport = MakeTcpTransport(options);
-  Worker worker(std::move(spec), transport.get(), RealClock::Get(), &factory);
+  Worker worker(std::move(spec), transport.get(), RealClock::Get(), factory_.get());
   worker.Start();
   // Until the spout stops emitting: the send thread is blocked in Send and
   // the transfer queue is full.
@@ -80,32 +91,24 @@ TEST(WorkerTest, StopReturnsWhileTheSendThreadIsBlockedOnAPeerThatIsGone) {
 // A frame from the wire may claim any origin: a tuple from a task of a
 // component that does not emit its stream is rejected and counted, and the
 // frame's other tuples are delivered.
-TEST(WorkerTest, RejectsATupleFromATaskThatDoesNotEmitItsStream) {
-  auto library = TopologyLibrary::Load(testing::ExamplesDir() + "/libconst_spout_null_bolt.so");
-  std::vector<Submission> submissions = library->Run({"perf"});
-  ASSERT_EQ(submissions.size(), 1u);
-  Config conf = DefaultConfig();
-  conf.merge(submissions[0].conf);
-  conf.put(Config::kTopologyAckerExecutors, 0);
-  auto layout = BuildRunningLayout("perf-1-1", submissions[0].topology, conf, {});
-  TopologyComponentFactory factory(layout);
+TEST_F(WorkerTest, RejectsATupleFromATaskThatDoesNotEmitItsStream) {
 
   // Only the bolt here: nothing else sends it tuples.
   WorkerSpec spec;
-  spec.layout = layout;
+  spec.layout = layout_;
   spec.endpoint = "local:1";
-  spec.endpoint_of_task.assign(static_cast<size_t>(layout->max_task()) + 1, spec.endpoint);
-  for (const ExecutorDef& e : layout->executors()) {
+  spec.endpoint_of_task.assign(static_cast<size_t>(layout_->max_task()) + 1, spec.endpoint);
+  for (const ExecutorDef& e : layout_->executors()) {
     if (e.component == "bolt") spec.executors.push_back(e);
   }
   ASSERT_EQ(spec.executors.size(), 1u);
   InProcessTransport transport;
-  Worker worker(std::move(spec), &transport, RealClock::Get(), &factory);
+  Worker worker(std::move(spec), &transport, RealClock::Get(), factory_.get());
   worker.Start();
 
-  const int spout_task = layout->TasksOf("spout").front();
-  const int bolt_task = layout->TasksOf("bolt").front();
-  const TupleSchema* spout_stream = &layout->Schema(layout->StreamIndex("spout", "default"));
+  const int spout_task = layout_->TasksOf("spout").front();
+  const int bolt_task = layout_->TasksOf("bolt").front();
+  const TupleSchema* spout_stream = &layout_->Schema(layout_->StreamIndex("spout", "default"));
   TupleFrameWriter writer;
   Tuple tuple;
   tuple.mutableValues() = Values{"some data"};
