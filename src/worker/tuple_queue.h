@@ -7,7 +7,6 @@
 // fallback when a ring is empty or full.
 #pragma once
 
-#include <algorithm>
 #include <string>
 
 #include "worker/batch_queue.h"

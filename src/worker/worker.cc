@@ -40,14 +40,15 @@ Worker::Worker(WorkerSpec spec, Transport* transport, Clock* clock, ComponentFac
   // topology.transfer.buffer.size counts tuples. The slots are more than
   // full batches would take: executors hand on what each turn produced,
   // often a few tuples, and the worker send thread batches them into frames.
+  transfer_queue_ = std::make_unique<TupleQueue>(
+      "transfer", std::max<size_t>(64, transfer / pool_->batch_capacity()), transfer, pool_.get());
+
   // Validated at submit; a topology submitted without it gets the default.
   const auto flush = conf.json().find(Config::kTopologyBatchFlushIntervalMillis);
   const double flush_millis = flush != conf.json().end() && flush->is_number()
                                   ? flush->get<double>()
                                   : kDefaultFlushIntervalMillis;
   flush_interval_nanos_ = static_cast<int64_t>(std::max(0.0, flush_millis) * 1e6);
-  transfer_queue_ = std::make_unique<TupleQueue>(
-      "transfer", std::max<size_t>(64, transfer / pool_->batch_capacity()), transfer, pool_.get());
 
   context_.layout = spec_.layout;
   context_.clock = clock;
