@@ -77,9 +77,9 @@ class SpoutExecutor final : public Executor {
   int64_t max_pending_ = 0;
   int64_t timeout_nanos_ = 0;
   int64_t next_expiry_ = 0;
-  // The clock, read once per loop iteration: emit and ack times (complete
-  // latency) are taken from it, precise to an iteration.
-  // The clock, read at most once a turn of the loop and only when needed.
+  // The clock, read at most once a turn of the loop and only when the turn
+  // acks or emits: emit and ack times (complete latency) are taken from it,
+  // precise to a turn.
   int64_t Now() {
     if (!now_valid_) {
       now_ = worker_.clock->NowNanos();
