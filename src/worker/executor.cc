@@ -107,27 +107,29 @@ void Executor::SendThread() {
   SetThreadName("send-" + def_.component);
   Backoff backoff;
   for (;;) {
-    if (!TryLockRouting()) {
-      // The user logic thread is routing inline; it hands on through the
-      // out-queue (and so wakes this thread) whatever it cannot.
+    // The routing flag is taken only when there is something to route:
+    // while the out-queue is empty the user logic thread routes inline, and
+    // an idle send thread taking the flag to look would push its batches
+    // into the out-queue and so take over the routing for good.
+    if (out_queue_->Empty()) {
+      if (stopping()) break;
       if (backoff.Step()) out_queue_->WaitForItems(kIdlePark);
       continue;
     }
-    TupleBatch* batch = out_queue_->TryPop();
-    if (batch != nullptr) {
-      backoff.Reset();
+    if (!TryLockRouting()) {  // the user logic thread is about to hand on through the queue
+      STORM_CPU_RELAX();
+      continue;
+    }
+    backoff.Reset();
+    while (TupleBatch* batch = out_queue_->TryPop()) {
       if (!ForwardWhole(batch)) {
         RouteBatch(batch);
         out_queue_->Recycle(batch);
       }
-      UnlockRouting();
-      continue;
     }
     // Nothing more right now: hand on what is batched so latency stays low.
     FlushRouted();
     UnlockRouting();
-    if (stopping() && out_queue_->Empty()) break;
-    if (backoff.Step()) out_queue_->WaitForItems(kIdlePark);
   }
   for (size_t i = 0; i < routed_.size(); ++i) {
     if (routed_[i] != nullptr) route_queues_[i]->Recycle(routed_[i]);
