@@ -131,9 +131,13 @@ void Executor::SendThread() {
     FlushRouted();
     UnlockRouting();
   }
+  // The user logic thread may still be routing inline.
+  while (!TryLockRouting()) std::this_thread::yield();
   for (size_t i = 0; i < routed_.size(); ++i) {
     if (routed_[i] != nullptr) route_queues_[i]->Recycle(routed_[i]);
+    routed_[i] = nullptr;
   }
+  UnlockRouting();
 }
 
 bool Executor::RouteInline(TupleBatch* batch, bool may_block) {
