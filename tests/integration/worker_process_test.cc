@@ -20,7 +20,6 @@
 #include <memory>
 #include <sstream>
 #include <string>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -163,6 +162,17 @@ class WorkerProcessIntegrationTest : public ::testing::Test {
     return WaitUntil([&] { return Stat(slot, component, field) > than; }, 30s);
   }
 
+  // Waits until the slot's worker has written a heartbeat to ZooKeeper at
+  // least `beats` seconds (beats, at one a second) after its current one.
+  bool WaitForBeats(const WorkerSlot& slot, int beats) {
+    const auto first = state_->GetWorkerHeartbeat(kId, slot);
+    const int64_t from = first ? first->time_secs : 0;
+    return WaitUntil([&] {
+      const auto beat = state_->GetWorkerHeartbeat(kId, slot);
+      return beat && beat->time_secs >= from + beats;
+    }, 30s);
+  }
+
   static constexpr const char* kId = "ex-1-1700000000";
   std::string zookeeper_;
   std::string root_;
@@ -218,11 +228,11 @@ TEST_F(WorkerProcessIntegrationTest, TwoWorkerProcessesRunATopologyOverTcpAndFol
   int64_t stopped_at = -1;
   ASSERT_TRUE(WaitUntil([&] {
     const int64_t now = Stat(slot_a_, "word", &ExecutorBeatStats::emitted);
-    std::this_thread::sleep_for(1500ms);  // past the next beat
+    if (!WaitForBeats(slot_a_, 1)) return false;
     stopped_at = Stat(slot_a_, "word", &ExecutorBeatStats::emitted);
     return now == stopped_at;
   }, 30s));
-  std::this_thread::sleep_for(2500ms);
+  ASSERT_TRUE(WaitForBeats(slot_a_, 2));
   EXPECT_EQ(Stat(slot_a_, "word", &ExecutorBeatStats::emitted), stopped_at);
   state_->SetStormBase(kId, code_.Base(TopologyStatus::kActive));
   EXPECT_TRUE(Grows(slot_a_, "word", &ExecutorBeatStats::emitted, stopped_at + 1000));
@@ -241,7 +251,7 @@ TEST_F(WorkerProcessIntegrationTest, TwoWorkerProcessesRunATopologyOverTcpAndFol
             std::string::npos)
       << worker_b->LogTail();
   EXPECT_TRUE(WaitUntil([&] { return !state_->GetWorkerHeartbeat(kId, slot_b_); }, 10s));
-  std::this_thread::sleep_for(1500ms);
+  EXPECT_TRUE(WaitForBeats(slot_a_, 2)) << worker_a->LogTail();  // still beating
   EXPECT_TRUE(worker_a->Alive()) << worker_a->LogTail();
 
   EXPECT_NE(ReadFile(worker_a->log_path()).find("re-routing"), std::string::npos)
