@@ -122,7 +122,11 @@ void Executor::SendThread() {
     }
     backoff.Reset();
     while (TupleBatch* batch = out_queue_->TryPop()) {
-      if (!ForwardWhole(batch)) {
+      if (batch->empty()) {
+        // A wake-up from RouteWithoutWaiting: parts of a batch wait in
+        // routed_ for room, and go before what follows.
+        out_queue_->Recycle(batch);
+      } else if (!ForwardWhole(batch)) {
         RouteBatch(batch);
         out_queue_->Recycle(batch);
       }
@@ -153,16 +157,44 @@ bool Executor::RouteInline(TupleBatch* batch, bool may_block) {
     }
     FlushRouted();
   } else {
-    const size_t slot = RouteSlot((*batch)[0].task);
-    for (size_t i = 1; i < batch->size() && routed; ++i) {
-      routed = RouteSlot((*batch)[i].task) == slot;
-    }
-    // A batch still filled for that queue goes first, and the send thread
-    // is the one to wait for room.
-    routed = routed && routed_[slot] == nullptr && route_queues_[slot]->TryPush(batch);
+    routed = RouteWithoutWaiting(batch);
   }
   UnlockRouting();
   return routed;
+}
+
+bool Executor::RouteWithoutWaiting(TupleBatch* batch) {
+  const size_t slot = RouteSlot((*batch)[0].task);
+  bool single = true;
+  for (size_t i = 1; i < batch->size() && single; ++i) {
+    single = RouteSlot((*batch)[i].task) == slot;
+  }
+  // A batch still filled for that queue goes first, and the send thread is
+  // the one to wait for room.
+  if (single) return routed_[slot] == nullptr && route_queues_[slot]->TryPush(batch);
+  // Several destinations (a spout feeding several tasks): the batch is split
+  // and each part pushed if its queue has room. The send thread flushes what
+  // it routed before it lets go of the flag, so nothing is batched yet (but
+  // after a stop).
+  for (const TupleBatch* b : routed_) {
+    if (b != nullptr) return false;
+  }
+  RouteBatch(batch);  // no part fills up: each is smaller than the batch
+  bool left = false;
+  for (size_t s = 0; s < routed_.size(); ++s) {
+    if (routed_[s] == nullptr) continue;
+    if (route_queues_[s]->TryPush(routed_[s])) {
+      routed_[s] = nullptr;
+    } else {
+      left = true;
+    }
+  }
+  batch->Clear();
+  // A part that did not fit stays batched for the send thread, which waits
+  // for room; an empty batch in the out-queue wakes it (the queue is empty
+  // and only this thread pushes to it, so there is a slot).
+  if (!left || !out_queue_->TryPush(batch)) out_queue_->Recycle(batch);
+  return true;
 }
 
 size_t Executor::RouteSlot(int task) {

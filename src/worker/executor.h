@@ -129,8 +129,9 @@ class Executor {
   // On the user logic thread: routes `batch` (and recycles it) as the
   // executor send thread would, when that thread has nothing queued and is
   // not routing; false when it cannot, and the batch is still the caller's.
-  // With `may_block` false (spouts) it passes on only a batch with a single
-  // destination queue that has room.
+  // With `may_block` false (spouts) it never waits: a batch with a single
+  // destination goes only if that queue has room; a batch for several is
+  // split, and a part that does not fit is left to the send thread.
   bool RouteInline(TupleBatch* batch, bool may_block);
 
  protected:
@@ -155,6 +156,8 @@ class Executor {
   void UserLogicThread();
   void SendThread();
   void RouteBatch(TupleBatch* batch);
+  // RouteInline for a spout (holding the flag, the out-queue empty).
+  bool RouteWithoutWaiting(TupleBatch* batch);
   // The index in route_queues_ of the queue a task's tuples go to: the
   // in-queue of the local executor running it, or the transfer queue.
   size_t RouteSlot(int task);
