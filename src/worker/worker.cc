@@ -16,7 +16,7 @@ namespace {
 constexpr size_t kInboxBytes = 512 * 1024;
 constexpr size_t kFrameFlushBytes = 32 * 1024;
 constexpr std::chrono::microseconds kIdlePark(2000);
-constexpr double kDefaultFlushIntervalMillis = 0.5;  // as conf/defaults.yaml
+constexpr double kDefaultFlushIntervalMillis = 0.2;  // as conf/defaults.yaml
 
 // The flush interval paces the transport, not the topology's logic: it
 // runs on the steady clock even where a test gives the worker a manual one.

@@ -98,8 +98,8 @@ TEST(ConfigLoaderTest, DefaultsHaveStormValues) {
   EXPECT_EQ(conf.getInt(Config::kTopologyExecutorReceiveBufferSize), 32768);
   EXPECT_EQ(conf.getInt(Config::kTopologyTransferBufferSize), 1000);
   EXPECT_EQ(conf.getInt(Config::kTopologyProducerBatchSize), 256);
-  // Ours: 0.5 ms (Storm: 1), and it paces frames between workers only.
-  EXPECT_EQ(conf.getDouble(Config::kTopologyBatchFlushIntervalMillis), 0.5);
+  // Ours: 0.2 ms (Storm: 1), and it paces frames between workers only.
+  EXPECT_EQ(conf.getDouble(Config::kTopologyBatchFlushIntervalMillis), 0.2);
   EXPECT_EQ(conf.getInt(Config::kUiPort), 8080);
 }
 
