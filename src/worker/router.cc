@@ -15,6 +15,7 @@ StreamRouter::StreamRouter(const TopologyLayout& layout, const std::string& comp
   uint64_t n = 0;
   for (const auto& [stream, decl] : def->streams) {
     int index = layout.StreamIndex(component, stream);
+    stream_indexes_.push_back(index);
     StreamRoutes& routes = by_index_[index];
     routes.name = stream;
     routes.direct = decl.direct;
@@ -27,7 +28,13 @@ StreamRouter::StreamRouter(const TopologyLayout& layout, const std::string& comp
 }
 
 int StreamRouter::StreamIndex(const std::string& stream) const {
-  int index = layout_.StreamIndex(component_, stream);
+  // A component declares a few streams: comparing their names is cheaper
+  // than the layout's map keyed by (component, stream), and this runs for
+  // every tuple emitted on a named stream (all of the acker's).
+  for (const int index : stream_indexes_) {
+    if (by_index_[index].name == stream) return index;
+  }
+  const int index = layout_.StreamIndex(component_, stream);
   if (index < 0) {
     throw StormError("component '" + component_ + "' emits on stream '" + stream +
                      "' which it did not declare in declareOutputFields");

@@ -41,7 +41,7 @@ class StreamRouter {
   const TopologyLayout& layout_;
   std::string component_;
   int default_stream_ = -1;
-  std::vector<int> stream_indexes_;  // this component's streams
+  std::vector<int> stream_indexes_;     // this component's streams
   std::vector<StreamRoutes> by_index_;  // indexed by global stream index
 };
 
