@@ -185,19 +185,25 @@ run_cluster() {
   fi
 }
 
-# STORM_BENCH_EXTRA: -c options given to every cluster topology (split on spaces).
+# STORM_BENCH_EXTRA: -c options given to every cluster topology (split on spaces),
+# after the script's own, so they override them.
+# The acked runs' topology.max.spout.pending: as few trees in flight as keep
+# the saturated rate (rate x round trip; twice storm-perf's 1000, since the
+# round trip crosses TCP), so that a worker thread that loses its CPU for a
+# few ms holds back at most that many.
+pending=2000
 read -r -a extra <<<"${STORM_BENCH_EXTRA:-}"
-run_cluster cluster_const_spout_null_bolt libconst_spout_null_bolt.so -- "${extra[@]}" \
-  -c topology.acker.executors=0
+run_cluster cluster_const_spout_null_bolt libconst_spout_null_bolt.so -- \
+  -c topology.acker.executors=0 "${extra[@]}"
 acked="$(run_cluster cluster_const_spout_id_bolt_null_bolt_acked \
-  libconst_spout_id_bolt_null_bolt.so --acked -- "${extra[@]}" -c topology.acker.executors=1 \
-  -c topology.max.spout.pending=20000)"
+  libconst_spout_id_bolt_null_bolt.so --acked -- -c topology.acker.executors=1 \
+  -c topology.max.spout.pending=$pending "${extra[@]}")"
 echo "$acked"
 rate="$(sed -n 's/^bench cluster_const_spout_id_bolt_null_bolt_acked: \([0-9]*\) .*/\1/p' \
   <<<"$acked")"
 if [[ -n "$rate" ]] && ((rate > 1)); then
   # The same throttled to half that rate: the latency when not saturated.
   run_cluster cluster_const_spout_id_bolt_null_bolt_half_rate \
-    libconst_spout_id_bolt_null_bolt.so --acked -- "${extra[@]}" -c topology.acker.executors=1 \
-    -c topology.max.spout.pending=20000 -c "perf.spout.rate=$((rate / 2))"
+    libconst_spout_id_bolt_null_bolt.so --acked -- -c topology.acker.executors=1 \
+    -c topology.max.spout.pending=$pending -c "perf.spout.rate=$((rate / 2))" "${extra[@]}"
 fi
