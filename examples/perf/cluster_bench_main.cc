@@ -103,6 +103,11 @@ class Bench {
           "us");
     Print(opt_.name + "_latency_p99", static_cast<double>(latency.Percentile(0.99)) / 1000.0,
           "us");
+    // The rest of the distribution, for the log (bench.sh keeps stderr there).
+    std::fprintf(stderr, "%s: complete latency p90 %.0f, p95 %.0f, p99.9 %.0f us\n",
+                 opt_.name.c_str(), static_cast<double>(latency.Percentile(0.90)) / 1000.0,
+                 static_cast<double>(latency.Percentile(0.95)) / 1000.0,
+                 static_cast<double>(latency.Percentile(0.999)) / 1000.0);
     return 0;
   }
 
