@@ -1,8 +1,9 @@
 // The crashes and abuses the paper's cluster must survive (issue #4), on a
 // real ZooKeeper, a storm-nimbus process and two storm-supervisor processes
-// standing for two hosts: a supervisor killed with its workers, Nimbus
-// killed, rebalance and kill, garbage on a worker's port, a worker killed
-// under a replaying spout, and backpressure between two worker processes.
+// standing for two hosts: a supervisor killed with its workers, a
+// supervisor killed alone and restarted, Nimbus killed, rebalance and kill,
+// garbage on a worker's port, a worker killed under a replaying spout, and
+// backpressure between two worker processes.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -120,6 +121,32 @@ size_t CountWorkerDirs(const fs::path& local_dir) {
   return n;
 }
 
+// How many storm-worker processes run with `--port port` (zombies, whose
+// cmdline is empty, are not counted).
+int WorkerProcessesOnPort(int port) {
+  const std::string port_arg = std::string("--port") + '\0' + std::to_string(port) + '\0';
+  int n = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string cmdline = CmdlineOf(std::stoi(name));
+    if (cmdline.find("storm-worker") != std::string::npos &&
+        cmdline.find(port_arg) != std::string::npos) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+// How many lines of `log` contain `text`.
+size_t LinesWith(const fs::path& log, const std::string& text) {
+  std::ifstream in(log);
+  size_t n = 0;
+  for (std::string line; std::getline(in, line);) n += line.find(text) != std::string::npos;
+  return n;
+}
+
 class ClusterFaultsTest : public ::testing::Test {
  protected:
   // Short timeouts: a worker is dead after 10 s without heartbeats, and a
@@ -218,6 +245,59 @@ TEST_F(ClusterFaultsTest, ASupervisorKilledWithItsWorkersHasItsExecutorsMovedToT
       [&] { return TotalsOf(cluster_, id, on_survivor).spout_acked > before + 100; }, 60s))
       << "processing does not go on on the surviving host: acked "
       << TotalsOf(cluster_, id, on_survivor).spout_acked << " (was " << before << ")" << Logs();
+}
+
+// The workers outlive their supervisor (they have their own process group):
+// a supervisor restarted on the same local dir takes over the ones still
+// running their slot's assignment, under the same supervisor id, instead of
+// starting a second worker on the port.
+TEST_F(ClusterFaultsTest, ARestartedSupervisorTakesOverTheWorkersItLeftRunning) {
+  const std::string id = Submit(WordCountLibrary(), "wc", {"topology.workers=2"}, 2);
+  ASSERT_FALSE(HasFailure());
+  ASSERT_TRUE(Eventually([&] { return SpoutAcked(cluster_, id) > 0; }, 60s)) << Logs();
+
+  SupervisorHost& host = a_->WorkerPids().empty() ? *b_ : *a_;
+  const std::string host_id = host.SupervisorId(cluster_);
+  ASSERT_FALSE(host_id.empty());
+  const std::map<int, int> workers = host.WorkerPids();
+  ASSERT_FALSE(workers.empty());
+  const fs::path log = host.daemon().log_path();
+  const size_t adopted_before = LinesWith(log, "supervisor: adopted worker");
+
+  host.daemon().Kill(SIGKILL);
+  for (const auto& [port, pid] : workers) {
+    EXPECT_EQ(::kill(pid, 0), 0) << "the worker on " << port << " died with its supervisor";
+  }
+  host.daemon().Start();
+  const auto restarted_at = std::chrono::steady_clock::now();
+
+  ASSERT_TRUE(Eventually([&] {
+    return LinesWith(log, "supervisor: adopted worker") == adopted_before + workers.size();
+  }, 30s)) << "the restarted supervisor did not take over its " << workers.size()
+           << " workers" << Logs();
+  EXPECT_EQ(LinesWith(log, "left by an earlier run"), 0u) << Logs();
+  EXPECT_EQ(host.SupervisorId(cluster_), host_id) << "the supervisor id is not kept";
+  EXPECT_EQ(host.WorkerPids(), workers);
+  for (const auto& [port, pid] : workers) {
+    EXPECT_EQ(WorkerProcessesOnPort(port), 1) << "port " << port << Logs();
+  }
+  const int64_t before = SpoutAcked(cluster_, id);
+  EXPECT_TRUE(Eventually([&] { return SpoutAcked(cluster_, id) > before + 100; }, 30s))
+      << "no processing after the supervisor restart" << Logs();
+
+  // Past supervisor.worker.timeout.secs (10) of the new run, the adopted
+  // workers are still the same processes: their heartbeats count.
+  // (The registration of the killed run may still be there at first.)
+  ASSERT_TRUE(Eventually([&] {
+    const auto up = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::steady_clock::now() - restarted_at);
+    auto info = cluster_.state().GetSupervisor(host_id);
+    return info && info->uptime_secs >= 12 && info->uptime_secs <= up.count() + 1;
+  }, 40s)) << Logs();
+  EXPECT_EQ(host.WorkerPids(), workers) << Logs();
+  for (const auto& [port, pid] : workers) {
+    EXPECT_EQ(WorkerProcessesOnPort(port), 1) << "port " << port << Logs();
+  }
 }
 
 TEST_F(ClusterFaultsTest, TheTopologyGoesOnWhileNimbusIsDeadAndARestartedNimbusTakesOver) {
