@@ -82,8 +82,28 @@ class Bench {
     if (!WaitForFlow()) return Fail("the topology's workers did not start processing");
     std::this_thread::sleep_for(std::chrono::duration<double>(opt_.warmup));
     const Sample start = NextSample();
-    std::this_thread::sleep_until(start.at + std::chrono::duration<double>(opt_.duration));
-    const Sample end = NextSample();
+    const auto until = start.at + std::chrono::duration<double>(opt_.duration);
+    Sample end;
+    if (opt_.acked) {
+      // Every heartbeat in between, with its interval's latency, for the
+      // log: whether a tail comes from a few moments or from the whole run.
+      Sample previous = start;
+      do {
+        end = NextSample();
+        storm::LatencyHistogram part;
+        LatencyBetween(previous, end, part);
+        std::fprintf(stderr, "%s: +%.1f s: %.0f trees/s, complete latency p50 %.0f, p99 %.0f us\n",
+                     opt_.name.c_str(), std::chrono::duration<double>(end.at - start.at).count(),
+                     static_cast<double>(end.spout_acked - previous.spout_acked) /
+                         std::chrono::duration<double>(end.at - previous.at).count(),
+                     static_cast<double>(part.Percentile(0.50)) / 1000.0,
+                     static_cast<double>(part.Percentile(0.99)) / 1000.0);
+        previous = end;
+      } while (end.at < until);
+    } else {
+      std::this_thread::sleep_until(until);
+      end = NextSample();
+    }
     const double secs = std::chrono::duration<double>(end.at - start.at).count();
     if (!opt_.acked) {
       Print(opt_.name, static_cast<double>(end.bolt_executed - start.bolt_executed) / secs,
@@ -91,13 +111,7 @@ class Bench {
       return 0;
     }
     storm::LatencyHistogram latency;
-    for (const auto& [b, n] : end.buckets) {
-      auto it = start.buckets.find(b);
-      const int64_t before = it == start.buckets.end() ? 0 : it->second;
-      if (b >= 0 && b < storm::LatencyHistogram::kBuckets && n > before) {
-        latency.AddToBucket(b, static_cast<uint64_t>(n - before));
-      }
-    }
+    LatencyBetween(start, end, latency);
     Print(opt_.name, static_cast<double>(end.spout_acked - start.spout_acked) / secs, "trees/s");
     Print(opt_.name + "_latency_p50", static_cast<double>(latency.Percentile(0.50)) / 1000.0,
           "us");
@@ -112,6 +126,18 @@ class Bench {
   }
 
  private:
+  // Adds to `latency` the complete latencies recorded between two samples.
+  static void LatencyBetween(const Sample& from, const Sample& to,
+                             storm::LatencyHistogram& latency) {
+    for (const auto& [b, n] : to.buckets) {
+      auto it = from.buckets.find(b);
+      const int64_t before = it == from.buckets.end() ? 0 : it->second;
+      if (b >= 0 && b < storm::LatencyHistogram::kBuckets && n > before) {
+        latency.AddToBucket(b, static_cast<uint64_t>(n - before));
+      }
+    }
+  }
+
   static int Fail(const std::string& why) {
     std::fprintf(stderr, "storm-perf-cluster: error: %s\n", why.c_str());
     return 1;
