@@ -73,6 +73,12 @@ class StateStorage {
   // RemoveListener; after RemoveListener returns the listener is not called.
   virtual int AddListener(Listener listener) = 0;
   virtual void RemoveListener(int id) = 0;
+
+  // For a daemon that is stopping: from now on a call that meets a
+  // connection problem fails at once (StateStorageError) instead of waiting
+  // for the server to come back, and calls waiting now give up. Calls that
+  // reach the server still work.
+  virtual void StopRetrying() {}
 };
 
 }  // namespace storm

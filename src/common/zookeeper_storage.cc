@@ -249,7 +249,7 @@ std::shared_ptr<ZooKeeperStorage::Session> ZooKeeperStorage::OpenSession() {
   {
     std::unique_lock<std::mutex> lock(mutex_);
     changed_.wait_for(lock, std::chrono::milliseconds(options_.connection_timeout_ms), [&] {
-      return session->connected || session->expired || stopping_;
+      return session->connected || session->expired || stopping_ || retrying_stopped_;
     });
     if (!session->connected) {
       const bool stopping = stopping_;
@@ -426,9 +426,18 @@ void ZooKeeperStorage::WaitForChange(const std::shared_ptr<Session>& session, ui
                                      std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait_for(lock, timeout, [&] {
-    return stopping_ || current_ != session || session->expired || session->connects != connects;
+    return stopping_ || retrying_stopped_ || current_ != session || session->expired ||
+           session->connects != connects;
   });
   if (stopping_) throw StateStorageError("ZooKeeper storage is closing");
+}
+
+void ZooKeeperStorage::StopRetrying() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    retrying_stopped_ = true;
+  }
+  changed_.notify_all();
 }
 
 template <typename Op>
@@ -438,9 +447,16 @@ int ZooKeeperStorage::Retry(std::string_view what, const std::string& full, Op&&
     std::shared_ptr<Session> session = CurrentSession(&connects);
     const int rc = op(*session);
     if (!IsConnectionProblem(rc)) return rc;
-    if (attempt >= options_.retry_times) {
-      throw StateStorageError(fmt::format("ZooKeeper {} {} failed after {} attempts: {} ({})",
-                                          what, full, attempt + 1, zerror(rc), connect_string_));
+    bool stopped = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopped = retrying_stopped_;
+    }
+    if (stopped || attempt >= options_.retry_times) {
+      throw StateStorageError(fmt::format("ZooKeeper {} {} failed after {} attempts{}: {} ({})",
+                                          what, full, attempt + 1,
+                                          stopped ? " (no more retries: stopping)" : "",
+                                          zerror(rc), connect_string_));
     }
     spdlog::debug("ZooKeeper {} {}: {}; retrying", what, full, zerror(rc));
     if (IsSessionGone(rc)) {

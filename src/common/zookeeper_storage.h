@@ -107,6 +107,7 @@ class ZooKeeperStorage final : public StateStorage {
   void DeleteRecursive(const std::string& path) override;
   int AddListener(Listener listener) override;
   void RemoveListener(int id) override;
+  void StopRetrying() override;
 
   // "host:port,host:port", as given to the C client.
   const std::string& connect_string() const { return connect_string_; }
@@ -184,7 +185,8 @@ class ZooKeeperStorage final : public StateStorage {
   // held while a Session may be destroyed (zookeeper_close joins the
   // completion thread, which may be waiting for this mutex).
   std::mutex mutex_;
-  std::condition_variable changed_;  // session state, tasks_ or stopping_
+  // Session state, tasks_, stopping_ or retrying_stopped_.
+  std::condition_variable changed_;
   std::shared_ptr<Session> current_;
   int64_t next_generation_ = 1;
   // Paths of Children(watch=true) calls that found no node: their creation
@@ -195,6 +197,7 @@ class ZooKeeperStorage final : public StateStorage {
   std::map<int, std::shared_ptr<Listener>> listeners_;
   int next_listener_ = 1;
   bool stopping_ = false;
+  bool retrying_stopped_ = false;  // StopRetrying was called
 
   // Held by the dispatch thread while it calls one listener, so that
   // RemoveListener can wait for that call to end.

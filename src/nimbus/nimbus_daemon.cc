@@ -69,6 +69,7 @@ int RunNimbusDaemon(const std::vector<std::string>& args) {
     int sig = 0;
     sigwait(&signals, &sig);
     spdlog::info("nimbus: {} received, shutting down", strsignal(sig));
+    state->storage().StopRetrying();  // not held up by a lost ZooKeeper
     server.Stop();
     nimbus.Stop();
     spdlog::info("nimbus: stopped");

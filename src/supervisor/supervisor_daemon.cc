@@ -58,6 +58,7 @@ int RunSupervisorDaemon(const std::vector<std::string>& args) {
     int sig = 0;
     sigwait(&signals, &sig);
     spdlog::info("supervisor: {} received, shutting down (workers keep running)", strsignal(sig));
+    options.state->storage().StopRetrying();  // not held up by a lost ZooKeeper
     supervisor.Stop();
     return 0;
   } catch (const std::exception& e) {

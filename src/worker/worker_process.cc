@@ -349,6 +349,9 @@ void WorkerProcess::LocalHeartbeatThread() {
 }
 
 void WorkerProcess::RequestStop() {
+  // A call waiting for a lost ZooKeeper would hold the stop up for the
+  // retries' whole back-off (about 30 s by default).
+  options_.state->storage().StopRetrying();
   std::lock_guard<std::mutex> lock(mutex_);
   stop_requested_ = true;
   cv_.notify_all();

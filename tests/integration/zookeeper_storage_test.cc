@@ -2,7 +2,7 @@
 // operations, roots, ephemeral nodes, watches on the dispatch thread,
 // listeners removed while running, and the failures it must ride out: a
 // ZooKeeper stopped and started again, an expired session, and a ZooKeeper
-// that is not there at all.
+// that is not there at all; and a storage that stops retrying.
 //
 // Tests that leave ZooKeeper running use AnyZooKeeper() (scripts/test.sh's
 // server, or one started for this binary) under a root of their own; those
@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -261,6 +262,37 @@ TEST(ZooKeeperStorageTest, GivesUpWhenZooKeeperStaysAwayAndRecoversAfter) {
     }
   }));
   EXPECT_EQ(zk->CreateSequential("/q/e", ""), "/q/e0000000000");
+}
+
+// What a stopping daemon does, so that a lost ZooKeeper does not hold its
+// stop up for the retries' whole back-off (31 s here).
+TEST(ZooKeeperStorageTest, StopRetryingEndsTheWaitForALostZooKeeper) {
+  ZooKeeperServer server;
+  ZooKeeperOptions options = TestZooKeeperOptions(server, "/storm");
+  options.retry_times = 5;  // back-off 1 + 2 + 4 + 8 + 16 s
+  options.retry_interval_ms = 1000;
+  options.retry_ceiling_ms = 30000;
+  auto zk = ZooKeeperStorage::Connect(options);
+  zk->StopRetrying();
+  zk->Set("/x", "v");  // calls that reach the server still work
+  EXPECT_EQ(zk->Get("/x"), "v");
+
+  auto waiting = ZooKeeperStorage::Connect(options);
+  server.Stop();
+  auto call = std::async(std::launch::async, [&] { return waiting->Get("/x"); });
+  ASSERT_EQ(call.wait_for(300ms), std::future_status::timeout) << "no retries at all";
+  waiting->StopRetrying();
+  ASSERT_EQ(call.wait_for(10s), std::future_status::ready)
+      << "still waiting for ZooKeeper after StopRetrying";
+  try {
+    call.get();
+    FAIL() << "Get succeeded without a server";
+  } catch (const StateStorageError& e) {
+    EXPECT_NE(std::string(e.what()).find("no more retries: stopping"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(waiting->Set("/y", ""), StateStorageError);  // at once, too
+  EXPECT_THROW(zk->Get("/x"), StateStorageError);
 }
 
 TEST(ZooKeeperStorageTest, ExpiredSessionIsReplacedAndEphemeralNodesRecreated) {
