@@ -5,8 +5,9 @@
 // example so that every tuple tree crosses between them over TCP; they
 // heartbeat locally and to /workerbeats with growing stats, stop emitting
 // when the topology is deactivated, and exit 0 when their slot goes or on
-// SIGTERM. Fatal problems (no library, the port taken, no ZooKeeper) make
-// the worker exit non-zero with the reason in its log.
+// SIGTERM, at once even when ZooKeeper has gone. Fatal problems (no
+// library, the port taken, no ZooKeeper) make the worker exit non-zero with
+// the reason in its log.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -304,6 +305,33 @@ TEST_F(WorkerProcessIntegrationTest, NoZooKeeperAtStartIsAFatalError) {
   auto worker = sup_a_.StartWorker(kId, slot_a_.port, "worker-a");
   EXPECT_EQ(WaitForExit(*worker, 30s), "exit status 1") << worker->LogTail();
   EXPECT_NE(ReadFile(worker->log_path()).find("ZooKeeper"), std::string::npos)
+      << worker->LogTail();
+}
+
+// With ZooKeeper gone, every call of the worker retries for about 31 s
+// (storm.zookeeper.retry.*); SIGTERM must not wait for that, or the
+// supervisor SIGKILLs the worker before its executors close.
+TEST_F(WorkerProcessIntegrationTest, AWorkerThatLostZooKeeperStopsAtOnceOnSigterm) {
+  testing::ZooKeeperServer own;  // this test stops it
+  auto state = std::make_shared<ClusterState>(
+      ZooKeeperStorage::Connect(testing::TestZooKeeperOptions(own, root_)));
+  state->SetStormBase(kId, code_.Base());
+  state->SetAssignment(kId, code_.AssignRoundRobin({slot_a_}, {{"sup-a", "127.0.0.1"}}));
+  sup_a_.conf()["storm.zookeeper.servers"] = {"127.0.0.1"};
+  sup_a_.conf()["storm.zookeeper.port"] = own.port();
+  auto worker = sup_a_.StartWorker(kId, slot_a_.port, "worker-a");
+  ASSERT_TRUE(WaitUntil([&] { return state->GetWorkerHeartbeat(kId, slot_a_).has_value(); }, 30s))
+      << worker->LogTail();
+
+  own.Stop();
+  ASSERT_TRUE(WaitUntil([&] {
+    return ReadFile(worker->log_path()).find("lost the connection to ZooKeeper") !=
+           std::string::npos;
+  }, 30s)) << worker->LogTail();
+  ::kill(worker->pid(), SIGTERM);
+  EXPECT_EQ(WaitForExit(*worker, 10s), "exit status 0")
+      << "the worker did not exit within 10 s of SIGTERM" << worker->LogTail();
+  EXPECT_NE(ReadFile(worker->log_path()).find("worker: stopping (told to stop)"), std::string::npos)
       << worker->LogTail();
 }
 
