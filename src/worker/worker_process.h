@@ -88,7 +88,8 @@ class WorkerProcess {
   bool Start();
   // Blocks until the worker ends (see above); it is stopped on return.
   WorkerExit Run();
-  // Makes Run return kStopped soon. Any thread.
+  // Makes Run return kStopped soon, without waiting for a lost ZooKeeper
+  // (the cluster state's storage stops retrying). Any thread.
   void RequestStop();
 
   // After Start: the worker, for tests.
