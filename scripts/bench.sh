@@ -30,8 +30,8 @@ echo "bench: preset $preset; build output and logs in $log" >&2
 
 # Only what the benchmarks run: storm-perf, the perf topology libraries, and
 # the cluster's daemons and CLI.
-if ! scripts/build.sh "$preset" --target storm_perf storm_perf_cluster storm_cli \
-  storm_nimbus_daemon storm_supervisor_daemon storm_worker_daemon >>"$log" 2>&1; then
+if ! scripts/build.sh "$preset" --target storm_perf storm_perf_cluster storm_stall_probe \
+  storm_cli storm_nimbus_daemon storm_supervisor_daemon storm_worker_daemon >>"$log" 2>&1; then
   echo "bench: error: build failed; last lines of $log:" >&2
   tail -n 30 "$log" >&2
   exit 1
@@ -42,6 +42,11 @@ if [[ ! -x "$perf" ]]; then
   echo "bench: error: $perf was not built (is STORM_BUILD_BENCHMARKS off in preset $preset?)" >&2
   exit 1
 fi
+
+# What the machine does to threads handing work to each other right now (on
+# a VM the figures change with where the host runs the vCPUs): on stderr and
+# in the log, next to the figures it explains.
+"$build_dir/bin/storm-stall-probe" --seconds 2 2>&1 | tee -a "$log" | sed 's/^/bench: machine: /' >&2
 
 duration=10
 warmup=3

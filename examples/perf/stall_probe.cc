@@ -1,17 +1,23 @@
-// storm-stall-probe: how long this machine takes a CPU away from a busy
-// thread, without storm-cpp. Each of N threads spins reading the steady
-// clock for the given seconds; a gap between two readings is time the thread
-// did not run (an interrupt, a kernel thread, the hypervisor). Complete
-// latency at the 99th percentile cannot be below what such gaps add to the
-// tuples in flight, so run this next to scripts/bench.sh when judging its
-// latency figures.
+// storm-stall-probe: what this machine does to threads that hand work to
+// each other, without storm-cpp; run it next to scripts/bench.sh when
+// judging its figures.
+//   - The cache-line hand-off: two threads bounce a counter in one cache
+//     line; the one-way time is what every hand-off between executor
+//     threads pays per cache line (on a VM it depends on where the host
+//     runs the vCPUs, and it can change while the VM runs).
+//   - Stalls: each of N threads spins reading the steady clock for the given
+//     seconds; a gap between two readings is time the thread did not run (an
+//     interrupt, a kernel thread, the hypervisor). Complete latency at the
+//     99th percentile cannot be below what such gaps add to the tuples in
+//     flight.
 //
 //   storm-stall-probe [--seconds S] [--threads N]     (defaults: 10 s, 2 threads)
 //
-// Prints, per thread, how many gaps exceeded 0.1, 0.3, 1 and 3 ms, the
-// longest, and their sum.
+// Prints the hand-off's one-way time, then per thread how many gaps exceeded
+// 0.1, 0.3, 1 and 3 ms, the longest, and their sum.
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -48,6 +54,29 @@ Gaps Spin(std::chrono::seconds duration) {
   return gaps;
 }
 
+// Nanoseconds for one thread to see a value another thread wrote into a
+// shared cache line (the mean over `rounds` round trips, halved).
+double HandOffNanos(int64_t rounds) {
+  alignas(64) static std::atomic<int64_t> turn{0};
+  turn.store(0);
+  const Clock::time_point start = Clock::now();
+  std::thread other([rounds] {
+    for (int64_t i = 1; i < 2 * rounds; i += 2) {
+      while (turn.load(std::memory_order_acquire) != i) {
+      }
+      turn.store(i + 1, std::memory_order_release);
+    }
+  });
+  for (int64_t i = 0; i < 2 * rounds; i += 2) {
+    while (turn.load(std::memory_order_acquire) != i) {
+    }
+    turn.store(i + 1, std::memory_order_release);
+  }
+  other.join();
+  return std::chrono::duration<double, std::nano>(Clock::now() - start).count() /
+         static_cast<double>(2 * rounds);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,6 +93,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  std::printf("cache-line hand-off between two threads: %.0f ns one way\n", HandOffNanos(1000000));
   std::vector<Gaps> results(static_cast<size_t>(threads));
   std::vector<std::thread> spinners;
   for (size_t t = 0; t < results.size(); ++t) {
