@@ -251,6 +251,7 @@ WorkerExit WorkerProcess::Run() {
       try {
         HeartbeatToCluster();
         ReportNewErrors();
+        cluster_heartbeats_.fetch_add(1);
       } catch (const std::exception& e) {
         spdlog::error("worker: cannot write the heartbeat of {}: {}", options_.topology_id,
                       e.what());

@@ -31,6 +31,7 @@
 // Thread safety: Start and Run on one thread; RequestStop from any.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -92,6 +93,11 @@ class WorkerProcess {
   // (the cluster state's storage stops retrying). Any thread.
   void RequestStop();
 
+  // How many rounds of heartbeat (with the new errors after it) Run has
+  // written to the cluster state. Any thread; for tests, to wait for a
+  // number of the worker's rounds rather than for a time.
+  uint64_t ClusterHeartbeats() const { return cluster_heartbeats_.load(); }
+
   // After Start: the worker, for tests.
   Worker& worker() { return *worker_; }
   const std::vector<ExecutorId>& executors() const { return executors_; }
@@ -131,6 +137,7 @@ class WorkerProcess {
   std::vector<std::string> endpoint_of_task_;
   bool active_ = false;
   uint64_t errors_reported_ = 0;  // the seq of the last error written to /errors
+  std::atomic<uint64_t> cluster_heartbeats_{0};
 
   bool started_ = false;    // the Worker runs (its beats are ours to remove)
   bool shut_down_ = false;

@@ -14,7 +14,6 @@
 #include <functional>
 #include <future>
 #include <memory>
-#include <thread>
 
 #include "common/config_loader.h"
 #include "common/in_memory_storage.h"
@@ -229,15 +228,20 @@ TEST_F(WorkerProcessTest, SpoutsFollowTheTopologyStatus) {
   };
   ASSERT_TRUE(WaitUntil([&] { return spout_emitted() > 100; }));
 
+  // Waits for `rounds` more of A's heartbeat rounds (50 ms each here).
+  auto wait_rounds = [&](uint64_t rounds) {
+    const uint64_t from = a.process->ClusterHeartbeats();
+    return WaitUntil([&] { return a.process->ClusterHeartbeats() >= from + rounds; });
+  };
+
   state_->SetStormBase(kId, code_.Base(TopologyStatus::kInactive));
   // Deactivated: what is in flight drains, then nothing new is emitted.
   uint64_t before = 0;
   ASSERT_TRUE(WaitUntil([&] {
     before = spout_emitted();
-    std::this_thread::sleep_for(200ms);
-    return spout_emitted() == before;
+    return wait_rounds(4) && spout_emitted() == before;
   }));
-  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(wait_rounds(6));
   EXPECT_EQ(spout_emitted(), before);
 
   state_->SetStormBase(kId, code_.Base(TopologyStatus::kActive));
@@ -329,7 +333,9 @@ TEST_F(WorkerProcessTest, TaskErrorsGoToTheClusterState) {
   auto run = std::async(std::launch::async, [&] { return worker.Run(); });
 
   ASSERT_TRUE(WaitUntil([&] { return state_->Errors(id, "picky").size() == 3; }));
-  std::this_thread::sleep_for(200ms);  // several heartbeats: each error once
+  // Several more heartbeat rounds: each error is written once.
+  const uint64_t rounds = worker.ClusterHeartbeats();
+  ASSERT_TRUE(WaitUntil([&] { return worker.ClusterHeartbeats() >= rounds + 4; }));
   auto errors = state_->Errors(id, "picky");
   ASSERT_EQ(errors.size(), 3u);
   EXPECT_EQ(errors[0].error, "picky: 10");
