@@ -253,8 +253,14 @@ std::shared_ptr<ZooKeeperStorage::Session> ZooKeeperStorage::OpenSession() {
     });
     if (!session->connected) {
       const bool stopping = stopping_;
+      const bool gave_up = retrying_stopped_;
       lock.unlock();
       if (stopping) throw StateStorageError("ZooKeeper storage is closing");
+      if (gave_up) {
+        throw StateStorageError(fmt::format(
+            "cannot reach ZooKeeper at {}: no session yet (no more retries: stopping)",
+            connect_string_));
+      }
       throw StateStorageError(fmt::format("cannot reach ZooKeeper at {}: no session within {} ms",
                                           connect_string_, options_.connection_timeout_ms));
     }
