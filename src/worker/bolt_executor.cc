@@ -29,10 +29,8 @@ class BoltExecutor::Collector final : public OutputCollector {
 };
 
 BoltExecutor::BoltExecutor(WorkerContext& worker, ExecutorDef def)
-    : Executor(worker, std::move(def)),
-      conf_(layout_.ComponentConf(def_.component)),
-      router_(layout_, def_.component, worker.worker_tasks, IdGenerator().Next()),
-      out_(this, /*never_block=*/false) {
+    : Executor(worker, std::move(def), /*never_block=*/false),
+      conf_(layout_.ComponentConf(def_.component)) {
   acking_ = layout_.num_ackers() > 0;
   debug_ = conf_.getBool(Config::kTopologyDebug, false);
   tick_nanos_ = TickIntervalNanos(conf_);
@@ -170,23 +168,11 @@ void BoltExecutor::SendToAcker(int stream_index, uint64_t root, uint64_t value, 
   system_values_.resize(with_value ? 2 : 1);
   system_values_[0] = static_cast<int64_t>(root);
   if (with_value) system_values_[1] = static_cast<int64_t>(value);
-  system_targets_.clear();
-  router_.Route(stream_index, system_values_, -1, system_targets_);
-  const TupleSchema* schema = &layout_.Schema(stream_index);
-  for (int target : system_targets_) {
-    AddressedTuple& slot = out_.Next(target, OutBuffer::kAcker);
-    slot.tuple.mutableValues() = system_values_;
-    slot.tuple.mutableMessageId().clear();
-    slot.tuple.setOrigin(schema, task);
-    slot.tuple.resetAckVal();
-    out_.Commit(OutBuffer::kAcker);
-  }
+  EmitToAcker(stream_index, system_values_, task);
 }
 
 void BoltExecutor::ReportError(int task_index, const std::string& error) {
-  stats_.errors.Add(1);
-  spdlog::error("bolt {} task {}: {}", def_.component, tasks_[task_index].id, error);
-  worker_.errors->Report(def_.component, tasks_[task_index].id, error);
+  ReportTaskError(tasks_[task_index].id, error);
 }
 
 void BoltExecutor::Shutdown() {

@@ -50,8 +50,6 @@ class BoltExecutor final : public Executor {
 
   Config conf_;
   std::vector<Task> tasks_;
-  StreamRouter router_;
-  OutBuffer out_;
   IdGenerator ids_;
   bool acking_ = false;
   bool debug_ = false;
@@ -61,7 +59,6 @@ class BoltExecutor final : public Executor {
   int fail_stream_ = -1;
   Tuple tick_;
   std::vector<int> targets_;
-  std::vector<int> system_targets_;
   Values system_values_;
 };
 

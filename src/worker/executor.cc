@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "storm/errors.h"
+#include "worker/id_generator.h"
 
 namespace storm {
 
@@ -48,18 +49,26 @@ bool OutBuffer::DrainOverflow() {
   return overflow_.empty();
 }
 
-Executor::Executor(WorkerContext& worker, ExecutorDef def)
-    : worker_(worker), def_(std::move(def)), layout_(*worker.layout) {
-  const Config& conf = layout_.ComponentConf(def_.component);
-  const auto receive_tuples =
+namespace {
+// As many slots as full batches would take: a queue of many small batches
+// costs its consumer more than their tuples do.
+std::unique_ptr<TupleQueue> MakeExecutorQueue(const std::string& name, const Config& conf,
+                                              BatchPool* pool) {
+  const auto tuples =
       static_cast<size_t>(conf.getInt(Config::kTopologyExecutorReceiveBufferSize, 32768));
-  // As many slots as full batches would take: a queue of many small
-  // batches costs its consumer more than their tuples do.
-  const size_t slots = std::max<size_t>(16, receive_tuples / worker.pool->batch_capacity());
-  in_queue_ = std::make_unique<TupleQueue>("in:" + def_.component, slots, receive_tuples,
-                                           worker.pool);
-  out_queue_ = std::make_unique<TupleQueue>("out:" + def_.component, slots, receive_tuples,
-                                            worker.pool);
+  const size_t slots = std::max<size_t>(16, tuples / pool->batch_capacity());
+  return std::make_unique<TupleQueue>(name, slots, tuples, pool);
+}
+}  // namespace
+
+Executor::Executor(WorkerContext& worker, ExecutorDef def, bool never_block)
+    : worker_(worker), def_(std::move(def)), layout_(*worker.layout),
+      in_queue_(MakeExecutorQueue("in:" + def_.component, layout_.ComponentConf(def_.component),
+                                  worker.pool)),
+      out_queue_(MakeExecutorQueue("out:" + def_.component,
+                                   layout_.ComponentConf(def_.component), worker.pool)),
+      router_(layout_, def_.component, worker.worker_tasks, IdGenerator().Next()),
+      out_(this, never_block) {
   slot_of_task_.assign(static_cast<size_t>(layout_.max_task()) + 1, -1);
 }
 
@@ -246,6 +255,26 @@ void Executor::PushRouted(size_t slot) {
 
 void Executor::FlushRouted() {
   for (size_t i = 0; i < routed_.size(); ++i) PushRouted(i);
+}
+
+void Executor::EmitToAcker(int stream_index, const Values& values, int task) {
+  acker_targets_.clear();
+  router_.Route(stream_index, values, -1, acker_targets_);
+  const TupleSchema* schema = &layout_.Schema(stream_index);
+  for (int target : acker_targets_) {
+    AddressedTuple& slot = out_.Next(target, OutBuffer::kAcker);
+    slot.tuple.mutableValues() = values;
+    slot.tuple.mutableMessageId().clear();
+    slot.tuple.setOrigin(schema, task);
+    slot.tuple.resetAckVal();
+    out_.Commit(OutBuffer::kAcker);
+  }
+}
+
+void Executor::ReportTaskError(int task, const std::string& error) {
+  stats_.errors.Add(1);
+  spdlog::error("{} {} task {}: {}", is_spout() ? "spout" : "bolt", def_.component, task, error);
+  worker_.errors->Report(def_.component, task, error);
 }
 
 }  // namespace storm

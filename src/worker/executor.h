@@ -19,6 +19,7 @@
 
 #include "common/histogram.h"
 #include "common/topology_layout.h"
+#include "worker/router.h"
 #include "worker/worker_context.h"
 
 namespace storm {
@@ -103,7 +104,9 @@ class OutBuffer {
 
 class Executor {
  public:
-  Executor(WorkerContext& worker, ExecutorDef def);
+  // `never_block`: the user logic thread must never wait for room in the
+  // out-queue (spouts; see OutBuffer).
+  Executor(WorkerContext& worker, ExecutorDef def, bool never_block);
   virtual ~Executor();
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
@@ -143,6 +146,12 @@ class Executor {
 
   bool stopping() const { return stop_.load(std::memory_order_relaxed); }
   int64_t TickIntervalNanos(const Config& conf) const;
+  // On the user logic thread: emits `values` on the acker stream
+  // `stream_index` (__ack_init, __ack_ack or __ack_fail) from `task`,
+  // through the out buffer's acker lane.
+  void EmitToAcker(int stream_index, const Values& values, int task);
+  // A task's error: counted, logged, and kept for the cluster state.
+  void ReportTaskError(int task, const std::string& error);
 
   WorkerContext& worker_;
   const ExecutorDef def_;
@@ -151,6 +160,8 @@ class Executor {
   std::atomic<bool> stop_{false};
   std::unique_ptr<TupleQueue> in_queue_;
   std::unique_ptr<TupleQueue> out_queue_;
+  StreamRouter router_;
+  OutBuffer out_;  // the user logic thread's
 
  private:
   void UserLogicThread();
@@ -181,6 +192,7 @@ class Executor {
   std::vector<TupleQueue*> route_queues_;
   std::vector<TupleBatch*> routed_;
   std::vector<int> slot_of_task_;
+  std::vector<int> acker_targets_;  // EmitToAcker's
 };
 
 void SetThreadName(const std::string& name);

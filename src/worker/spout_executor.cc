@@ -28,10 +28,8 @@ class SpoutExecutor::Collector final : public SpoutOutputCollector {
 };
 
 SpoutExecutor::SpoutExecutor(WorkerContext& worker, ExecutorDef def)
-    : Executor(worker, std::move(def)),
-      conf_(layout_.ComponentConf(def_.component)),
-      router_(layout_, def_.component, worker.worker_tasks, IdGenerator().Next()),
-      out_(this, /*never_block=*/true) {
+    : Executor(worker, std::move(def), /*never_block=*/true),
+      conf_(layout_.ComponentConf(def_.component)) {
   acking_ = layout_.num_ackers() > 0;
   debug_ = conf_.getBool(Config::kTopologyDebug, false);
   max_pending_ = conf_.getInt(Config::kTopologyMaxSpoutPending, 0);
@@ -248,23 +246,11 @@ void SpoutExecutor::SendAckInit(uint64_t root, uint64_t ack_val, int task) {
   system_values_[0] = static_cast<int64_t>(root);
   system_values_[1] = static_cast<int64_t>(ack_val);
   system_values_[2] = static_cast<int64_t>(task);
-  system_targets_.clear();
-  router_.Route(ack_init_stream_, system_values_, -1, system_targets_);
-  const TupleSchema* schema = &layout_.Schema(ack_init_stream_);
-  for (int target : system_targets_) {
-    AddressedTuple& slot = out_.Next(target, OutBuffer::kAcker);
-    slot.tuple.mutableValues() = system_values_;
-    slot.tuple.mutableMessageId().clear();
-    slot.tuple.setOrigin(schema, task);
-    slot.tuple.resetAckVal();
-    out_.Commit(OutBuffer::kAcker);
-  }
+  EmitToAcker(ack_init_stream_, system_values_, task);
 }
 
 void SpoutExecutor::ReportError(int task_index, const std::string& error) {
-  stats_.errors.Add(1);
-  spdlog::error("spout {} task {}: {}", def_.component, tasks_[task_index].id, error);
-  worker_.errors->Report(def_.component, tasks_[task_index].id, error);
+  ReportTaskError(tasks_[task_index].id, error);
 }
 
 void SpoutExecutor::Shutdown() {

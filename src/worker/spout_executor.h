@@ -64,8 +64,6 @@ class SpoutExecutor final : public Executor {
 
   Config conf_;
   std::vector<Task> tasks_;
-  StreamRouter router_;
-  OutBuffer out_;
   IdGenerator ids_;
   RootIdGenerator roots_{ids_};
   RotatingMap<Pending> pending_;
@@ -95,7 +93,6 @@ class SpoutExecutor final : public Executor {
   int acker_fail_stream_ = -1;
   uint64_t emits_ = 0;  // emits so far, to tell whether nextTuple emitted
   std::vector<int> targets_;
-  std::vector<int> system_targets_;
   Values system_values_;
   std::vector<std::pair<int, Value>> deferred_acks_;
 };
