@@ -1,12 +1,11 @@
 #include "nimbus/nimbus_daemon.h"
 
 #include <signal.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 
-#include "common/command_line.h"
+#include "common/daemon.h"
 #include "common/logging.h"
 #include "common/zookeeper_storage.h"
 #include "nimbus/library_check.h"
@@ -14,37 +13,13 @@
 
 namespace storm {
 
-namespace {
-
-std::string HostName(const Config& conf) {
-  std::string configured = conf.getString(Config::kStormLocalHostname, "");
-  if (!configured.empty()) return configured;
-  char name[256] = {};
-  if (gethostname(name, sizeof name - 1) != 0) return "localhost";
-  return name;
-}
-
-}  // namespace
-
 int RunNimbusDaemon(const std::vector<std::string>& args) {
   try {
     if (!args.empty() && args[0] == "check-library") {
       return RunLibraryCheckCommand(std::vector<std::string>(args.begin() + 1, args.end()));
     }
-    CommandLine cl = ParseCommandLine(args);
-    if (!cl.positional.empty()) throw ConfigError("unexpected argument '" + cl.positional[0] + "'");
-    InitLogging("nimbus", cl.log_level);
-    Config conf = LoadConfig(cl.sources);
-    for (const auto& key : UnknownReservedKeys(conf)) {
-      spdlog::warn("nimbus: unknown config key '{}' (a typo?)", key);
-    }
-    // SIGTERM/SIGINT are taken by sigwait below; block them before any thread starts.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    signal(SIGPIPE, SIG_IGN);
+    Config conf = StartDaemon("nimbus", args);
+    const sigset_t signals = BlockStopSignals();  // taken by sigwait below
 
     ZooKeeperOptions zk = ZooKeeperOptionsFromConfig(conf);
     spdlog::info("nimbus: connecting to ZooKeeper ({} servers, root {})", zk.servers.size(),
@@ -54,7 +29,7 @@ int RunNimbusDaemon(const std::vector<std::string>& args) {
     NimbusOptions options;
     options.conf = conf;
     options.state = state;
-    options.host = HostName(conf);
+    options.host = LocalHostName(conf);
     std::error_code ec;
     const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
     options.check_library = MakeSubprocessLibraryChecker(self, 60);

@@ -1,11 +1,10 @@
 #include "supervisor/supervisor_daemon.h"
 
 #include <signal.h>
-#include <unistd.h>
 
 #include <filesystem>
 
-#include "common/command_line.h"
+#include "common/daemon.h"
 #include "common/logging.h"
 #include "common/zookeeper_storage.h"
 #include "supervisor/supervisor.h"
@@ -14,28 +13,12 @@ namespace storm {
 
 int RunSupervisorDaemon(const std::vector<std::string>& args) {
   try {
-    CommandLine cl = ParseCommandLine(args);
-    if (!cl.positional.empty()) throw ConfigError("unexpected argument '" + cl.positional[0] + "'");
-    InitLogging("supervisor", cl.log_level);
-    Config conf = LoadConfig(cl.sources);
-    for (const auto& key : UnknownReservedKeys(conf)) {
-      spdlog::warn("supervisor: unknown config key '{}' (a typo?)", key);
-    }
+    Config conf = StartDaemon("supervisor", args);
     // storm.local.dir is handed to workers: make it absolute first.
     conf.put(Config::kStormLocalDir,
              std::filesystem::absolute(conf.getString(Config::kStormLocalDir)).string());
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    signal(SIGPIPE, SIG_IGN);
-
-    std::string hostname = conf.getString(Config::kStormLocalHostname, "");
-    if (hostname.empty()) {
-      char name[256] = {};
-      hostname = gethostname(name, sizeof name - 1) == 0 ? name : "localhost";
-    }
+    const sigset_t signals = BlockStopSignals();  // taken by sigwait below
+    const std::string hostname = LocalHostName(conf);
     std::error_code ec;
     const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
     const std::string worker_binary = (self.parent_path() / "storm-worker").string();

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/command_line.h"
+#include "common/daemon.h"
 #include "common/local_state.h"
 #include "common/logging.h"
 #include "common/zookeeper_storage.h"
@@ -74,12 +75,7 @@ int RunWorkerDaemon(const std::vector<std::string>& args) {
   }
   // SIGTERM/SIGINT are taken by the signal thread below; block them before
   // any thread starts (the log flusher's, ZooKeeper's, the executors').
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  const sigset_t signals = BlockStopSignals();
 
   const LocalState local(options.conf.getString(Config::kStormLocalDir));
   const std::string log_file = local.WorkerLogFile(options.topology_id, options.port);
