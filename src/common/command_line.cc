@@ -7,6 +7,16 @@
 
 namespace storm {
 
+namespace {
+// spdlog's level names ("warning" and "err" are its aliases); spdlog itself
+// takes any other word for "off", which would silence the log.
+bool IsLogLevel(const std::string& level) {
+  static const char* const kLevels[] = {"trace", "debug", "info",     "warn", "warning",
+                                        "error", "err",   "critical", "off"};
+  return std::find(std::begin(kLevels), std::end(kLevels), level) != std::end(kLevels);
+}
+}  // namespace
+
 std::optional<std::string> CommandLine::Option(const std::string& name) const {
   std::optional<std::string> out;
   auto [begin, end] = options.equal_range(name);
@@ -46,6 +56,10 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args,
       out.sources.config_file = value();
     } else if (a == "--log-level") {
       out.log_level = value();
+      if (!IsLogLevel(out.log_level)) {
+        throw ConfigError("--log-level: unknown level '" + out.log_level +
+                          "' (trace, debug, info, warn, error, critical or off)");
+      }
     } else if (std::find(value_options.begin(), value_options.end(), a) != value_options.end()) {
       const std::string& v = value();
       out.options.emplace(a, v);

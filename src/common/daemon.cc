@@ -22,8 +22,16 @@ sigset_t BlockStopSignals() {
 }
 
 Config StartDaemon(const std::string& name, const std::vector<std::string>& args) {
-  CommandLine cl = ParseCommandLine(args);
-  if (!cl.positional.empty()) throw ConfigError("unexpected argument '" + cl.positional[0] + "'");
+  CommandLine cl;
+  try {
+    cl = ParseCommandLine(args);
+    if (!cl.positional.empty()) {
+      throw ConfigError("unexpected argument '" + cl.positional[0] + "'");
+    }
+  } catch (const ConfigError&) {
+    InitLogging(name);  // so that the caller's error line has the one format
+    throw;
+  }
   InitLogging(name, cl.log_level);
   Config conf = LoadConfig(cl.sources);
   for (const auto& key : UnknownReservedKeys(conf)) {
