@@ -99,6 +99,17 @@ class Receiver {
     std::lock_guard<std::mutex> lock(mutex_);
     return seqs_.size();
   }
+  // Whether the frames received are 0 .. n-1, each once, in order.
+  ::testing::AssertionResult GotInOrder(uint64_t n) const {
+    const std::vector<uint64_t> seqs = Seqs();
+    if (seqs.size() != n) {
+      return ::testing::AssertionFailure() << seqs.size() << " frames, not " << n;
+    }
+    for (uint64_t i = 0; i < n; ++i) {
+      if (seqs[i] != i) return ::testing::AssertionFailure() << "frame " << seqs[i] << " at " << i;
+    }
+    return ::testing::AssertionSuccess();
+  }
   bool Has(uint64_t seq) const {
     std::lock_guard<std::mutex> lock(mutex_);
     return std::find(seqs_.begin(), seqs_.end(), seq) != seqs_.end();
@@ -226,9 +237,7 @@ TEST(TcpTransportTest, FramesArriveWholeAndInOrder) {
   constexpr uint64_t kFrames = 600;
   SendRange(*conn, 0, kFrames);
   ASSERT_TRUE(WaitUntil([&] { return rx.Count() >= kFrames; }, 60s)) << rx.Count();
-  const auto seqs = rx.Seqs();
-  ASSERT_EQ(seqs.size(), kFrames);
-  for (uint64_t i = 0; i < kFrames; ++i) ASSERT_EQ(seqs[i], i);
+  EXPECT_TRUE(rx.GotInOrder(kFrames));
 }
 
 TEST(TcpTransportTest, SeveralSendersEachInOrder) {
@@ -441,9 +450,7 @@ TEST(TcpTransportTest, FullInboxBlocksTheSenderUntilPopped) {
   rx.StartConsuming();
   ASSERT_TRUE(WaitUntil([&] { return rx.Count() >= kFrames; }, 60s)) << rx.Count();
   sender.join();
-  const auto seqs = rx.Seqs();
-  ASSERT_EQ(seqs.size(), kFrames);
-  for (uint64_t i = 0; i < kFrames; ++i) ASSERT_EQ(seqs[i], i);
+  EXPECT_TRUE(rx.GotInOrder(kFrames));
 }
 
 TEST(TcpTransportTest, BadInputClosesOnlyThatConnection) {
