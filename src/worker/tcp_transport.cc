@@ -1,6 +1,8 @@
-// TcpTransport (contract in tcp_transport.h): one Asio I/O thread serving
-// the TcpListeners of the bound endpoints (tcp_listener.h) and the
-// TcpPeerConnections behind the Connections (tcp_peer_connection.h).
+// TcpTransport (contract in tcp_transport.h): two Asio I/O threads, one
+// serving the TcpListeners of the bound endpoints (tcp_listener.h), the other
+// the TcpPeerConnections behind the Connections (tcp_peer_connection.h). The
+// receiving one may block in an inbox (a worker consuming its frames on it,
+// Inbox::SetConsumer): that stops only the reading, never the sending.
 #include "worker/tcp_transport.h"
 
 #include <spdlog/spdlog.h>
@@ -62,8 +64,12 @@ class TcpTransport final : public Transport {
       : options_(std::move(options)),
         hello_(MakeHelloFrame(options_.topology_id, options_.local_endpoint)),
         io_(1),
-        work_(asio::make_work_guard(io_)) {
-    io_thread_ = std::thread([this] { RunIo(); });
+        work_(asio::make_work_guard(io_)),
+        in_io_(1),
+        in_work_(asio::make_work_guard(in_io_)) {
+    io_thread_ = std::thread([this] { RunIo(io_, "tcp-io"); });
+    // A worker's frames are consumed on it: it is the worker receive thread.
+    in_io_thread_ = std::thread([this] { RunIo(in_io_, "worker-recv"); });
   }
 
   // Stops at once whatever the peers and inboxes do: blocked senders get
@@ -79,6 +85,8 @@ class TcpTransport final : public Transport {
     }
     for (auto& p : peers) p->MarkClosed();
     for (auto& l : listeners) l->StopPusher();
+    in_io_.stop();
+    in_io_thread_.join();
     io_.stop();
     io_thread_.join();
     // Nothing runs on io_ any more: close what it served from this thread.
@@ -93,7 +101,7 @@ class TcpTransport final : public Transport {
     if (listeners_.count(endpoint) > 0) {
       throw StormError("endpoint " + endpoint + " is bound already");
     }
-    auto listener = std::make_shared<TcpListener>(io_, endpoint, inbox, options_.topology_id);
+    auto listener = std::make_shared<TcpListener>(in_io_, endpoint, inbox, options_.topology_id);
     listener->Listen(where.port);
     listener->Start();
     listeners_.emplace(endpoint, std::move(listener));
@@ -111,15 +119,18 @@ class TcpTransport final : public Transport {
       listener = std::move(it->second);
       listeners_.erase(it);
     }
-    // The port is free again when Unbind returns: wait for the I/O thread.
+    // The port is free again, and no frame comes into the inbox any more,
+    // when Unbind returns: wait for the receiving I/O thread.
     std::promise<void> closed;
-    asio::post(io_, [&listener, &closed] {
+    asio::post(in_io_, [&listener, &closed] {
       listener->CloseOnIoThread();
       closed.set_value();
     });
     closed.get_future().wait();
     listener->StopPusher();
   }
+
+  bool DeliversOnOneThread() const override { return true; }
 
   std::unique_ptr<Connection> Connect(const std::string& endpoint) override {
     HostPort target = ParseEndpoint(endpoint, /*allow_port_zero=*/false);
@@ -141,11 +152,11 @@ class TcpTransport final : public Transport {
     std::erase_if(peers_, [&](const auto& p) { return p.get() == peer; });
   }
 
-  void RunIo() {
-    SetThreadName("tcp-io");
+  static void RunIo(asio::io_context& io, const char* name) {
+    SetThreadName(name);
     for (;;) {
       try {
-        io_.run();
+        io.run();
         return;
       } catch (const std::exception& e) {
         // A handler threw (no memory for a frame, say): keep serving.
@@ -158,7 +169,10 @@ class TcpTransport final : public Transport {
   const FrameBytes hello_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
+  asio::io_context in_io_;  // the listeners'
+  asio::executor_work_guard<asio::io_context::executor_type> in_work_;
   std::thread io_thread_;
+  std::thread in_io_thread_;
 
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<TcpListener>> listeners_;  // guarded by mutex_

@@ -3,10 +3,13 @@
 //
 // Receiving (the worker receive side): Bind listens on the endpoint's port
 // (on every interface) and reads length-prefixed frames from each accepted
-// connection into the worker's Inbox. A frame longer than kMaxFrameBytes, a
-// frame of unknown type, or garbage closes that connection with a logged
-// error; the worker keeps running. A full Inbox stops reading, so TCP's
-// flow control slows the senders down: that is backpressure across workers.
+// connection into the worker's Inbox, or, when the worker consumes them on
+// the receiving thread (Inbox::SetConsumer), hands each to the worker. A
+// frame longer than kMaxFrameBytes, a frame of unknown type, or garbage
+// closes that connection with a logged error; the worker keeps running. A
+// full Inbox (or a worker blocked on its full executor queues) stops
+// reading, so TCP's flow control slows the senders down: that is
+// backpressure across workers.
 //
 // Sending (the worker send thread): Connect returns at once; the connection
 // is made in the background, with a hello frame first and reconnects with
@@ -15,8 +18,10 @@
 // past that Send blocks (backpressure, never a drop). Send returns false
 // only after Connection::Close or when the transport is shut down.
 //
-// Threads: one Asio I/O thread of its own. Thread safety: every method may
-// be called from any thread; one Connection is used by one sender at a time.
+// Threads: two Asio I/O threads of its own, one receiving (it delivers into
+// the inboxes and may block there: DeliversOnOneThread), one sending.
+// Thread safety: every method may be called from any thread; one Connection
+// is used by one sender at a time.
 #pragma once
 
 #include <memory>

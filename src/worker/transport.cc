@@ -5,7 +5,23 @@
 
 namespace storm {
 
+void Inbox::SetConsumer(std::function<void(const FrameBytes&)> consumer) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  consumer_ = std::move(consumer);
+}
+
+bool Inbox::Consume(FrameBytes& frame) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) return false;
+  }
+  consumer_(frame);
+  frame.clear();
+  return true;
+}
+
 bool Inbox::Push(FrameBytes&& frame, const std::atomic<bool>* cancel) {
+  if (consumer_) return Consume(frame);
   std::unique_lock<std::mutex> lock(mutex_);
   const auto cancelled = [cancel] { return cancel != nullptr && cancel->load(); };
   not_full_.wait(lock, [&] {
@@ -20,6 +36,7 @@ bool Inbox::Push(FrameBytes&& frame, const std::atomic<bool>* cancel) {
 }
 
 Inbox::TryPushResult Inbox::TryPush(FrameBytes& frame) {
+  if (consumer_) return Consume(frame) ? TryPushResult::kPushed : TryPushResult::kClosed;
   std::unique_lock<std::mutex> lock(mutex_);
   if (closed_) return TryPushResult::kClosed;
   if (bytes_ != 0 && bytes_ + frame.size() > capacity_) return TryPushResult::kFull;

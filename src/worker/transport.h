@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,8 +42,19 @@ class Inbox {
   bool Pop(FrameBytes& out, std::chrono::microseconds timeout);
   void Close();
 
+  // From now on, frames pushed go to `consumer`, called on the pushing
+  // thread, instead of the queue; a push returns once `consumer` has (and
+  // Push then never blocks of its own; TryPush never says kFull). Only for
+  // a transport that pushes from one thread (Transport::DeliversOnOneThread),
+  // before it is bound. After Close, frames are dropped as before.
+  void SetConsumer(std::function<void(const FrameBytes&)> consumer);
+
  private:
+  // With a consumer: hands the frame to it (clearing it) unless closed.
+  bool Consume(FrameBytes& frame);
+
   const size_t capacity_;
+  std::function<void(const FrameBytes&)> consumer_;
   std::mutex mutex_;
   std::condition_variable not_empty_;
   std::condition_variable not_full_;
@@ -71,6 +83,12 @@ class Transport {
   // Starts delivering frames sent to `endpoint` into `inbox`.
   virtual void Bind(const std::string& endpoint, Inbox* inbox) = 0;
   virtual void Unbind(const std::string& endpoint) = 0;
+  // Whether every frame reaches the inboxes from one thread of the
+  // transport's own, which may block in Inbox::Push (stopping only the
+  // receiving, so that TCP's flow control slows the senders down), and
+  // stops doing so once Unbind returns. A worker then consumes its frames
+  // on that thread (Inbox::SetConsumer): one thread hand-off less.
+  virtual bool DeliversOnOneThread() const { return false; }
   // A connection to a bound endpoint (possibly not bound yet: frames then
   // wait, bounded, or Send returns false when it never comes).
   virtual std::unique_ptr<Connection> Connect(const std::string& endpoint) = 0;

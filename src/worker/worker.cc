@@ -92,13 +92,19 @@ Worker::~Worker() { Stop(); }
 void Worker::Bind() {
   if (bound_) return;
   bound_ = true;
+  // Over TCP the transport's receiving thread is the worker receive thread:
+  // it deserializes each frame into the executors' in-queues itself.
+  consume_on_transport_thread_ = transport_->DeliversOnOneThread();
+  if (consume_on_transport_thread_) {
+    inbox_.SetConsumer([this](const FrameBytes& frame) { HandleFrame(frame); });
+  }
   transport_->Bind(spec_.endpoint, &inbox_);
 }
 
 void Worker::Start() {
   started_ = true;
   Bind();
-  receive_thread_ = std::thread([this] { ReceiveThread(); });
+  if (!consume_on_transport_thread_) receive_thread_ = std::thread([this] { ReceiveThread(); });
   send_thread_ = std::thread([this] { SendThread(); });
   for (auto& e : executors_) e->Start();
   spdlog::info("worker {} of {} started with {} executors", spec_.endpoint,
@@ -106,7 +112,18 @@ void Worker::Start() {
 }
 
 void Worker::Stop() {
-  if (!started_ || stopped_) return;
+  if (stopped_) return;
+  if (!started_) {
+    // Bound only: no more frames into this worker, which is going.
+    if (bound_) {
+      stopped_ = true;
+      stop_threads_.store(true);  // a frame being consumed stops waiting for room
+      transport_->Unbind(spec_.endpoint);
+      inbox_.Close();
+      RecycleReceived();
+    }
+    return;
+  }
   stopped_ = true;
   context_.stopping.store(true);
   for (auto& e : executors_) e->Stop();
@@ -129,11 +146,15 @@ void Worker::Stop() {
   transport_->Unbind(spec_.endpoint);
   inbox_.Close();
   if (receive_thread_.joinable()) receive_thread_.join();
+  RecycleReceived();
+  spdlog::info("worker {} stopped", spec_.endpoint);
+}
+
+void Worker::RecycleReceived() {
   for (TupleBatch*& b : received_) {
     if (b != nullptr) executors_[&b - received_.data()]->in_queue().Recycle(b);
     b = nullptr;
   }
-  spdlog::info("worker {} stopped", spec_.endpoint);
 }
 
 void Worker::SetActive(bool active) {

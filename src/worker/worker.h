@@ -1,7 +1,10 @@
 // Worker: one worker process's runtime (DESIGN section 2): its executors,
 // the global transfer queue, the worker send thread (batches tuples per
 // destination worker into frames) and the worker receive thread (decodes
-// frames from its Inbox into the in-queues of its executors).
+// frames into the in-queues of its executors). Over TCP the receive thread
+// is the transport's receiving thread, which reads the sockets and decodes
+// each frame as it comes (Transport::DeliversOnOneThread); in process it is
+// the worker's own, popping frames from its Inbox.
 // The Worker is driven the same way in local mode (several Workers in one
 // process over an InProcessTransport) and in a storm-worker process.
 #pragma once
@@ -104,6 +107,8 @@ class Worker : private ErrorReporter {
   void HandleFrame(const FrameBytes& frame);
   void DeliverTuple(int task, ByteReader& bytes);
   void FlushReceived();
+  // After the receiving stopped: the batches it was filling go back.
+  void RecycleReceived();
   struct Peer;
   void FlushPeer(Peer& peer);
   // Flushes the peers whose frames are due; returns nanoseconds until the
@@ -122,6 +127,7 @@ class Worker : private ErrorReporter {
   std::thread receive_thread_;
   std::atomic<bool> stop_threads_{false};
   bool bound_ = false;
+  bool consume_on_transport_thread_ = false;  // see Bind
   bool started_ = false;
   bool stopped_ = false;
 

@@ -453,6 +453,58 @@ TEST(TcpTransportTest, FullInboxBlocksTheSenderUntilPopped) {
   EXPECT_TRUE(rx.GotInOrder(kFrames));
 }
 
+// A worker consumes its frames on the transport's receiving thread
+// (Inbox::SetConsumer). While the consumer is blocked (its executors' queues
+// full), the senders are held back, and the transport still sends: the
+// receiving and the sending threads are apart.
+TEST(TcpTransportTest, AConsumerBlockedHoldsBackTheSendersButNotTheSending) {
+  const int port = FreePort();
+  const int other_port = FreePort();
+  auto server = MakeTcpTransport(Options());
+  ASSERT_TRUE(server->DeliversOnOneThread());
+  std::atomic<bool> hold{true};
+  Receiver rx;
+  rx.inbox.SetConsumer([&](const FrameBytes& f) {
+    while (hold.load()) std::this_thread::sleep_for(1ms);
+    rx.Record(f);
+  });
+  server->Bind(Endpoint(port), &rx.inbox);
+  auto client = MakeTcpTransport(Options(256 * 1024));
+  auto conn = client->Connect(Endpoint(port));
+
+  constexpr size_t kFrames = 4000;
+  constexpr size_t kFiller = 16 * 1024;  // 64 MB in all
+  std::atomic<size_t> sent{0};
+  std::thread sender([&] {
+    for (uint64_t seq = 0; seq < kFrames; ++seq) {
+      FrameBytes f = MakeFrame(seq, kFiller);
+      ASSERT_TRUE(conn->Send(f));
+      sent.fetch_add(1);
+    }
+  });
+  ASSERT_TRUE(WaitUntil(Stalled(sent)));
+  EXPECT_LT(sent.load(), kFrames / 2);
+  EXPECT_EQ(rx.Count(), 0u);
+
+  // The server's own sending goes on meanwhile.
+  Receiver other;
+  other.StartConsuming();
+  auto other_transport = MakeTcpTransport(Options());
+  other_transport->Bind(Endpoint(other_port), &other.inbox);
+  auto out = server->Connect(Endpoint(other_port));
+  SendRange(*out, 0, 20);
+  ASSERT_TRUE(WaitUntil([&] { return other.Count() >= 20; }));
+  EXPECT_TRUE(other.GotInOrder(20));
+
+  hold.store(false);
+  ASSERT_TRUE(WaitUntil([&] { return rx.Count() >= kFrames; }, 60s)) << rx.Count();
+  sender.join();
+  EXPECT_TRUE(rx.GotInOrder(kFrames));
+  // Once Unbind returns, nothing is consumed any more.
+  server->Unbind(Endpoint(port));
+  other_transport.reset();  // before `other`, whose inbox it fills
+}
+
 TEST(TcpTransportTest, BadInputClosesOnlyThatConnection) {
   const int port = FreePort();
   Receiver rx;
