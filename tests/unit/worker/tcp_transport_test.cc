@@ -205,6 +205,19 @@ void SendRange(Connection& conn, uint64_t from, uint64_t to) {
   }
 }
 
+// Sends frames 0 .. frames-1 of `filler` bytes on `conn` from a thread of
+// its own, counting them in `sent`.
+std::thread SendInThread(Connection& conn, size_t frames, size_t filler,
+                         std::atomic<size_t>& sent) {
+  return std::thread([&conn, frames, filler, &sent] {
+    for (uint64_t seq = 0; seq < frames; ++seq) {
+      FrameBytes f = MakeFrame(seq, filler);
+      ASSERT_TRUE(conn.Send(f));
+      sent.fetch_add(1);
+    }
+  });
+}
+
 // True once `counter` has not moved for `quiet` (a sender blocked in Send).
 std::function<bool()> Stalled(const std::atomic<size_t>& counter,
                               std::chrono::milliseconds quiet = 300ms) {
@@ -432,13 +445,7 @@ TEST(TcpTransportTest, FullInboxBlocksTheSenderUntilPopped) {
   constexpr size_t kFrames = 4000;
   constexpr size_t kFiller = 16 * 1024;  // 64 MB in all
   std::atomic<size_t> sent{0};
-  std::thread sender([&] {
-    for (uint64_t seq = 0; seq < kFrames; ++seq) {
-      FrameBytes f = MakeFrame(seq, kFiller);
-      ASSERT_TRUE(conn->Send(f));
-      sent.fetch_add(1);
-    }
-  });
+  std::thread sender = SendInThread(*conn, kFrames, kFiller, sent);
   ASSERT_TRUE(WaitUntil(Stalled(sent)));
   const size_t blocked_at = sent.load();
   std::printf("the sender blocked after %zu frames (%zu KB)\n", blocked_at,
@@ -475,13 +482,7 @@ TEST(TcpTransportTest, AConsumerBlockedHoldsBackTheSendersButNotTheSending) {
   constexpr size_t kFrames = 4000;
   constexpr size_t kFiller = 16 * 1024;  // 64 MB in all
   std::atomic<size_t> sent{0};
-  std::thread sender([&] {
-    for (uint64_t seq = 0; seq < kFrames; ++seq) {
-      FrameBytes f = MakeFrame(seq, kFiller);
-      ASSERT_TRUE(conn->Send(f));
-      sent.fetch_add(1);
-    }
-  });
+  std::thread sender = SendInThread(*conn, kFrames, kFiller, sent);
   ASSERT_TRUE(WaitUntil(Stalled(sent)));
   EXPECT_LT(sent.load(), kFrames / 2);
   EXPECT_EQ(rx.Count(), 0u);
