@@ -7,7 +7,9 @@
 // staging queue for a pusher thread of the listener's own, which blocks in
 // Inbox::Push: the I/O thread never does. When staging is full too, the
 // connections stop reading until it has drained, so TCP's flow control slows
-// the senders down (backpressure across workers).
+// the senders down (backpressure across workers). An inbox with a consumer
+// (Inbox::SetConsumer) is never full: the consumer runs on the I/O thread,
+// which then blocks while it does, and that stops the reading alike.
 //
 // A length outside 1..kMaxFrameBytes, an unknown frame type, a malformed hello
 // or a hello of another topology closes that connection only, with a logged

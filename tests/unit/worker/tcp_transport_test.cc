@@ -472,7 +472,7 @@ TEST(TcpTransportTest, AConsumerBlockedHoldsBackTheSendersButNotTheSending) {
   std::atomic<bool> hold{true};
   Receiver rx;
   rx.inbox.SetConsumer([&](const FrameBytes& f) {
-    while (hold.load()) std::this_thread::sleep_for(1ms);
+    hold.wait(true);
     rx.Record(f);
   });
   server->Bind(Endpoint(port), &rx.inbox);
@@ -498,6 +498,7 @@ TEST(TcpTransportTest, AConsumerBlockedHoldsBackTheSendersButNotTheSending) {
   EXPECT_TRUE(other.GotInOrder(20));
 
   hold.store(false);
+  hold.notify_all();
   ASSERT_TRUE(WaitUntil([&] { return rx.Count() >= kFrames; }, 60s)) << rx.Count();
   sender.join();
   EXPECT_TRUE(rx.GotInOrder(kFrames));
