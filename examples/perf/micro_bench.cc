@@ -58,6 +58,51 @@ void BM_DeserializeTuple(benchmark::State& state) {
 }
 BENCHMARK(BM_DeserializeTuple);
 
+// What the worker send and receive threads do per tuple: the perf
+// topology's tuples (a data tuple with one anchor, acker tuples of two and
+// three ints) written into frames, and frames read back into tuples.
+std::vector<Tuple> PerfTopologyTuples() {
+  std::vector<Tuple> tuples(3);
+  tuples[0].mutableValues() = Values{"some data"};
+  tuples[0].mutableMessageId().putXor(0x9e3779b97f4a7c15ULL, 0x7f4a7c159e3779b9ULL);
+  tuples[1].mutableValues() = Values{int64_t{-0x61c8864680b583ebLL}, int64_t{0x3c6ef372fe94f82aLL}};
+  tuples[2].mutableValues() = Values{int64_t{0x1b873593ab0e9789LL}, int64_t{0x5be0cd19137e2179LL},
+                                     int64_t{3}};
+  return tuples;
+}
+
+void BM_TupleFrameWrite(benchmark::State& state) {
+  const std::vector<Tuple> tuples = PerfTopologyTuples();
+  TupleFrameWriter writer;
+  std::vector<uint8_t> frame;
+  size_t i = 0;
+  for (auto _ : state) {
+    writer.Add(7, tuples[i++ % tuples.size()]);
+    if (writer.count() == 256) {
+      writer.Finish(frame);
+      benchmark::DoNotOptimize(frame.data());
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_TupleFrameWrite);
+
+void BM_TupleFrameRead(benchmark::State& state) {
+  const std::vector<Tuple> tuples = PerfTopologyTuples();
+  TupleFrameWriter writer;
+  for (size_t i = 0; i < 256; ++i) writer.Add(7, tuples[i % tuples.size()]);
+  std::vector<uint8_t> frame;
+  writer.Finish(frame);
+  Tuple out;
+  for (auto _ : state) {
+    ForEachTuple(frame, [&](int, ByteReader& bytes) {
+      benchmark::DoNotOptimize(DeserializeTuple(bytes, out));
+    });
+  }
+  state.SetItemsProcessed(state.iterations() * 256);
+}
+BENCHMARK(BM_TupleFrameRead);
+
 void BM_StableHashString(benchmark::State& state) {
   Value word("streaming");
   for (auto _ : state) benchmark::DoNotOptimize(StableHash(word));

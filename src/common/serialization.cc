@@ -1,6 +1,7 @@
 #include "common/serialization.h"
 
 #include <bit>
+#include <cstring>
 #include <limits>
 
 namespace storm {
@@ -20,40 +21,88 @@ enum Tag : uint8_t {
 
 }  // namespace
 
-void SerializeValue(const Value& value, ByteWriter& out) {
+void ByteReader::Fail(const std::string& what) const {
+  throw SerializationError("malformed tuple bytes at offset " + std::to_string(offset()) + ": " +
+                           what);
+}
+
+void ByteReader::FailTruncated(const char* what) const {
+  Fail(std::string("truncated: wanted ") + what + ", " + std::to_string(remaining()) +
+       " bytes left");
+}
+
+void ByteReader::FailLongVarint() const { Fail("a varint longer than 10 bytes"); }
+
+void ByteReader::FailLength(const char* what, uint64_t n) const {
+  Fail(std::string(what) + " of " + std::to_string(n) + " exceeds the " +
+       std::to_string(remaining()) + " bytes left");
+}
+
+uint64_t ByteReader::GetVarintNearEnd() {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    const uint8_t b = GetU8();
+    v |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if ((b & 0x80) == 0) return v;
+  }
+  FailLongVarint();
+}
+
+namespace {
+
+size_t MaxValueBytes(const Value& value) {
   switch (value.type()) {
-    case Value::Type::kNull: out.PutU8(kTagNull); break;
-    case Value::Type::kBool: out.PutU8(value.asBool() ? kTagTrue : kTagFalse); break;
+    case Value::Type::kNull:
+    case Value::Type::kBool: return 1;
+    case Value::Type::kInt: return 1 + wire::kMaxVarintBytes;
+    case Value::Type::kDouble: return 1 + 8;
+    case Value::Type::kString: return 1 + wire::kMaxVarintBytes + value.asString().size();
+    case Value::Type::kBytes: return 1 + wire::kMaxVarintBytes + value.asBytes().size();
+    case Value::Type::kList: {
+      size_t n = 1 + wire::kMaxVarintBytes;
+      for (const Value& v : value.asList()) n += MaxValueBytes(v);
+      return n;
+    }
+  }
+  return 0;
+}
+
+uint8_t* PutText(uint8_t* p, uint8_t tag, const std::string& s) {
+  *p++ = tag;
+  p = wire::PutVarint(p, s.size());
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+uint8_t* SerializeValueTo(const Value& value, uint8_t* p) {
+  switch (value.type()) {
+    case Value::Type::kNull: *p++ = kTagNull; break;
+    case Value::Type::kBool: *p++ = value.asBool() ? kTagTrue : kTagFalse; break;
     case Value::Type::kInt:
-      out.PutU8(kTagInt);
-      out.PutZigzag(value.asInt());
+      *p++ = kTagInt;
+      p = wire::PutZigzag(p, value.asInt());
       break;
     case Value::Type::kDouble:
-      out.PutU8(kTagDouble);
-      out.PutFixed64(std::bit_cast<uint64_t>(value.asDouble()));
+      *p++ = kTagDouble;
+      p = wire::PutFixed64(p, std::bit_cast<uint64_t>(value.asDouble()));
       break;
-    case Value::Type::kString: {
-      const std::string& s = value.asString();
-      out.PutU8(kTagString);
-      out.PutVarint(s.size());
-      out.PutBytes(s.data(), s.size());
-      break;
-    }
-    case Value::Type::kBytes: {
-      const std::string& s = value.asBytes();
-      out.PutU8(kTagBytes);
-      out.PutVarint(s.size());
-      out.PutBytes(s.data(), s.size());
-      break;
-    }
+    case Value::Type::kString: p = PutText(p, kTagString, value.asString()); break;
+    case Value::Type::kBytes: p = PutText(p, kTagBytes, value.asBytes()); break;
     case Value::Type::kList: {
       const ValueList& list = value.asList();
-      out.PutU8(kTagList);
-      out.PutVarint(list.size());
-      for (const Value& v : list) SerializeValue(v, out);
+      *p++ = kTagList;
+      p = wire::PutVarint(p, list.size());
+      for (const Value& v : list) p = SerializeValueTo(v, p);
       break;
     }
   }
+  return p;
+}
+
+}  // namespace
+
+void SerializeValue(const Value& value, ByteWriter& out) {
+  out.Commit(SerializeValueTo(value, out.Claim(MaxValueBytes(value))));
 }
 
 Value DeserializeValue(ByteReader& in, int depth) {
@@ -83,19 +132,30 @@ Value DeserializeValue(ByteReader& in, int depth) {
   }
 }
 
-void SerializeTuple(const Tuple& tuple, ByteWriter& out) {
+size_t MaxTupleBytes(const Tuple& tuple) {
+  size_t n = 4 * wire::kMaxVarintBytes + 16 * tuple.getMessageId().anchors().size();
+  for (const Value& v : tuple.getValues()) n += MaxValueBytes(v);
+  return n;
+}
+
+uint8_t* SerializeTupleTo(const Tuple& tuple, uint8_t* p) {
   // Task ids are >= -1 (the system task); +1 keeps the varint unsigned.
-  out.PutVarint(static_cast<uint64_t>(tuple.getSourceTask() + 1));
-  out.PutVarint(static_cast<uint64_t>(tuple.schema() ? tuple.schema()->stream_index : 0));
+  p = wire::PutVarint(p, static_cast<uint64_t>(tuple.getSourceTask() + 1));
+  p = wire::PutVarint(p, static_cast<uint64_t>(tuple.schema() ? tuple.schema()->stream_index : 0));
   const auto& anchors = tuple.getMessageId().anchors();
-  out.PutVarint(anchors.size());
+  p = wire::PutVarint(p, anchors.size());
   for (const auto& [root, edge] : anchors) {
-    out.PutFixed64(root);
-    out.PutFixed64(edge);
+    p = wire::PutFixed64(p, root);
+    p = wire::PutFixed64(p, edge);
   }
   const Values& values = tuple.getValues();
-  out.PutVarint(values.size());
-  for (const Value& v : values) SerializeValue(v, out);
+  p = wire::PutVarint(p, values.size());
+  for (const Value& v : values) p = SerializeValueTo(v, p);
+  return p;
+}
+
+void SerializeTuple(const Tuple& tuple, ByteWriter& out) {
+  out.Commit(SerializeTupleTo(tuple, out.Claim(MaxTupleBytes(tuple))));
 }
 
 DecodedOrigin DeserializeTuple(ByteReader& in, Tuple& out) {

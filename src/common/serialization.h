@@ -11,6 +11,7 @@
 // left, and a violation throws SerializationError saying what and where.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -23,6 +24,37 @@
 namespace storm {
 
 inline constexpr int kMaxListDepth = 32;
+
+// Raw encoders over a buffer the caller made room in: each writes at `p`
+// and returns the end of what it wrote. The hot path (tuples into frames)
+// writes through these instead of growing a vector a byte at a time.
+namespace wire {
+inline constexpr size_t kMaxVarintBytes = 10;
+
+inline uint8_t* PutVarint(uint8_t* p, uint64_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<uint8_t>(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<uint8_t>(v);
+  return p;
+}
+inline uint8_t* PutZigzag(uint8_t* p, int64_t v) {
+  return PutVarint(p, (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
+}
+// A fixed-width unsigned integer, little endian.
+template <typename T>
+inline uint8_t* PutFixed(uint8_t* p, T v) {
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(p, &v, sizeof(T));
+  } else {
+    for (size_t i = 0; i < sizeof(T); ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+  }
+  return p + sizeof(T);
+}
+inline uint8_t* PutFixed64(uint8_t* p, uint64_t v) { return PutFixed(p, v); }
+inline uint8_t* PutFixed32(uint8_t* p, uint32_t v) { return PutFixed(p, v); }
+}  // namespace wire
 
 class ByteWriter {
  public:
@@ -40,21 +72,33 @@ class ByteWriter {
   }
   void PutFixed64(uint64_t v) {
     uint8_t b[8];
-    for (int i = 0; i < 8; ++i) b[i] = static_cast<uint8_t>(v >> (8 * i));
+    wire::PutFixed64(b, v);
     out_.insert(out_.end(), b, b + 8);
   }
   void PutFixed32(uint32_t v) {
-    for (int i = 0; i < 4; ++i) out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
+    uint8_t b[4];
+    wire::PutFixed32(b, v);
+    out_.insert(out_.end(), b, b + 4);
   }
   void PutBytes(const void* data, size_t n) {
     const auto* p = static_cast<const uint8_t*>(data);
     out_.insert(out_.end(), p, p + n);
   }
+  // Room for at most `max` bytes written through wire:: at the returned
+  // pointer; Commit(end) then keeps [start, end). Nothing else may write in
+  // between.
+  uint8_t* Claim(size_t max) {
+    claimed_at_ = out_.size();
+    out_.resize(claimed_at_ + max);
+    return out_.data() + claimed_at_;
+  }
+  void Commit(const uint8_t* end) { out_.resize(static_cast<size_t>(end - out_.data())); }
   size_t size() const { return out_.size(); }
   std::vector<uint8_t>& buffer() { return out_; }
 
  private:
   std::vector<uint8_t>& out_;
+  size_t claimed_at_ = 0;
 };
 
 class ByteReader {
@@ -70,39 +114,26 @@ class ByteReader {
     return *p_++;
   }
   uint64_t GetVarint() {
+    // Most varints are read with ten or more bytes left: no check per byte.
+    if (remaining() < wire::kMaxVarintBytes) return GetVarintNearEnd();
     uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      uint8_t b = GetU8();
+    for (int shift = 0; shift < 70; shift += 7) {
+      const uint8_t b = *p_++;
       v |= static_cast<uint64_t>(b & 0x7f) << shift;
       if ((b & 0x80) == 0) return v;
     }
-    Fail("a varint longer than 10 bytes");
+    FailLongVarint();
   }
   int64_t GetZigzag() {
     uint64_t v = GetVarint();
     return static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1));
   }
-  uint64_t GetFixed64() {
-    Need(8, "8 bytes");
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(p_[i]) << (8 * i);
-    p_ += 8;
-    return v;
-  }
-  uint32_t GetFixed32() {
-    Need(4, "4 bytes");
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(p_[i]) << (8 * i);
-    p_ += 4;
-    return v;
-  }
+  uint64_t GetFixed64() { return GetFixed<uint64_t>("8 bytes"); }
+  uint32_t GetFixed32() { return GetFixed<uint32_t>("4 bytes"); }
   // A length that must fit in what is left (each item takes >= min_item_size bytes).
   size_t GetLength(const char* what, size_t min_item_size = 1) {
     uint64_t n = GetVarint();
-    if (min_item_size > 0 && n > remaining() / min_item_size) {
-      Fail(std::string(what) + " of " + std::to_string(n) + " exceeds the " +
-           std::to_string(remaining()) + " bytes left");
-    }
+    if (min_item_size > 0 && n > remaining() / min_item_size) [[unlikely]] FailLength(what, n);
     return static_cast<size_t>(n);
   }
   const uint8_t* GetBytes(size_t n) {
@@ -112,18 +143,30 @@ class ByteReader {
     return p;
   }
 
-  [[noreturn]] void Fail(const std::string& what) const {
-    throw SerializationError("malformed tuple bytes at offset " + std::to_string(offset()) +
-                             ": " + what);
-  }
+  // Out of line and cold, so that the getters above stay small enough to
+  // inline into the decoding loops.
+  [[noreturn]] __attribute__((noinline, cold)) void Fail(const std::string& what) const;
 
  private:
   void Need(size_t n, const char* what) const {
-    if (remaining() < n) {
-      Fail(std::string("truncated: wanted ") + what + ", " + std::to_string(remaining()) +
-           " bytes left");
-    }
+    if (remaining() < n) [[unlikely]] FailTruncated(what);
   }
+  template <typename T>
+  T GetFixed(const char* what) {
+    Need(sizeof(T), what);
+    T v = 0;
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(&v, p_, sizeof(T));
+    } else {
+      for (size_t i = 0; i < sizeof(T); ++i) v |= static_cast<T>(p_[i]) << (8 * i);
+    }
+    p_ += sizeof(T);
+    return v;
+  }
+  [[noreturn]] __attribute__((noinline, cold)) void FailTruncated(const char* what) const;
+  [[noreturn]] __attribute__((noinline, cold)) void FailLongVarint() const;
+  [[noreturn]] __attribute__((noinline, cold)) void FailLength(const char* what, uint64_t n) const;
+  __attribute__((noinline)) uint64_t GetVarintNearEnd();
 
   const uint8_t* begin_;
   const uint8_t* p_;
@@ -135,6 +178,10 @@ Value DeserializeValue(ByteReader& in, int depth = 0);
 
 // Writes the tuple's origin, anchors and values.
 void SerializeTuple(const Tuple& tuple, ByteWriter& out);
+// The same at `p`, which has room for MaxTupleBytes(tuple); returns the end.
+uint8_t* SerializeTupleTo(const Tuple& tuple, uint8_t* p);
+// An upper bound of the bytes SerializeTuple writes for `tuple`.
+size_t MaxTupleBytes(const Tuple& tuple);
 
 // Decodes into `out` (reusing its storage). Returns the stream index; the
 // caller resolves it to a schema and calls out.setOrigin. Throws

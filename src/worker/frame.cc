@@ -1,7 +1,5 @@
 #include "worker/frame.h"
 
-#include <limits>
-
 namespace storm {
 
 namespace {
@@ -49,26 +47,6 @@ FrameType CheckFrame(const std::vector<uint8_t>& frame) {
   const uint8_t type = r.GetU8();
   if (type < 1 || type > 3) throw SerializationError("unknown frame type " + std::to_string(type));
   return static_cast<FrameType>(type);
-}
-
-void ForEachTuple(const std::vector<uint8_t>& frame,
-                  const std::function<void(int task, ByteReader& tuple_bytes)>& on_tuple) {
-  if (CheckFrame(frame) != FrameType::kTuples) {
-    throw SerializationError("not a tuple frame (type " + std::to_string(frame[4]) + ")");
-  }
-  ByteReader r(frame.data() + kFrameHeaderBytes, frame.size() - kFrameHeaderBytes);
-  const uint32_t count = r.GetFixed32();
-  for (uint32_t i = 0; i < count; ++i) {
-    const uint64_t task = r.GetVarint();
-    if (task > static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) {
-      r.Fail("destination task id out of range");
-    }
-    const uint32_t size = r.GetFixed32();
-    const uint8_t* bytes = r.GetBytes(size);
-    ByteReader tuple(bytes, size);
-    on_tuple(static_cast<int>(task), tuple);
-  }
-  if (!r.AtEnd()) r.Fail(std::to_string(r.remaining()) + " bytes after the last tuple");
 }
 
 }  // namespace storm

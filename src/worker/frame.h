@@ -6,8 +6,8 @@
 // Frames longer than kMaxFrameBytes are refused.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,26 +21,30 @@ enum class FrameType : uint8_t { kTuples = 1, kHello = 2, kBackpressure = 3 };
 inline constexpr size_t kFrameHeaderBytes = 5;
 inline constexpr uint32_t kMaxFrameBytes = 64u << 20;
 
-// Builds one kTuples frame in a reused buffer.
+// Builds one kTuples frame in a reused buffer. The buffer's size is its
+// room: the frame is bytes [0, bytes()), and each tuple is encoded in place
+// (wire::), with no per-byte growth of the vector.
 class TupleFrameWriter {
  public:
   TupleFrameWriter() { Reset(); }
 
   void Add(int task, const Tuple& tuple) {
-    ByteWriter w(buf_);
-    w.PutVarint(static_cast<uint64_t>(task));
-    const size_t size_at = buf_.size();
-    w.PutFixed32(0);
-    SerializeTuple(tuple, w);
-    Patch32(size_at, static_cast<uint32_t>(buf_.size() - size_at - 4));
+    const size_t max = wire::kMaxVarintBytes + 4 + MaxTupleBytes(tuple);
+    if (buf_.size() - pos_ < max) Grow(max);
+    uint8_t* const size_at = wire::PutVarint(buf_.data() + pos_, static_cast<uint64_t>(task));
+    uint8_t* const end = SerializeTupleTo(tuple, size_at + 4);
+    wire::PutFixed32(size_at, static_cast<uint32_t>(end - (size_at + 4)));
+    pos_ = static_cast<size_t>(end - buf_.data());
     ++count_;
   }
   size_t count() const { return count_; }
-  size_t bytes() const { return buf_.size(); }
-  // Completes the frame and swaps it into `out`; the writer starts a new one.
+  size_t bytes() const { return pos_; }
+  // Completes the frame and swaps it into `out`; the writer starts a new one
+  // in what `out` held (its capacity is reused).
   void Finish(std::vector<uint8_t>& out) {
-    Patch32(0, static_cast<uint32_t>(buf_.size() - 4));
-    Patch32(kFrameHeaderBytes, count_);
+    buf_.resize(pos_);
+    wire::PutFixed32(buf_.data(), static_cast<uint32_t>(pos_ - 4));
+    wire::PutFixed32(buf_.data() + kFrameHeaderBytes, count_);
     out.swap(buf_);
     Reset();
   }
@@ -51,13 +55,19 @@ class TupleFrameWriter {
     // the resize of an empty vector inlined here, wrongly.
     buf_.assign(kFrameHeaderBytes + 4, 0);
     buf_[4] = static_cast<uint8_t>(FrameType::kTuples);
+    pos_ = buf_.size();
     count_ = 0;
   }
-  void Patch32(size_t at, uint32_t v) {
-    for (int i = 0; i < 4; ++i) buf_[at + i] = static_cast<uint8_t>(v >> (8 * i));
+  // Room for `need` more bytes: doubling, and within the capacity the
+  // vector already has when that is enough (resize only zero-fills then).
+  void Grow(size_t need) {
+    size_t size = std::max({pos_ + need, 2 * buf_.size(), size_t{4096}});
+    if (pos_ + need <= buf_.capacity()) size = std::min(size, buf_.capacity());
+    buf_.resize(size);
   }
 
   std::vector<uint8_t> buf_;
+  size_t pos_ = 0;
   uint32_t count_ = 0;
 };
 
@@ -70,8 +80,25 @@ FrameType CheckFrame(const std::vector<uint8_t>& frame);
 
 // Calls on_tuple(task, reader over the tuple's bytes) for each tuple of a
 // kTuples frame (checked with CheckFrame first). Throws SerializationError
-// on a malformed frame; tuples before the fault have been delivered.
-void ForEachTuple(const std::vector<uint8_t>& frame,
-                  const std::function<void(int task, ByteReader& tuple_bytes)>& on_tuple);
+// on a malformed frame; tuples before the fault have been delivered. A
+// template, so that the per-tuple call is inlined (the receive thread's
+// loop).
+template <typename OnTuple>
+void ForEachTuple(const std::vector<uint8_t>& frame, OnTuple&& on_tuple) {
+  if (CheckFrame(frame) != FrameType::kTuples) {
+    throw SerializationError("not a tuple frame (type " + std::to_string(frame[4]) + ")");
+  }
+  ByteReader r(frame.data() + kFrameHeaderBytes, frame.size() - kFrameHeaderBytes);
+  const uint32_t count = r.GetFixed32();
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint64_t task = r.GetVarint();
+    if (task > static_cast<uint64_t>(INT32_MAX)) r.Fail("destination task id out of range");
+    const uint32_t size = r.GetFixed32();
+    const uint8_t* bytes = r.GetBytes(size);
+    ByteReader tuple(bytes, size);
+    on_tuple(static_cast<int>(task), tuple);
+  }
+  if (!r.AtEnd()) r.Fail(std::to_string(r.remaining()) + " bytes after the last tuple");
+}
 
 }  // namespace storm

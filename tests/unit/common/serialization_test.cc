@@ -126,6 +126,24 @@ TEST(SerializationTest, VarintLongerThanTenBytesThrows) {
   EXPECT_THROW(r.GetVarint(), SerializationError);
 }
 
+// Within ten bytes of the end the reader checks each byte (elsewhere it
+// does not need to): a varint there decodes, or is truncated.
+TEST(SerializationTest, VarintsNearTheEndDecodeOrThrowTruncated) {
+  const std::vector<uint8_t> last = {0x05, 0xac, 0x02};
+  ByteReader r(last.data(), last.size());
+  EXPECT_EQ(r.GetVarint(), 5u);
+  EXPECT_EQ(r.GetVarint(), 300u);
+  EXPECT_TRUE(r.AtEnd());
+  const std::vector<uint8_t> cut(9, 0x80);
+  ByteReader r2(cut.data(), cut.size());
+  try {
+    r2.GetVarint();
+    FAIL() << "a cut varint decoded";
+  } catch (const SerializationError& e) {
+    EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
+  }
+}
+
 TEST(SerializationTest, ReadingPastTheEndThrows) {
   const std::vector<uint8_t> buf = {1, 2, 3};
   ByteReader r(buf.data(), buf.size());

@@ -1,6 +1,7 @@
 #include "worker/frame.h"
 
 #include <cstdint>
+#include <cstring>
 #include <random>
 #include <string>
 #include <utility>
@@ -101,6 +102,41 @@ TEST(FrameTest, WriterStartsAFreshFrameAfterFinish) {
   const std::vector<Received> got = Receive(second);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].task, 3);
+}
+
+// The writer encodes in place into whatever buffer Finish swapped in (the
+// transport hands back used frames): each tuple's bytes are those of
+// SerializeTuple, whether the buffer had room or grew, for tuples far
+// larger than its first room, and bytes() is the frame's size.
+TEST(FrameTest, WriterEncodesAsSerializeTupleInAnyBufferItIsGiven) {
+  const TupleSchema schema{"spout", "default", Fields{"w", "n", "l"}, 4};
+  std::vector<Tuple> tuples;
+  for (int i = 0; i < 40; ++i) tuples.push_back(MakeTuple(&schema, i));
+  tuples[7].mutableValues()[0] = Value(std::string(100000, 'x'));
+  tuples[8].mutableValues()[0] = Value(Bytes{std::string(5000, '\0')});
+  tuples[9].mutableValues()[1] = Value(-1.5);
+  tuples[9].mutableMessageId().putXor(~0ULL, ~0ULL);
+
+  TupleFrameWriter writer;
+  std::vector<uint8_t> given(3, 0xab);  // a small used buffer, then a large one
+  for (int round = 0; round < 3; ++round) {
+    for (size_t i = 0; i < tuples.size(); ++i) writer.Add(static_cast<int>(i) + 1, tuples[i]);
+    const size_t bytes = writer.bytes();
+    writer.Finish(given);
+    ASSERT_EQ(given.size(), bytes);
+    size_t i = 0;
+    ForEachTuple(given, [&](int task, ByteReader& got) {
+      std::vector<uint8_t> expected;
+      ByteWriter w(expected);
+      SerializeTuple(tuples[i], w);
+      EXPECT_EQ(task, static_cast<int>(i) + 1);
+      ASSERT_EQ(got.remaining(), expected.size()) << "tuple " << i << ", round " << round;
+      EXPECT_EQ(0, std::memcmp(got.GetBytes(expected.size()), expected.data(), expected.size()))
+          << "tuple " << i << ", round " << round;
+      ++i;
+    });
+    EXPECT_EQ(i, tuples.size());
+  }
 }
 
 TEST(FrameTest, LengthFieldCountsTheBytesAfterIt) {
