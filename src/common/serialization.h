@@ -88,9 +88,9 @@ class ByteWriter {
   // pointer; Commit(end) then keeps [start, end). Nothing else may write in
   // between.
   uint8_t* Claim(size_t max) {
-    claimed_at_ = out_.size();
-    out_.resize(claimed_at_ + max);
-    return out_.data() + claimed_at_;
+    const size_t at = out_.size();
+    out_.resize(at + max);
+    return out_.data() + at;
   }
   void Commit(const uint8_t* end) { out_.resize(static_cast<size_t>(end - out_.data())); }
   size_t size() const { return out_.size(); }
@@ -98,7 +98,6 @@ class ByteWriter {
 
  private:
   std::vector<uint8_t>& out_;
-  size_t claimed_at_ = 0;
 };
 
 class ByteReader {
