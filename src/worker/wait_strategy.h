@@ -67,7 +67,7 @@ class Parker {
 // the threads never parked and yielded to each other instead: at 200 k
 // trees/s the two workers of the cluster benchmark made 143 k involuntary
 // switches a second and used 154% of the two cores, against 9.5 k and 97%
-// parking at once; the half-rate p99 went from 2.0-2.2 ms to 1.3-1.5 ms,
+// parking at once; the half-rate p99 went from 1.97-2.23 ms to 1.25-1.51 ms,
 // the saturated rates the same.
 class Backoff {
  public:
