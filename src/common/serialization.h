@@ -56,30 +56,17 @@ inline uint8_t* PutFixed64(uint8_t* p, uint64_t v) { return PutFixed(p, v); }
 inline uint8_t* PutFixed32(uint8_t* p, uint32_t v) { return PutFixed(p, v); }
 }  // namespace wire
 
+// Appends to a vector through the wire:: encoders (Claim, encode, Commit),
+// for the cold paths (hello frames, tests); the hot path encodes whole
+// tuples at once (TupleFrameWriter).
 class ByteWriter {
  public:
   explicit ByteWriter(std::vector<uint8_t>& out) : out_(out) {}
   void PutU8(uint8_t v) { out_.push_back(v); }
-  void PutVarint(uint64_t v) {
-    while (v >= 0x80) {
-      out_.push_back(static_cast<uint8_t>(v | 0x80));
-      v >>= 7;
-    }
-    out_.push_back(static_cast<uint8_t>(v));
-  }
-  void PutZigzag(int64_t v) {
-    PutVarint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
-  }
-  void PutFixed64(uint64_t v) {
-    uint8_t b[8];
-    wire::PutFixed64(b, v);
-    out_.insert(out_.end(), b, b + 8);
-  }
-  void PutFixed32(uint32_t v) {
-    uint8_t b[4];
-    wire::PutFixed32(b, v);
-    out_.insert(out_.end(), b, b + 4);
-  }
+  void PutVarint(uint64_t v) { Commit(wire::PutVarint(Claim(wire::kMaxVarintBytes), v)); }
+  void PutZigzag(int64_t v) { Commit(wire::PutZigzag(Claim(wire::kMaxVarintBytes), v)); }
+  void PutFixed64(uint64_t v) { Commit(wire::PutFixed64(Claim(8), v)); }
+  void PutFixed32(uint32_t v) { Commit(wire::PutFixed32(Claim(4), v)); }
   void PutBytes(const void* data, size_t n) {
     const auto* p = static_cast<const uint8_t*>(data);
     out_.insert(out_.end(), p, p + n);
