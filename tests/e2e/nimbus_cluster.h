@@ -39,6 +39,7 @@
 #include "common/config_loader.h"
 #include "common/zookeeper_storage.h"
 #include "nimbus/nimbus_client.h"
+#include "support/build_paths.h"
 #include "support/processes.h"
 #include "support/temp_dir.h"
 #include "support/zookeeper_server.h"
@@ -47,16 +48,13 @@ namespace storm::e2e {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using testing::BuildDir;
 using testing::CommandResult;
 using testing::DaemonProcess;
 using testing::TempDir;
 
 // ---- Paths ----------------------------------------------------------------------------
 
-inline std::string BuildDir() {
-  const char* dir = std::getenv("STORM_BUILD_DIR");
-  return dir ? dir : "build";
-}
 inline std::string StormBinary() {
   return BuildDir() + "/bin/storm";
 }

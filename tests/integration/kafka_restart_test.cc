@@ -17,6 +17,7 @@
 #include <string>
 
 #include "kafka/mock_cluster.h"
+#include "support/build_paths.h"
 #include "support/processes.h"
 #include "support/temp_dir.h"
 #include "support/test_support.h"
@@ -24,25 +25,15 @@
 namespace storm::kafka {
 namespace {
 
+using storm::testing::BuildDir;
 using storm::testing::DaemonProcess;
+using storm::testing::ReadFile;
 using storm::testing::TempDir;
 using storm::testing::WaitUntil;
 
 constexpr int kPartitions = 4;
 constexpr int kRecords = 2400;  // ~600 per partition, ~1 ms each in the recording bolt
 const char* const kTopic = "events";
-
-std::string BuildDir() {
-  const char* dir = std::getenv("STORM_BUILD_DIR");
-  return dir ? dir : "build";
-}
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 using Processed = std::map<int32_t, std::vector<int64_t>>;  // partition -> offsets in order
 

@@ -20,19 +20,16 @@
 #include "storm/kafka/kafka_bolt.h"
 #include "storm/storm.h"
 #include "supervisor/local_cluster.h"
+#include "support/build_paths.h"
 #include "support/processes.h"
 #include "support/test_support.h"
 
 namespace storm::kafka {
 namespace {
 
+using storm::testing::BuildDir;
 using storm::testing::Recorder;
 using storm::testing::WaitUntil;
-
-std::string BuildDir() {
-  const char* dir = std::getenv("STORM_BUILD_DIR");
-  return dir ? dir : "build";
-}
 
 // Records every tuple it gets: "<partition>" with the offset, and
 // "task<source task>" with the partition. Fails the offsets that are a

@@ -15,6 +15,7 @@
 #include "storm/errors.h"
 #include "storm/storm.h"
 #include "supervisor/local_cluster.h"
+#include "support/build_paths.h"
 #include "support/temp_dir.h"
 #include "support/test_support.h"
 
@@ -22,20 +23,10 @@ namespace storm {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::BuildDir;
+using testing::ReadFile;
 using testing::TempDir;
 using testing::WaitUntil;
-
-std::string BuildDir() {
-  const char* dir = std::getenv("STORM_BUILD_DIR");
-  return dir ? dir : "build";
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 TEST(LocalModeTest, WordCountGivesExactCountsOverAFiniteInput) {
   TempDir dir;

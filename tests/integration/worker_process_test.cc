@@ -39,18 +39,12 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using testing::DaemonProcess;
+using testing::ReadFile;
 using testing::TempDir;
 using testing::TopologyCode;
 using testing::WaitUntil;
 
 std::string WorkerBinary() { return testing::BuildDir() + "/bin/storm-worker"; }
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Waits for the daemon to exit; its exit description, or "" if it did not.
 std::string WaitForExit(DaemonProcess& daemon, std::chrono::milliseconds timeout) {

@@ -25,14 +25,9 @@
 #include "common/topology_library.h"
 #include "nimbus/code_store.h"
 #include "nimbus/topology_thrift.h"
+#include "support/build_paths.h"
 
 namespace storm::testing {
-
-inline std::string BuildDir() {
-  const char* dir = std::getenv("STORM_BUILD_DIR");
-  return dir ? dir : "build";
-}
-inline std::string ExamplesDir() { return BuildDir() + "/examples"; }
 
 struct TopologyCode {
   std::string library_path;

@@ -11,23 +11,18 @@
 
 #include "common/clock.h"
 #include "storm/errors.h"
+#include "support/build_paths.h"
 #include "support/temp_dir.h"
 
 namespace storm {
 namespace {
 
 namespace fs = std::filesystem;
+using storm::testing::ReadFile;
 using storm::testing::TempDir;
 
 constexpr int64_t kMaxBytes = 1000;
 constexpr int64_t kExpirySecs = 60;
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 std::vector<std::string> FilesIn(const fs::path& dir) {
   std::vector<std::string> out;
