@@ -99,6 +99,7 @@ class BatchQueue {
           if (tail_.load(std::memory_order_relaxed) - (pos + 1) <= capacity_ / 2 &&
               weight <= max_weight_ / 2) {
             producers_.Unpark();
+            if (room_waiter_ != nullptr) room_waiter_->Unpark();
           }
           return item;
         }
@@ -127,6 +128,17 @@ class BatchQueue {
   void WaitForItems(std::chrono::microseconds timeout) {
     consumer_.Park(timeout, [this] { return Empty(); });
   }
+  // The same, also until `still_waiting()` turns false; that must be
+  // something whose change wakes this consumer too (see WakeOnRoom).
+  template <typename StillWaiting>
+  void WaitForItems(std::chrono::microseconds timeout, StillWaiting still_waiting) {
+    consumer_.Park(timeout, [this, &still_waiting] { return Empty() && still_waiting(); });
+  }
+  // Has a pop that makes room here (when blocked producers are woken) also
+  // wake `other`'s consumer, which waits for room here as well as for its
+  // items: a spout waits for acks and, while its out-queue is full, for room
+  // in it. Set before either queue is used.
+  void WakeOnRoom(BatchQueue& other) { room_waiter_ = &other.consumer_; }
   // Wakes the consumer, e.g. to make it see a stop flag.
   void WakeConsumer() { consumer_.Unpark(); }
 
@@ -186,6 +198,7 @@ class BatchQueue {
   alignas(64) std::atomic<size_t> head_{0};
   Parker consumer_;
   Parker producers_;
+  Parker* room_waiter_ = nullptr;
 };
 
 }  // namespace storm

@@ -88,6 +88,10 @@ class OutBuffer {
     FlushLane(kAcker);
   }
   bool HasOverflow() const { return !overflow_.empty(); }
+  // Whether the out-queue has no room for the next overflowed batch.
+  bool OverflowBlocked() const {
+    return !overflow_.empty() && out_queue_->NoRoomFor(overflow_.front());
+  }
   // Moves overflowed batches to the out-queue; true when none is left.
   bool DrainOverflow();
 

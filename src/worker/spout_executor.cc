@@ -30,6 +30,7 @@ class SpoutExecutor::Collector final : public SpoutOutputCollector {
 SpoutExecutor::SpoutExecutor(WorkerContext& worker, ExecutorDef def)
     : Executor(worker, std::move(def), /*never_block=*/true),
       conf_(layout_.ComponentConf(def_.component)) {
+  out_queue_->WakeOnRoom(*in_queue_);
   acking_ = layout_.num_ackers() > 0;
   debug_ = conf_.getBool(Config::kTopologyDebug, false);
   max_pending_ = conf_.getInt(Config::kTopologyMaxSpoutPending, 0);
@@ -104,7 +105,12 @@ void SpoutExecutor::Loop() {
       continue;
     }
     // Idle: back off (Storm's spout wait strategy).
-    if (backoff.Step()) in_queue_->WaitForItems(kIdlePark);
+    if (backoff.Step()) {
+      // Held back by its full out-queue, the spout is woken when that has
+      // room again (WakeOnRoom), not only by acks or the timeout.
+      in_queue_->WaitForItems(kIdlePark,
+                              [this] { return !out_.HasOverflow() || out_.OverflowBlocked(); });
+    }
   }
 }
 

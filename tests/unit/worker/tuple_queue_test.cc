@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 namespace storm {
@@ -84,6 +85,31 @@ TEST(TupleQueueTest, APushWaitingForRoomGivesUpOnStop) {
   producer.join();
   EXPECT_FALSE(pushed);
   queue.Recycle(waiting);
+}
+
+TEST(TupleQueueTest, AConsumerWaitingForRoomInAnotherQueueIsWokenWhenThatHasRoom) {
+  // A spout's in-queue and out-queue: held back by a full out-queue, the
+  // spout parks on its in-queue until acks come or the out-queue has room.
+  BatchPool pool(64);
+  TupleQueue in("in:spout", 16, /*max_tuples=*/64, &pool);
+  TupleQueue out("out:spout", 16, /*max_tuples=*/64, &pool);
+  out.WakeOnRoom(in);
+  ASSERT_TRUE(out.TryPush(Filled(out, 64)));
+  TupleBatch* overflow = Filled(out, 8);
+  ASSERT_TRUE(out.NoRoomFor(overflow));
+  std::atomic<bool> woken{false};
+  // With an hour's timeout: a lost wake-up hangs the test (ctest times it out).
+  std::thread spout([&] {
+    in.WaitForItems(std::chrono::hours(1), [&] { return out.NoRoomFor(overflow); });
+    woken = true;
+  });
+  TupleBatch* taken = nullptr;
+  while ((taken = out.TryPop()) == nullptr) std::this_thread::yield();
+  out.Recycle(taken);
+  spout.join();
+  EXPECT_TRUE(woken);
+  EXPECT_TRUE(out.TryPush(overflow));
+  out.Recycle(out.TryPop());
 }
 
 }  // namespace
