@@ -141,6 +141,7 @@ class BatchQueue {
   void WakeOnRoom(BatchQueue& other) { room_waiter_ = &other.consumer_; }
   // Wakes the consumer, e.g. to make it see a stop flag.
   void WakeConsumer() { consumer_.Unpark(); }
+  const Parker& consumer_parker() const { return consumer_; }
 
   bool Empty() const {
     size_t pos = head_.load(std::memory_order_seq_cst);

@@ -41,6 +41,9 @@ class Parker {
     waiters_.fetch_sub(1, std::memory_order_relaxed);
   }
 
+  // How many wake-ups were sent to parked threads. For tests.
+  uint64_t wakeups() const { return generation_.load(std::memory_order_seq_cst); }
+
   void Unpark() {
     std::atomic_thread_fence(std::memory_order_seq_cst);
     if (waiters_.load(std::memory_order_relaxed) == 0) return;  // the busy path: one load

@@ -97,17 +97,20 @@ TEST(TupleQueueTest, AConsumerWaitingForRoomInAnotherQueueIsWokenWhenThatHasRoom
   ASSERT_TRUE(out.TryPush(Filled(out, 64)));
   TupleBatch* overflow = Filled(out, 8);
   ASSERT_TRUE(out.NoRoomFor(overflow));
-  std::atomic<bool> woken{false};
-  // With an hour's timeout: a lost wake-up hangs the test (ctest times it out).
+  std::atomic<bool> parking{false};
   std::thread spout([&] {
-    in.WaitForItems(std::chrono::hours(1), [&] { return out.NoRoomFor(overflow); });
-    woken = true;
+    in.WaitForItems(std::chrono::hours(1), [&] {
+      const bool no_room = out.NoRoomFor(overflow);
+      if (no_room) parking = true;  // it stays parked until woken
+      return no_room;
+    });
   });
-  TupleBatch* taken = nullptr;
-  while ((taken = out.TryPop()) == nullptr) std::this_thread::yield();
-  out.Recycle(taken);
+  while (!parking) std::this_thread::yield();
+  out.Recycle(out.TryPop());  // makes room, which wakes the spout
+  const uint64_t wakeups = in.consumer_parker().wakeups();
+  if (wakeups == 0) in.WakeConsumer();  // not woken: let it go (and fail)
   spout.join();
-  EXPECT_TRUE(woken);
+  EXPECT_EQ(wakeups, 1u);
   EXPECT_TRUE(out.TryPush(overflow));
   out.Recycle(out.TryPop());
 }
