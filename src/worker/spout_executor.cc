@@ -96,8 +96,7 @@ void SpoutExecutor::Loop() {
     const bool overflowing = out_.HasOverflow() && !out_.DrainOverflow();
     const bool blocked = !active_ || overflowing ||
                          (acking_ && max_pending_ > 0 &&
-                          static_cast<int64_t>(PendingCount()) >= max_pending_) ||
-                         worker_.backpressure.load(std::memory_order_relaxed);
+                          static_cast<int64_t>(PendingCount()) >= max_pending_);
     bool emitted = false;
     if (!blocked) emitted = CallNextTuple();
     if (emitted || had_input) {

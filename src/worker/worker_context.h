@@ -46,11 +46,6 @@ struct WorkerContext {
   // task, or nullptr when the task runs in another worker.
   std::vector<TupleQueue*> in_queue_of_task;
   TupleQueue* transfer_queue = nullptr;
-  // Set while a peer worker signals that its queues are over their
-  // high-water mark; spouts stop calling nextTuple while it is set. Inside
-  // one process the blocking queues carry backpressure, so only the
-  // cross-worker transport (TCP, a later issue) sets it.
-  std::atomic<bool> backpressure{false};
   std::atomic<bool> stopping{false};
 
   TupleQueue* LocalInQueue(int task) const {
