@@ -1,6 +1,8 @@
 #include "acker/acker_bolt.h"
 
+#include "acker/ack_pack.h"
 #include "common/topology_layout.h"
+#include "storm/errors.h"
 
 namespace storm {
 
@@ -65,28 +67,51 @@ void AckerBolt::execute(const Tuple& input) {
     core_.Expire();
     return;
   }
-  const Values& values = input.getValues();
-  int spout_task = -1;
-  AckerCore::Outcome outcome = AckerCore::Outcome::kPending;
-  switch (Classify(input)) {
-    case Input::kInit:
-      outcome = core_.Init(static_cast<uint64_t>(values.at(0).asInt()),
-                           static_cast<uint64_t>(values.at(1).asInt()),
-                           static_cast<int>(values.at(2).asInt()), &spout_task);
-      break;
-    case Input::kAck:
-      outcome = core_.Ack(static_cast<uint64_t>(values.at(0).asInt()),
-                          static_cast<uint64_t>(values.at(1).asInt()), &spout_task);
-      break;
-    case Input::kFail:
-      outcome = core_.Fail(static_cast<uint64_t>(values.at(0).asInt()), &spout_task);
-      break;
-    case Input::kOther: return;
+  const Input kind = Classify(input);
+  if (kind == Input::kOther) return;
+  const Value& pack = input.getValues().at(0);
+  if (pack.type() != Value::Type::kBytes) {
+    throw StormError("acker input on stream " + input.getSourceStreamId() +
+                     " is not a pack of entries (a " + Value::typeName(pack.type()) + " value)");
   }
-  if (outcome == AckerCore::Outcome::kPending) return;
-  const bool acked = outcome == AckerCore::Outcome::kAcked;
-  reply_[0] = values[0];
-  collector_->emitDirect(spout_task, acked ? kAckAckStreamId : kAckFailStreamId, reply_);
+  const int source_task = input.getSourceTask();
+  ForEachPackEntry(pack.asBytes(), kAckerEntryBytes, input.getSourceStreamId(),
+                   [&](ByteReader& r) {
+                     const uint64_t root = r.GetFixed64();
+                     const uint64_t value = r.GetFixed64();
+                     int spout_task = -1;
+                     AckerCore::Outcome outcome = AckerCore::Outcome::kPending;
+                     switch (kind) {
+                       case Input::kInit:
+                         outcome = core_.Init(root, value, source_task, &spout_task);
+                         break;
+                       case Input::kAck: outcome = core_.Ack(root, value, &spout_task); break;
+                       case Input::kFail: outcome = core_.Fail(root, &spout_task); break;
+                       case Input::kOther: break;
+                     }
+                     if (outcome != AckerCore::Outcome::kPending) {
+                       Reply(spout_task, outcome == AckerCore::Outcome::kAcked, root);
+                     }
+                   });
+  // The trees this pack decided, told to their spout tasks in a pack each.
+  for (ReplyPack& reply : replies_) {
+    if (reply.roots.empty()) continue;
+    reply_[0] = Value(Bytes{std::move(reply.roots)});
+    reply.roots.clear();
+    collector_->emitDirect(reply.spout_task, reply.acked ? kAckAckStreamId : kAckFailStreamId,
+                           reply_);
+  }
+}
+
+void AckerBolt::Reply(int spout_task, bool acked, uint64_t root) {
+  for (ReplyPack& reply : replies_) {
+    if (reply.spout_task == spout_task && reply.acked == acked) {
+      AppendSpoutEntry(reply.roots, root);
+      return;
+    }
+  }
+  replies_.push_back(ReplyPack{spout_task, acked, {}});
+  AppendSpoutEntry(replies_.back().roots, root);
 }
 
 }  // namespace storm

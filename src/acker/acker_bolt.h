@@ -1,16 +1,19 @@
 // AckerBolt: the system bolt __acker (DESIGN section 3). For each tuple tree
 // it keeps one 64-bit value, the XOR of every edge id it has heard of:
-//   __ack_init [root, xor of the spout tuple's edges, spout task] from spouts,
-//   __ack_ack  [root, input edge xor new anchored edges] from bolts,
-//   __ack_fail [root] from bolts.
-// When the value returns to 0 (after the init arrived) the tree is complete
-// and the spout task is told on the direct stream __ack_ack; a fail is
-// passed on at once on __ack_fail. Entries expire on tick tuples (every
+//   __ack_init (root, xor of the spout tuple's edges) from spouts,
+//   __ack_ack  (root, input edge xor new anchored edges) from bolts,
+//   __ack_fail (root) from bolts,
+// each tuple a pack of such entries (acker/ack_pack.h); an init's spout task
+// is the pack's source task. When the value returns to 0 (after the init
+// arrived) the tree is complete and the spout task is told on the direct
+// stream __ack_ack; a fail is passed on at once on __ack_fail. What one
+// input pack decides goes to each spout task in one pack of roots. Entries expire on tick tuples (every
 // topology.message.timeout.secs) from a RotatingMap: by then the spout has
 // failed the tree itself.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -72,11 +75,20 @@ class AckerBolt final : public IBolt {
   // The kind of input of a stream, found by name once per stream schema
   // rather than by comparing names for every tuple.
   Input Classify(const Tuple& input);
+  // Adds a decided tree to the reply pack for its spout task.
+  void Reply(int spout_task, bool acked, uint64_t root);
+
+  struct ReplyPack {
+    int spout_task;
+    bool acked;
+    std::string roots;  // kSpoutEntryBytes each
+  };
 
   AckerCore core_;
   OutputCollector* collector_ = nullptr;
   std::vector<std::pair<const TupleSchema*, Input>> kinds_;
-  Values reply_{int64_t{0}};  // reused: [root id]
+  std::vector<ReplyPack> replies_;  // reused across inputs
+  Values reply_{Value(Bytes{})};    // reused: [pack of roots]
 };
 
 }  // namespace storm

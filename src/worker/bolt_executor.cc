@@ -34,9 +34,6 @@ BoltExecutor::BoltExecutor(WorkerContext& worker, ExecutorDef def)
   acking_ = layout_.num_ackers() > 0;
   debug_ = conf_.getBool(Config::kTopologyDebug, false);
   tick_nanos_ = TickIntervalNanos(conf_);
-  ack_stream_ = layout_.StreamIndex(def_.component, kAckAckStreamId);
-  fail_stream_ = layout_.StreamIndex(def_.component, kAckFailStreamId);
-  system_values_ = Values{int64_t{0}, int64_t{0}};
 }
 
 BoltExecutor::~BoltExecutor() { Stop(); }
@@ -76,7 +73,7 @@ void BoltExecutor::Loop() {
     } else if (backoff.Step()) {
       in_queue_->WaitForItems(kIdlePark);
     }
-    out_.Flush();  // what this turn emitted (ticks included)
+    FlushOut();  // what this turn emitted (ticks included)
   }
 }
 
@@ -151,7 +148,7 @@ void BoltExecutor::Ack(int task_index, const Tuple& input) {
   if (!acking_) return;
   const uint64_t ack_val = input.ackVal();
   for (const auto& [root, edge] : input.getMessageId().anchors()) {
-    SendToAcker(ack_stream_, root, edge ^ ack_val, true, tasks_[task_index].id);
+    SendToAcker(AckerMessage::kAck, tasks_[task_index].id, root, edge ^ ack_val);
   }
 }
 
@@ -159,16 +156,8 @@ void BoltExecutor::Fail(int task_index, const Tuple& input) {
   stats_.failed.Add(1);
   if (!acking_) return;
   for (const auto& entry : input.getMessageId().anchors()) {
-    SendToAcker(fail_stream_, entry.first, 0, false, tasks_[task_index].id);
+    SendToAcker(AckerMessage::kFail, tasks_[task_index].id, entry.first, 0);
   }
-}
-
-void BoltExecutor::SendToAcker(int stream_index, uint64_t root, uint64_t value, bool with_value,
-                               int task) {
-  system_values_.resize(with_value ? 2 : 1);
-  system_values_[0] = static_cast<int64_t>(root);
-  if (with_value) system_values_[1] = static_cast<int64_t>(value);
-  EmitToAcker(stream_index, system_values_, task);
 }
 
 void BoltExecutor::ReportError(int task_index, const std::string& error) {
@@ -176,7 +165,7 @@ void BoltExecutor::ReportError(int task_index, const std::string& error) {
 }
 
 void BoltExecutor::Shutdown() {
-  out_.Flush();
+  FlushOut();
   for (Task& t : tasks_) {
     try {
       t.bolt->cleanup();

@@ -46,7 +46,6 @@ class BoltExecutor final : public Executor {
 
   void Execute(Tuple& tuple, int task);
   void DeliverTicks();
-  void SendToAcker(int stream_index, uint64_t root, uint64_t value, bool with_value, int task);
 
   Config conf_;
   std::vector<Task> tasks_;
@@ -55,11 +54,8 @@ class BoltExecutor final : public Executor {
   bool debug_ = false;
   int64_t tick_nanos_ = 0;
   int64_t next_tick_ = 0;
-  int ack_stream_ = -1;
-  int fail_stream_ = -1;
   Tuple tick_;
   std::vector<int> targets_;
-  Values system_values_;
 };
 
 }  // namespace storm

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "acker/ack_pack.h"
 #include "storm/errors.h"
 #include "worker/id_generator.h"
 
@@ -70,6 +71,15 @@ Executor::Executor(WorkerContext& worker, ExecutorDef def, bool never_block)
       router_(layout_, def_.component, worker.worker_tasks, IdGenerator().Next()),
       out_(this, never_block) {
   slot_of_task_.assign(static_cast<size_t>(layout_.max_task()) + 1, -1);
+  if (layout_.num_ackers() > 0) {
+    acker_tasks_ = layout_.TasksOf(kAckerComponentId);
+    acker_streams_[static_cast<int>(AckerMessage::kInit)] =
+        layout_.StreamIndex(def_.component, kAckInitStreamId);
+    acker_streams_[static_cast<int>(AckerMessage::kAck)] =
+        layout_.StreamIndex(def_.component, kAckAckStreamId);
+    acker_streams_[static_cast<int>(AckerMessage::kFail)] =
+        layout_.StreamIndex(def_.component, kAckFailStreamId);
+  }
 }
 
 Executor::~Executor() { Stop(); }
@@ -257,18 +267,38 @@ void Executor::FlushRouted() {
   for (size_t i = 0; i < routed_.size(); ++i) PushRouted(i);
 }
 
-void Executor::EmitToAcker(int stream_index, const Values& values, int task) {
-  acker_targets_.clear();
-  router_.Route(stream_index, values, -1, acker_targets_);
-  const TupleSchema* schema = &layout_.Schema(stream_index);
-  for (int target : acker_targets_) {
-    AddressedTuple& slot = out_.Next(target, OutBuffer::kAcker);
-    slot.tuple.mutableValues() = values;
-    slot.tuple.mutableMessageId().clear();
-    slot.tuple.setOrigin(schema, task);
-    slot.tuple.resetAckVal();
-    out_.Commit(OutBuffer::kAcker);
+void Executor::SendToAcker(AckerMessage kind, int task, uint64_t root, uint64_t value) {
+  const int stream_index = acker_streams_[static_cast<int>(kind)];
+  const int acker_task = AckerTaskFor(root, acker_tasks_);
+  AckPack* pack = nullptr;
+  for (AckPack& p : ack_packs_) {
+    if (p.stream_index == stream_index && p.acker_task == acker_task && p.source_task == task) {
+      pack = &p;
+      break;
+    }
   }
+  if (pack == nullptr) pack = &ack_packs_.emplace_back(AckPack{stream_index, acker_task, task, {}});
+  AppendAckerEntry(pack->bytes, root, value);
+  if (pack->bytes.size() >= kMaxAckPackBytes) SendAckPack(*pack);
+}
+
+void Executor::SendAckPack(AckPack& pack) {
+  AddressedTuple& slot = out_.Next(pack.acker_task, OutBuffer::kAcker);
+  Values& values = slot.tuple.mutableValues();
+  values.resize(1);
+  values[0] = Value(Bytes{std::move(pack.bytes)});
+  pack.bytes.clear();
+  slot.tuple.mutableMessageId().clear();
+  slot.tuple.setOrigin(&layout_.Schema(pack.stream_index), pack.source_task);
+  slot.tuple.resetAckVal();
+  out_.Commit(OutBuffer::kAcker);
+}
+
+void Executor::FlushOut() {
+  for (AckPack& pack : ack_packs_) {
+    if (!pack.bytes.empty()) SendAckPack(pack);
+  }
+  out_.Flush();
 }
 
 void Executor::ReportTaskError(int task, const std::string& error) {

@@ -150,10 +150,15 @@ class Executor {
 
   bool stopping() const { return stop_.load(std::memory_order_relaxed); }
   int64_t TickIntervalNanos(const Config& conf) const;
-  // On the user logic thread: emits `values` on the acker stream
-  // `stream_index` (__ack_init, __ack_ack or __ack_fail) from `task`,
-  // through the out buffer's acker lane.
-  void EmitToAcker(int stream_index, const Values& values, int task);
+  // On the user logic thread: an init (spouts), ack or fail (bolts) of the
+  // tree `root` from `task`, added to the pack for the tree's acker task
+  // (acker/ack_pack.h). `value`: the init's XOR of edges, the ack's input
+  // edge XOR new edges; 0 for a fail.
+  enum class AckerMessage { kInit = 0, kAck = 1, kFail = 2 };
+  void SendToAcker(AckerMessage kind, int task, uint64_t root, uint64_t value);
+  // On the user logic thread: hands on what it emitted, the acker packs
+  // first (at the end of each turn of its loop).
+  void FlushOut();
   // A task's error: counted, logged, and kept for the cluster state.
   void ReportTaskError(int task, const std::string& error);
 
@@ -196,7 +201,18 @@ class Executor {
   std::vector<TupleQueue*> route_queues_;
   std::vector<TupleBatch*> routed_;
   std::vector<int> slot_of_task_;
-  std::vector<int> acker_targets_;  // EmitToAcker's
+  // SendToAcker's packs being filled: one per (stream, acker task, source
+  // task) seen, reused; few, so found by a linear search.
+  struct AckPack {
+    int stream_index;
+    int acker_task;
+    int source_task;
+    std::string bytes;
+  };
+  void SendAckPack(AckPack& pack);
+  std::vector<AckPack> ack_packs_;
+  int acker_streams_[3] = {-1, -1, -1};  // by AckerMessage
+  std::vector<int> acker_tasks_;
 };
 
 void SetThreadName(const std::string& name);

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "acker/ack_pack.h"
 #include "storm/errors.h"
 
 namespace storm {
@@ -37,10 +38,8 @@ SpoutExecutor::SpoutExecutor(WorkerContext& worker, ExecutorDef def)
   timeout_nanos_ = conf_.getBool(Config::kTopologyEnableMessageTimeouts, true)
                        ? conf_.getInt(Config::kTopologyMessageTimeoutSecs, 30) * 1'000'000'000LL
                        : 0;
-  ack_init_stream_ = layout_.StreamIndex(def_.component, kAckInitStreamId);
   acker_ack_stream_ = layout_.StreamIndex(kAckerComponentId, kAckAckStreamId);
   acker_fail_stream_ = layout_.StreamIndex(kAckerComponentId, kAckFailStreamId);
-  system_values_ = Values{int64_t{0}, int64_t{0}, int64_t{0}};
 }
 
 SpoutExecutor::~SpoutExecutor() { Stop(); }
@@ -92,7 +91,7 @@ void SpoutExecutor::Loop() {
       ExpirePending();
       next_expiry_ = Now() + timeout_nanos_;
     }
-    out_.Flush();  // what the last turn emitted
+    FlushOut();  // what the last turn emitted
     const bool overflowing = out_.HasOverflow() && !out_.DrainOverflow();
     const bool blocked = !active_ || overflowing ||
                          (acking_ && max_pending_ > 0 &&
@@ -140,8 +139,20 @@ bool SpoutExecutor::DrainInQueue() {
 void SpoutExecutor::HandleInput(const Tuple& tuple) {
   const int stream = tuple.schema() ? tuple.schema()->stream_index : -1;
   if (stream == acker_ack_stream_ || stream == acker_fail_stream_) {
-    const auto root = static_cast<uint64_t>(tuple.getValue(0).asInt());
-    CompleteTree(root, stream == acker_ack_stream_);
+    // A pack of the roots of trees the acker decided (acker/ack_pack.h).
+    const Value& pack = tuple.getValues().empty() ? Value() : tuple.getValue(0);
+    const bool acked = stream == acker_ack_stream_;
+    try {
+      if (pack.type() != Value::Type::kBytes) {
+        throw StormError("not a pack of roots (a " + std::string(Value::typeName(pack.type())) +
+                         " value)");
+      }
+      ForEachPackEntry(pack.asBytes(), kSpoutEntryBytes, tuple.getSourceStreamId(),
+                       [&](ByteReader& r) { CompleteTree(r.GetFixed64(), acked); });
+    } catch (const StormError& e) {
+      spdlog::error("spout {}: dropped a malformed tuple from the acker: {}", def_.component,
+                    e.what());
+    }
     return;
   }
   spdlog::warn("spout {} got an unexpected tuple on stream {}:{}", def_.component,
@@ -240,18 +251,11 @@ const TaskIds& SpoutExecutor::Emit(int task_index, const std::string* stream, co
     p.start_nanos = Now();
     pending_count_.store(pending_count_.load(std::memory_order_relaxed) + 1,
                          std::memory_order_relaxed);
-    SendAckInit(root, ack_val, task_id);
+    SendToAcker(AckerMessage::kInit, task_id, root, ack_val);
   } else if (msg_id != nullptr) {
     deferred_acks_.emplace_back(task_index, *msg_id);
   }
   return targets_;
-}
-
-void SpoutExecutor::SendAckInit(uint64_t root, uint64_t ack_val, int task) {
-  system_values_[0] = static_cast<int64_t>(root);
-  system_values_[1] = static_cast<int64_t>(ack_val);
-  system_values_[2] = static_cast<int64_t>(task);
-  EmitToAcker(ack_init_stream_, system_values_, task);
 }
 
 void SpoutExecutor::ReportError(int task_index, const std::string& error) {
@@ -259,7 +263,7 @@ void SpoutExecutor::ReportError(int task_index, const std::string& error) {
 }
 
 void SpoutExecutor::Shutdown() {
-  out_.Flush();
+  FlushOut();
   for (Task& t : tasks_) {
     try {
       t.spout->close();

@@ -60,7 +60,6 @@ class SpoutExecutor final : public Executor {
   void UpdateActivation();
   bool CallNextTuple();
   void DeliverDeferredAcks();
-  void SendAckInit(uint64_t root, uint64_t ack_val, int task);
 
   Config conf_;
   std::vector<Task> tasks_;
@@ -88,12 +87,10 @@ class SpoutExecutor final : public Executor {
   int64_t now_ = 0;
   bool now_valid_ = false;
   uint64_t quiet_turns_ = 0;
-  int ack_init_stream_ = -1;
   int acker_ack_stream_ = -1;
   int acker_fail_stream_ = -1;
   uint64_t emits_ = 0;  // emits so far, to tell whether nextTuple emitted
   std::vector<int> targets_;
-  Values system_values_;
   std::vector<std::pair<int, Value>> deferred_acks_;
 };
 

@@ -3,15 +3,21 @@
 #include <map>
 #include <random>
 #include <set>
+#include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "acker/ack_pack.h"
 #include "acker/acker_bolt.h"
 #include "acker/flat_map.h"
 #include "acker/rotating_map.h"
+#include "common/topology_layout.h"
+#include "storm/errors.h"
+#include "storm/output_collector.h"
+#include "storm/topology_context.h"
 #include "worker/id_generator.h"
 
 namespace storm {
@@ -356,6 +362,148 @@ TEST(AckerCoreTest, MoreBucketsKeepTreesLonger) {
   EXPECT_EQ(acker.Expire(), 0u);
   EXPECT_EQ(acker.Expire(), 0u);
   EXPECT_EQ(acker.Ack(kRoot, 0x1, &notify), Outcome::kAcked);
+}
+
+// ---- AckerBolt: packed messages (acker/ack_pack.h) ----
+
+// Records what the acker emits: (task, stream, roots of the pack).
+class RecordingCollector final : public OutputCollector {
+ public:
+  struct Emit {
+    int task;
+    std::string stream;
+    std::vector<uint64_t> roots;
+  };
+  std::vector<Emit> emits;
+
+  void ack(const Tuple&) override {}
+  void fail(const Tuple&) override {}
+  void reportError(const std::string&) override {}
+
+ protected:
+  const TaskIds& emitImpl(const std::string* stream, const Tuple* const*, size_t,
+                          const Values& values, int direct_task) override {
+    Emit e{direct_task, stream ? *stream : "default", {}};
+    ForEachPackEntry(values.at(0).asBytes(), kSpoutEntryBytes, e.stream,
+                     [&e](ByteReader& r) { e.roots.push_back(r.GetFixed64()); });
+    emits.push_back(std::move(e));
+    return none_;
+  }
+
+ private:
+  TaskIds none_;
+};
+
+// The acker asks its context nothing.
+class UnusedContext final : public TopologyContext {
+ public:
+  const std::string& getStormId() const override { return none_; }
+  int getThisTaskId() const override { return 1; }
+  const std::string& getThisComponentId() const override { return none_; }
+  int getThisTaskIndex() const override { return 0; }
+  const std::vector<int>& getComponentTasks(const std::string&) const override { return no_; }
+  const std::string& getComponentId(int) const override { return none_; }
+  const Fields& getComponentOutputFields(const std::string&, const std::string&) const override {
+    return fields_;
+  }
+  std::vector<std::string> getComponentIds() const override { return {}; }
+  const std::vector<int>& getThisWorkerTasks() const override { return no_; }
+  int getThisWorkerPort() const override { return 0; }
+
+ private:
+  std::string none_;
+  std::vector<int> no_;
+  Fields fields_;
+};
+
+struct PackedAcker {
+  PackedAcker() { bolt.prepare(Config(), context, out); }
+  // A pack of (root, value) entries on `schema` from `task`.
+  void Send(const TupleSchema& schema, int task,
+            const std::vector<std::pair<uint64_t, uint64_t>>& entries) {
+    std::string pack;
+    for (const auto& [root, value] : entries) AppendAckerEntry(pack, root, value);
+    Tuple t;
+    t.setOrigin(&schema, task);
+    t.mutableValues() = Values{Value(Bytes{pack})};
+    bolt.execute(t);
+  }
+  UnusedContext context;
+  AckerBolt bolt;
+  RecordingCollector out;
+  TupleSchema init{"spout", kAckInitStreamId, Fields{"pack"}, 1};
+  TupleSchema ack{"bolt", kAckAckStreamId, Fields{"pack"}, 2};
+  TupleSchema fail{"bolt", kAckFailStreamId, Fields{"pack"}, 3};
+};
+
+TEST(AckerCoreTest, APackOfAcksTellsTheSpoutTaskOfEveryTreeItCompletesInOnePack) {
+  PackedAcker acker;
+  // Three trees from spout task 7, one edge each.
+  acker.Send(acker.init, 7, {{0xa1, 0x11}, {0xa2, 0x22}, {0xa3, 0x33}});
+  EXPECT_TRUE(acker.out.emits.empty());
+  // The bolt acks the first and third; the second gets a new edge.
+  acker.Send(acker.ack, 9, {{0xa1, 0x11}, {0xa2, 0x22 ^ 0x44}, {0xa3, 0x33}});
+  ASSERT_EQ(acker.out.emits.size(), 1u);
+  EXPECT_EQ(acker.out.emits[0].task, 7);
+  EXPECT_EQ(acker.out.emits[0].stream, kAckAckStreamId);
+  EXPECT_EQ(acker.out.emits[0].roots, (std::vector<uint64_t>{0xa1, 0xa3}));
+  // A fail of the second goes on __ack_fail to the spout task of its init.
+  acker.Send(acker.fail, 9, {{0xa2, 0}});
+  ASSERT_EQ(acker.out.emits.size(), 2u);
+  EXPECT_EQ(acker.out.emits[1].task, 7);
+  EXPECT_EQ(acker.out.emits[1].stream, kAckFailStreamId);
+  EXPECT_EQ(acker.out.emits[1].roots, (std::vector<uint64_t>{0xa2}));
+}
+
+TEST(AckerCoreTest, APackDecidingTreesOfTwoSpoutTasksRepliesToEach) {
+  PackedAcker acker;
+  acker.Send(acker.init, 3, {{0xb1, 0x1}});
+  acker.Send(acker.init, 4, {{0xb2, 0x2}, {0xb3, 0x3}});
+  acker.Send(acker.ack, 9, {{0xb2, 0x2}, {0xb1, 0x1}, {0xb3, 0x3}});
+  ASSERT_EQ(acker.out.emits.size(), 2u);
+  std::map<int, std::vector<uint64_t>> by_task;
+  for (const auto& e : acker.out.emits) by_task[e.task] = e.roots;
+  EXPECT_EQ(by_task[3], (std::vector<uint64_t>{0xb1}));
+  EXPECT_EQ(by_task[4], (std::vector<uint64_t>{0xb2, 0xb3}));
+}
+
+TEST(AckerCoreTest, AMalformedPackIsRefusedNamingItsStreamAndChangesNothing) {
+  PackedAcker acker;
+  acker.Send(acker.init, 7, {{0xc1, 0x5}});
+  Tuple t;
+  t.setOrigin(&acker.ack, 9);
+  std::string pack;
+  AppendAckerEntry(pack, 0xc1, 0x5);
+  pack.push_back('x');  // 17 bytes
+  t.mutableValues() = Values{Value(Bytes{pack})};
+  try {
+    acker.bolt.execute(t);
+    FAIL() << "a 17-byte pack was taken";
+  } catch (const StormError& e) {
+    EXPECT_NE(std::string(e.what()).find(kAckAckStreamId), std::string::npos) << e.what();
+  }
+  t.mutableValues() = Values{int64_t{0xc1}, int64_t{0x5}};  // not a pack
+  EXPECT_THROW(acker.bolt.execute(t), StormError);
+  EXPECT_TRUE(acker.out.emits.empty());
+  // The tree is still tracked: a well-formed ack completes it.
+  acker.Send(acker.ack, 9, {{0xc1, 0x5}});
+  ASSERT_EQ(acker.out.emits.size(), 1u);
+  EXPECT_EQ(acker.out.emits[0].roots, (std::vector<uint64_t>{0xc1}));
+}
+
+TEST(AckerCoreTest, EveryMessageOfATreeGoesToOneAckerAndTheTreesSpreadOverAll) {
+  const std::vector<int> ackers{5, 6, 7};
+  IdGenerator random(7);
+  RootIdGenerator roots(random);
+  std::map<int, int> trees;
+  for (int i = 0; i < 3000; ++i) {
+    const uint64_t root = roots.Next();
+    const int task = AckerTaskFor(root, ackers);
+    EXPECT_EQ(AckerTaskFor(root, ackers), task);
+    ++trees[task];
+  }
+  ASSERT_EQ(trees.size(), 3u);
+  for (const auto& [task, n] : trees) EXPECT_NEAR(n, 1000, 50) << "acker task " << task;
 }
 
 }  // namespace
