@@ -33,6 +33,7 @@ inline constexpr size_t kMaxAckPackBytes = 4096;
 // The hash is the one the acker's table uses; a spout's successive roots
 // step it by 2 (RootIdGenerator), so its trees take the ackers in turn.
 inline int AckerTaskFor(uint64_t root, const std::vector<int>& acker_tasks) {
+  if (acker_tasks.size() == 1) return acker_tasks[0];
   return acker_tasks[(MixU64(root) >> 1) % acker_tasks.size()];
 }
 

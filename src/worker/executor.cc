@@ -73,6 +73,7 @@ Executor::Executor(WorkerContext& worker, ExecutorDef def, bool never_block)
   slot_of_task_.assign(static_cast<size_t>(layout_.max_task()) + 1, -1);
   if (layout_.num_ackers() > 0) {
     acker_tasks_ = layout_.TasksOf(kAckerComponentId);
+    ack_packs_.push_back(AckPack{-1, -1, -1, {}});  // so that last_pack_ always names one
     acker_streams_[static_cast<int>(AckerMessage::kInit)] =
         layout_.StreamIndex(def_.component, kAckInitStreamId);
     acker_streams_[static_cast<int>(AckerMessage::kAck)] =
@@ -270,23 +271,36 @@ void Executor::FlushRouted() {
 void Executor::SendToAcker(AckerMessage kind, int task, uint64_t root, uint64_t value) {
   const int stream_index = acker_streams_[static_cast<int>(kind)];
   const int acker_task = AckerTaskFor(root, acker_tasks_);
-  AckPack* pack = nullptr;
-  for (AckPack& p : ack_packs_) {
-    if (p.stream_index == stream_index && p.acker_task == acker_task && p.source_task == task) {
-      pack = &p;
-      break;
-    }
+  // Successive messages mostly go to the same pack.
+  AckPack* pack = &ack_packs_[last_pack_];
+  if (pack->stream_index != stream_index || pack->acker_task != acker_task ||
+      pack->source_task != task) {
+    pack = FindAckPack(stream_index, acker_task, task);
   }
-  if (pack == nullptr) pack = &ack_packs_.emplace_back(AckPack{stream_index, acker_task, task, {}});
   AppendAckerEntry(pack->bytes, root, value);
   if (pack->bytes.size() >= kMaxAckPackBytes) SendAckPack(*pack);
+}
+
+Executor::AckPack* Executor::FindAckPack(int stream_index, int acker_task, int source_task) {
+  for (size_t i = 0; i < ack_packs_.size(); ++i) {
+    const AckPack& p = ack_packs_[i];
+    if (p.stream_index == stream_index && p.acker_task == acker_task &&
+        p.source_task == source_task) {
+      last_pack_ = i;
+      return &ack_packs_[i];
+    }
+  }
+  last_pack_ = ack_packs_.size();
+  AckPack& pack = ack_packs_.emplace_back(AckPack{stream_index, acker_task, source_task, {}});
+  pack.bytes.reserve(kMaxAckPackBytes);
+  return &pack;
 }
 
 void Executor::SendAckPack(AckPack& pack) {
   AddressedTuple& slot = out_.Next(pack.acker_task, OutBuffer::kAcker);
   Values& values = slot.tuple.mutableValues();
   values.resize(1);
-  values[0] = Value(Bytes{std::move(pack.bytes)});
+  values[0] = Value(Bytes{pack.bytes});  // a copy of its size; the pack keeps its room
   pack.bytes.clear();
   slot.tuple.mutableMessageId().clear();
   slot.tuple.setOrigin(&layout_.Schema(pack.stream_index), pack.source_task);
