@@ -97,7 +97,7 @@ void SpoutExecutor::Loop() {
                          (acking_ && max_pending_ > 0 &&
                           static_cast<int64_t>(PendingCount()) >= max_pending_);
     bool emitted = false;
-    if (!blocked) emitted = CallNextTuple();
+    if (!blocked) emitted = EmitTurn();
     if (emitted || had_input) {
       backoff.Reset();
       continue;
@@ -110,6 +110,21 @@ void SpoutExecutor::Loop() {
                               [this] { return !out_.HasOverflow() || out_.OverflowBlocked(); });
     }
   }
+}
+
+bool SpoutExecutor::EmitTurn() {
+  // nextTuple is called again while it emits, until a batch's worth went
+  // out this turn or max pending is reached: downstream threads then get
+  // full batches rather than one per call (a spout emitting one tuple a
+  // call would otherwise hand on batches of one).
+  const uint64_t start = emits_;
+  const auto batch = static_cast<uint64_t>(worker_.pool->batch_capacity());
+  while (CallNextTuple()) {
+    if (emits_ - start >= batch) break;
+    if (acking_ && max_pending_ > 0 && static_cast<int64_t>(PendingCount()) >= max_pending_) break;
+    if (stopping()) break;
+  }
+  return emits_ != start;
 }
 
 bool SpoutExecutor::CallNextTuple() {

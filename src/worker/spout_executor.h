@@ -1,5 +1,7 @@
-// SpoutExecutor: the user logic loop of a spout's executor. Between calls
-// to nextTuple it drains its in-queue (acks and fails from the acker),
+// SpoutExecutor: the user logic loop of a spout's executor. Each turn it
+// calls nextTuple until a batch's worth is emitted (or nothing is, or max
+// pending is reached); between turns it drains its in-queue (acks and fails
+// from the acker),
 // expires pending trees on the message timeout, and honours
 // topology.max.spout.pending, deactivation and backpressure. It never
 // blocks on a full queue, so acks always flow (no deadlock through cycles
@@ -58,6 +60,8 @@ class SpoutExecutor final : public Executor {
   void CompleteTree(uint64_t root, bool acked);
   void ExpirePending();
   void UpdateActivation();
+  // Calls nextTuple for a turn of the loop; whether anything was emitted.
+  bool EmitTurn();
   bool CallNextTuple();
   void DeliverDeferredAcks();
 
