@@ -150,6 +150,15 @@ class WorkerProcessTest : public ::testing::Test {
     return w;
   }
 
+  // The two workers of Split(), B first. A's spouts emit from the start, and
+  // this test's transport drops frames for a worker not bound yet: a whole
+  // max.spout.pending window of trees would wait out its 30 s timeout.
+  std::pair<RunningWorker, RunningWorker> RunSplit() {
+    RunningWorker b = Run(kSlotB);
+    RunningWorker a = Run(kSlotA);
+    return {std::move(a), std::move(b)};
+  }
+
   // Sum of one stat over the executors of `component` in the slot's beat.
   int64_t Stat(const WorkerSlot& slot, const std::string& component,
                int64_t ExecutorBeatStats::*field) {
@@ -173,8 +182,7 @@ class WorkerProcessTest : public ::testing::Test {
 
 TEST_F(WorkerProcessTest, TwoWorkersExchangeTuplesAndHeartbeatWithStats) {
   state_->SetAssignment(kId, Split());
-  RunningWorker a = Run(kSlotA);
-  RunningWorker b = Run(kSlotB);
+  auto [a, b] = RunSplit();
 
   // exclaim1 runs only on B and is fed by A's spouts; exclaim2 only on A,
   // fed by B; the spouts' trees are acked through both.
@@ -216,8 +224,7 @@ TEST_F(WorkerProcessTest, TwoWorkersExchangeTuplesAndHeartbeatWithStats) {
 
 TEST_F(WorkerProcessTest, SpoutsFollowTheTopologyStatus) {
   state_->SetAssignment(kId, Split());
-  RunningWorker a = Run(kSlotA);
-  RunningWorker b = Run(kSlotB);
+  auto [a, b] = RunSplit();
   auto emitted = [&] { return a.process->worker().Totals().emitted; };
   auto spout_emitted = [&] {
     uint64_t n = 0;
@@ -255,8 +262,7 @@ TEST_F(WorkerProcessTest, AWorkerWhoseSlotGoesEndsAndItsPeerReroutes) {
   code_.conf.put(Config::kTopologyMessageTimeoutSecs, 1);
   code_.Install(local_.CodeDir(kId));
   state_->SetAssignment(kId, Split());
-  RunningWorker a = Run(kSlotA);
-  RunningWorker b = Run(kSlotB);
+  auto [a, b] = RunSplit();
   ASSERT_TRUE(WaitUntil([&] { return Stat(kSlotB, "exclaim1", &ExecutorBeatStats::executed) > 0; }));
 
   // B's executors move to C (a supervisor lost, say): B ends; A's executors
@@ -281,8 +287,7 @@ TEST_F(WorkerProcessTest, AWorkerWhoseSlotGoesEndsAndItsPeerReroutes) {
 TEST_F(WorkerProcessTest, AWorkerWhoseExecutorsChangeEnds) {
   Assignment split = Split();
   state_->SetAssignment(kId, split);
-  RunningWorker a = Run(kSlotA);
-  RunningWorker b = Run(kSlotB);
+  auto [a, b] = RunSplit();
   ASSERT_TRUE(WaitUntil([&] { return state_->GetWorkerHeartbeat(kId, kSlotB).has_value(); }));
 
   // One of A's executors moves to B (a rebalance): both must restart.
@@ -301,8 +306,7 @@ TEST_F(WorkerProcessTest, AWorkerWhoseExecutorsChangeEnds) {
 
 TEST_F(WorkerProcessTest, WorkersEndWhenTheTopologyIsGone) {
   state_->SetAssignment(kId, Split());
-  RunningWorker a = Run(kSlotA);
-  RunningWorker b = Run(kSlotB);
+  auto [a, b] = RunSplit();
   state_->RemoveTopology(kId);
   ASSERT_TRUE(a.Ended(10s));
   ASSERT_TRUE(b.Ended(10s));
