@@ -72,27 +72,25 @@ void AckerBolt::execute(const Tuple& input) {
   const Value& pack = input.getValues().at(0);
   if (pack.type() != Value::Type::kBytes) {
     throw StormError("acker input on stream " + input.getSourceStreamId() +
-                     " is not a pack of entries (a " + Value::typeName(pack.type()) + " value)");
+                     " is not a pack of entries but a value of type " +
+                     Value::typeName(pack.type()));
   }
   const int source_task = input.getSourceTask();
-  ForEachPackEntry(pack.asBytes(), kAckerEntryBytes, input.getSourceStreamId(),
-                   [&](ByteReader& r) {
-                     const uint64_t root = r.GetFixed64();
-                     const uint64_t value = r.GetFixed64();
-                     int spout_task = -1;
-                     AckerCore::Outcome outcome = AckerCore::Outcome::kPending;
-                     switch (kind) {
-                       case Input::kInit:
-                         outcome = core_.Init(root, value, source_task, &spout_task);
-                         break;
-                       case Input::kAck: outcome = core_.Ack(root, value, &spout_task); break;
-                       case Input::kFail: outcome = core_.Fail(root, &spout_task); break;
-                       case Input::kOther: break;
-                     }
-                     if (outcome != AckerCore::Outcome::kPending) {
-                       Reply(spout_task, outcome == AckerCore::Outcome::kAcked, root);
-                     }
-                   });
+  ForEachPackEntry(pack.asBytes(), kAckerEntryBytes, input.getSourceStreamId(), [&](ByteReader& r) {
+    const uint64_t root = r.GetFixed64();
+    const uint64_t value = r.GetFixed64();
+    int spout_task = -1;
+    AckerCore::Outcome outcome = AckerCore::Outcome::kPending;
+    switch (kind) {
+      case Input::kInit: outcome = core_.Init(root, value, source_task, &spout_task); break;
+      case Input::kAck: outcome = core_.Ack(root, value, &spout_task); break;
+      case Input::kFail: outcome = core_.Fail(root, &spout_task); break;
+      case Input::kOther: break;
+    }
+    if (outcome != AckerCore::Outcome::kPending) {
+      Reply(spout_task, outcome == AckerCore::Outcome::kAcked, root);
+    }
+  });
   // The trees this pack decided, told to their spout tasks in a pack each.
   for (ReplyPack& reply : replies_) {
     if (reply.roots.empty()) continue;

@@ -212,7 +212,7 @@ class Executor {
   AckPack* FindAckPack(int stream_index, int acker_task, int source_task);
   void SendAckPack(AckPack& pack);
   std::vector<AckPack> ack_packs_;
-  size_t last_pack_ = 0;  // the index of the pack last appended to
+  size_t last_pack_ = 0;                 // the index of the pack last appended to
   int acker_streams_[3] = {-1, -1, -1};  // by AckerMessage
   std::vector<int> acker_tasks_;
 };

@@ -155,12 +155,13 @@ void SpoutExecutor::HandleInput(const Tuple& tuple) {
   const int stream = tuple.schema() ? tuple.schema()->stream_index : -1;
   if (stream == acker_ack_stream_ || stream == acker_fail_stream_) {
     // A pack of the roots of trees the acker decided (acker/ack_pack.h).
-    const Value& pack = tuple.getValues().empty() ? Value() : tuple.getValue(0);
+    static const Value kNoValue;
+    const Value& pack = tuple.getValues().empty() ? kNoValue : tuple.getValue(0);  // not a copy
     const bool acked = stream == acker_ack_stream_;
     try {
       if (pack.type() != Value::Type::kBytes) {
-        throw StormError("not a pack of roots (a " + std::string(Value::typeName(pack.type())) +
-                         " value)");
+        throw StormError(std::string("not a pack of roots but a value of type ") +
+                         Value::typeName(pack.type()));
       }
       ForEachPackEntry(pack.asBytes(), kSpoutEntryBytes, tuple.getSourceStreamId(),
                        [&](ByteReader& r) { CompleteTree(r.GetFixed64(), acked); });

@@ -1,6 +1,7 @@
 // Worker: Stop returns although its send thread is blocked sending to a peer
 // that is gone (more than max_held_bytes held): it closes its connections.
-// Tuples from the wire that claim a wrong origin are rejected.
+// Tuples from the wire that claim a wrong origin are rejected, and so are
+// malformed acker packs.
 #include "worker/worker.h"
 
 #include <gtest/gtest.h>
@@ -124,6 +125,64 @@ TEST_F(WorkerTest, RejectsATupleFromATaskThatDoesNotEmitItsStream) {
 
   EXPECT_TRUE(testing::WaitUntil([&] { return worker.Totals().executed == 2; }, 10s));
   EXPECT_EQ(worker.Totals().rejected_tuples, 1u);
+  worker.Stop();
+}
+
+// Acker messages travel packed (acker/ack_pack.h). A pack from the wire that
+// is not whole entries, or not a pack at all, is refused: the acker reports
+// an error naming the stream, the spout logs and drops it, and the trees
+// the topology is acking meanwhile still complete.
+TEST(WorkerAckerTest, MalformedAckerPacksAreRefusedAndAckingGoesOn) {
+  auto library =
+      TopologyLibrary::Load(testing::ExamplesDir() + "/libconst_spout_id_bolt_null_bolt.so");
+  std::vector<Submission> submissions = library->Run({"acked"});
+  ASSERT_EQ(submissions.size(), 1u);
+  Config conf = DefaultConfig();
+  conf.merge(submissions[0].conf);
+  conf.put(Config::kTopologyAckerExecutors, 1);
+  conf.put(Config::kTopologyMaxSpoutPending, 100);
+  auto layout = BuildRunningLayout("acked-1-1", submissions[0].topology, conf, {});
+  TopologyComponentFactory factory(layout);
+
+  WorkerSpec spec;
+  spec.layout = layout;
+  spec.endpoint = "local:1";
+  spec.endpoint_of_task.assign(static_cast<size_t>(layout->max_task()) + 1, spec.endpoint);
+  spec.executors = layout->executors();
+  InProcessTransport transport;
+  Worker worker(std::move(spec), &transport, RealClock::Get(), &factory);
+  worker.Start();
+  ASSERT_TRUE(testing::WaitUntil([&] { return worker.Totals().spout_acked > 0; }, 10s));
+
+  const int spout_task = layout->TasksOf("spout").front();
+  const int acker_task = layout->TasksOf(kAckerComponentId).front();
+  TupleFrameWriter writer;
+  Tuple tuple;
+  // To the acker: 17 bytes on __ack_init, and a plain value on __ack_ack.
+  tuple.setOrigin(&layout->Schema(layout->StreamIndex("spout", kAckInitStreamId)), spout_task);
+  tuple.mutableValues() = Values{Value(Bytes{std::string(17, 'x')})};
+  writer.Add(acker_task, tuple);
+  tuple.setOrigin(&layout->Schema(layout->StreamIndex("bolt1", kAckAckStreamId)),
+                  layout->TasksOf("bolt1").front());
+  tuple.mutableValues() = Values{int64_t{42}};
+  writer.Add(acker_task, tuple);
+  // To the spout: 5 bytes of roots on the acker's __ack_ack.
+  tuple.setOrigin(&layout->Schema(layout->StreamIndex(kAckerComponentId, kAckAckStreamId)),
+                  acker_task);
+  tuple.mutableValues() = Values{Value(Bytes{std::string(5, 'x')})};
+  writer.Add(spout_task, tuple);
+  FrameBytes frame;
+  writer.Finish(frame);
+  ASSERT_EQ(transport.Push("local:1", frame, nullptr), InProcessTransport::PushResult::kPushed);
+
+  ASSERT_TRUE(testing::WaitUntil([&] { return worker.Errors().size() >= 2; }, 10s));
+  const std::vector<ErrorRecord> errors = worker.Errors();
+  EXPECT_EQ(errors[0].component, kAckerComponentId);
+  EXPECT_NE(errors[0].error.find(kAckInitStreamId), std::string::npos) << errors[0].error;
+  EXPECT_NE(errors[1].error.find(kAckAckStreamId), std::string::npos) << errors[1].error;
+  const uint64_t acked = worker.Totals().spout_acked;
+  EXPECT_TRUE(testing::WaitUntil([&] { return worker.Totals().spout_acked > acked + 1000; }, 10s));
+  EXPECT_EQ(worker.Totals().spout_failed, 0u);
   worker.Stop();
 }
 
