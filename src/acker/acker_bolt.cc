@@ -94,7 +94,7 @@ void AckerBolt::execute(const Tuple& input) {
   // The trees this pack decided, told to their spout tasks in a pack each.
   for (ReplyPack& reply : replies_) {
     if (reply.roots.empty()) continue;
-    reply_[0] = Value(Bytes{std::move(reply.roots)});
+    reply_[0] = Value(Bytes{reply.roots});  // a copy: the reply pack keeps its room
     reply.roots.clear();
     collector_->emitDirect(reply.spout_task, reply.acked ? kAckAckStreamId : kAckFailStreamId,
                            reply_);

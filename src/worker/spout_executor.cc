@@ -93,9 +93,7 @@ void SpoutExecutor::Loop() {
     }
     FlushOut();  // what the last turn emitted
     const bool overflowing = out_.HasOverflow() && !out_.DrainOverflow();
-    const bool blocked = !active_ || overflowing ||
-                         (acking_ && max_pending_ > 0 &&
-                          static_cast<int64_t>(PendingCount()) >= max_pending_);
+    const bool blocked = !active_ || overflowing || AtMaxPending();
     bool emitted = false;
     if (!blocked) emitted = EmitTurn();
     if (emitted || had_input) {
@@ -121,7 +119,7 @@ bool SpoutExecutor::EmitTurn() {
   const auto batch = static_cast<uint64_t>(worker_.pool->batch_capacity());
   while (CallNextTuple()) {
     if (emits_ - start >= batch) break;
-    if (acking_ && max_pending_ > 0 && static_cast<int64_t>(PendingCount()) >= max_pending_) break;
+    if (AtMaxPending()) break;
     if (stopping()) break;
   }
   return emits_ != start;

@@ -60,6 +60,11 @@ class SpoutExecutor final : public Executor {
   void CompleteTree(uint64_t root, bool acked);
   void ExpirePending();
   void UpdateActivation();
+  // Whether topology.max.spout.pending trees are in flight (nextTuple is
+  // not called then).
+  bool AtMaxPending() const {
+    return acking_ && max_pending_ > 0 && static_cast<int64_t>(PendingCount()) >= max_pending_;
+  }
   // Calls nextTuple for a turn of the loop; whether anything was emitted.
   bool EmitTurn();
   bool CallNextTuple();
