@@ -7,9 +7,9 @@
 // is the pack's source task. When the value returns to 0 (after the init
 // arrived) the tree is complete and the spout task is told on the direct
 // stream __ack_ack; a fail is passed on at once on __ack_fail. What one
-// input pack decides goes to each spout task in one pack of roots. Entries expire on tick tuples
-// (every topology.message.timeout.secs) from a RotatingMap: by then the spout has failed the tree
-// itself.
+// input pack decides goes to each spout task in one pack of roots. Entries
+// expire on tick tuples (every topology.message.timeout.secs) from a
+// RotatingMap: by then the spout has failed the tree itself.
 #pragma once
 
 #include <cstdint>
