@@ -18,11 +18,11 @@
 #include <thread>
 #include <vector>
 
-#include "common/config_loader.h"
-#include "common/histogram.h"
-#include "common/logging.h"
-#include "common/topology_library.h"
-#include "supervisor/local_cluster.h"
+#include "common/config/config_loader.h"
+#include "common/util/histogram.h"
+#include "common/util/logging.h"
+#include "common/topology/topology_library.h"
+#include "local/local_cluster.h"
 
 namespace {
 

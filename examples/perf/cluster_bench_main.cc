@@ -29,11 +29,11 @@
 #include <thread>
 #include <vector>
 
-#include "common/cluster_state.h"
-#include "common/config_loader.h"
-#include "common/histogram.h"
-#include "common/logging.h"
-#include "common/zookeeper_storage.h"
+#include "common/state/cluster_state.h"
+#include "common/config/config_loader.h"
+#include "common/util/histogram.h"
+#include "common/util/logging.h"
+#include "common/state/zookeeper_storage.h"
 
 namespace {
 

@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "acker/acker_bolt.h"
-#include "common/serialization.h"
+#include "common/topology/serialization.h"
 #include "worker/batch_queue.h"
 #include "worker/frame.h"
 #include "worker/grouping.h"

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "acker/flat_map.h"
-#include "common/serialization.h"
+#include "common/topology/serialization.h"
 #include "storm/errors.h"
 
 namespace storm {

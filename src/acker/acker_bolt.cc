@@ -1,7 +1,7 @@
 #include "acker/acker_bolt.h"
 
 #include "acker/ack_pack.h"
-#include "common/topology_layout.h"
+#include "common/topology/topology_layout.h"
 #include "storm/errors.h"
 
 namespace storm {

@@ -8,12 +8,12 @@
 #include <functional>
 
 #include "cli/commands.h"
-#include "common/command_line.h"
-#include "common/logging.h"
-#include "common/topology_library.h"
-#include "nimbus/nimbus.h"
-#include "nimbus/nimbus_client.h"
-#include "nimbus/topology_thrift.h"
+#include "common/config/command_line.h"
+#include "common/util/logging.h"
+#include "common/topology/topology_library.h"
+#include "common/topology/topology_layout.h"  // ValidateTopologyName
+#include "common/client/nimbus_client.h"
+#include "common/topology/topology_thrift.h"
 
 namespace storm::cli {
 

@@ -7,12 +7,12 @@
 #include <thread>
 
 #include "cli/commands.h"
-#include "common/command_line.h"
-#include "common/config_loader.h"
-#include "common/logging.h"
-#include "common/topology_library.h"
+#include "common/config/command_line.h"
+#include "common/config/config_loader.h"
+#include "common/util/logging.h"
+#include "common/topology/topology_library.h"
 #include "storm/errors.h"
-#include "supervisor/local_cluster.h"
+#include "local/local_cluster.h"
 
 namespace storm::cli {
 

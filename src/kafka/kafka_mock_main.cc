@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "common/logging.h"
+#include "common/util/logging.h"
 #include "kafka/mock_cluster.h"
 #include "storm/errors.h"
 

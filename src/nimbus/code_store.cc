@@ -6,6 +6,7 @@
 #include <random>
 #include <sstream>
 
+#include "common/util/files.h"
 #include "storm/errors.h"
 
 namespace fs = std::filesystem;
@@ -24,20 +25,6 @@ std::string RandomHex() {
   return buf;
 }
 
-std::string ReadWholeFile(const fs::path& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw StormError(what + ": cannot read " + path.string());
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-void WriteWholeFile(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) throw StormError("cannot write " + path.string());
-}
 
 // A topology id names one directory: nothing that could climb out of it.
 void CheckId(const std::string& id) {
@@ -168,8 +155,8 @@ void CodeStore::Install(const std::string& id, const std::string& library_locati
     }
     fs::rename(library_location, tmp / kLibraryFile);
   }
-  WriteWholeFile(tmp / kTopologyFile, topology_bytes);
-  WriteWholeFile(tmp / kConfFile, conf_json);
+  WriteFile(tmp / kTopologyFile, topology_bytes);
+  WriteFile(tmp / kConfFile, conf_json);
   fs::remove_all(dir, ec);
   fs::rename(tmp, dir);
 }
@@ -185,11 +172,11 @@ std::string CodeStore::TopologyDir(const std::string& id) const {
 }
 
 std::string CodeStore::ReadTopology(const std::string& id) const {
-  return ReadWholeFile(fs::path(TopologyDir(id)) / kTopologyFile, "topology " + id);
+  return ReadFile(fs::path(TopologyDir(id)) / kTopologyFile, "topology " + id);
 }
 
 std::string CodeStore::ReadConf(const std::string& id) const {
-  return ReadWholeFile(fs::path(TopologyDir(id)) / kConfFile, "topology " + id);
+  return ReadFile(fs::path(TopologyDir(id)) / kConfFile, "topology " + id);
 }
 
 std::vector<std::string> CodeStore::InstalledIds() const {

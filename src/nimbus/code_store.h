@@ -1,9 +1,7 @@
-// CodeStore: Nimbus's local disk (DESIGN section 1), as Storm 1.x laid it out
-// under storm.local.dir/nimbus/:
-//   inbox/stormjar-<uuid>.so        uploads in progress or finished, not yet submitted
-//   stormdist/<topology-id>/stormjar.so     the topology library
-//                           stormcode.ser   the topology (Thrift, binary protocol)
-//                           stormconf.ser   its config (JSON)
+// CodeStore: Nimbus's local disk, as Storm 1.x laid it out under
+// storm.local.dir/nimbus/:
+//   inbox/stormjar-<uuid>.so   uploads in progress or finished, not yet submitted
+//   stormdist/<topology-id>/   the topology's code dir (common/topology/code_dir.h)
 // Uploads are bounded in size; an upload idle for longer than its expiry is
 // deleted, and so is everything in the inbox when Nimbus starts (nobody can
 // finish or submit those uploads any more). A topology is installed into a
@@ -22,15 +20,16 @@
 #include <string>
 #include <vector>
 
-#include "common/clock.h"
+#include "common/topology/code_dir.h"
+#include "common/util/clock.h"
 
 namespace storm {
 
 class CodeStore {
  public:
-  static constexpr const char* kLibraryFile = "stormjar.so";
-  static constexpr const char* kTopologyFile = "stormcode.ser";
-  static constexpr const char* kConfFile = "stormconf.ser";
+  static constexpr const char* kLibraryFile = CodeDir::kLibraryFile;
+  static constexpr const char* kTopologyFile = CodeDir::kTopologyFile;
+  static constexpr const char* kConfFile = CodeDir::kConfFile;
   static constexpr size_t kDownloadChunkBytes = 256 * 1024;
 
   // `nimbus_dir` is storm.local.dir/nimbus. Creates the directories and

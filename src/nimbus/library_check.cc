@@ -14,7 +14,7 @@
 #include <set>
 #include <sstream>
 
-#include "common/topology_library.h"
+#include "common/topology/topology_library.h"
 
 extern char** environ;
 

@@ -4,22 +4,12 @@
 
 #include <chrono>
 
-#include "common/config_loader.h"
-#include "common/thrift_bytes.h"
-#include "nimbus/topology_thrift.h"
+#include "common/config/config_loader.h"
+#include "common/thrift/thrift_bytes.h"
+#include "common/topology/topology_thrift.h"
 #include "storm_types.h"
 
 namespace storm {
-
-void ValidateTopologyName(const std::string& name) {
-  if (name.empty()) throw InvalidTopologyError("the topology name is empty");
-  for (char c : name) {
-    if (c == '/' || c == '.' || c == ':' || c == '\\') {
-      throw InvalidTopologyError("topology name '" + name +
-                                 "' contains one of the characters / . : \\ that Storm forbids");
-    }
-  }
-}
 
 namespace {
 

@@ -30,9 +30,9 @@
 #include <thread>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/cluster_state.h"
-#include "common/topology_layout.h"
+#include "common/util/clock.h"
+#include "common/state/cluster_state.h"
+#include "common/topology/topology_layout.h"
 #include "nimbus/code_store.h"
 #include "storm/config.h"
 #include "storm/errors.h"
@@ -204,8 +204,5 @@ class Nimbus {
   bool stopping_ = false;  // guarded by monitor_mutex_
   std::thread monitor_;
 };
-
-// Checks a topology name as Storm does; throws InvalidTopologyError.
-void ValidateTopologyName(const std::string& name);
 
 }  // namespace storm

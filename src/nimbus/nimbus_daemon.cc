@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "common/daemon.h"
-#include "common/logging.h"
-#include "common/zookeeper_storage.h"
+#include "common/config/daemon.h"
+#include "common/util/logging.h"
+#include "common/state/zookeeper_storage.h"
 #include "nimbus/library_check.h"
 #include "nimbus/nimbus_server.h"
 

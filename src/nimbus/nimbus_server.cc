@@ -15,8 +15,8 @@
 #include <thrift/transport/TServerSocket.h>
 
 #include "Nimbus.h"
-#include "common/cluster_thrift.h"
-#include "nimbus/topology_thrift.h"
+#include "common/state/cluster_thrift.h"
+#include "common/topology/topology_thrift.h"
 
 namespace storm {
 

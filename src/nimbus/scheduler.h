@@ -8,8 +8,8 @@
 
 #include <map>
 
-#include "common/cluster_types.h"
-#include "common/topology_layout.h"
+#include "common/state/cluster_types.h"
+#include "common/topology/topology_layout.h"
 
 namespace storm {
 

@@ -17,10 +17,11 @@
 #include <set>
 #include <sstream>
 
-#include "common/thrift_bytes.h"
+#include "common/thrift/thrift_bytes.h"
 #include "storm_types.h"
-#include "nimbus/code_store.h"
-#include "nimbus/nimbus_client.h"
+#include "common/topology/code_dir.h"
+#include "common/util/files.h"
+#include "common/client/code_download.h"
 #include "storm/errors.h"
 
 extern char** environ;
@@ -45,35 +46,12 @@ std::string NewId() {
   return buf;
 }
 
+// A small text file's content without its trailing newline and spaces;
+// empty when it cannot be read.
 std::string ReadSmallFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  std::string text = s.str();
+  std::string text = ReadFileIfPresent(path).value_or("");
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   return text;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// A download is only renamed into place when it is whole: the library is an
-// ELF file, the topology decodes, the config is a JSON object.
-void VerifyCode(const std::string& topology_id, const fs::path& dir) {
-  const std::string library = ReadFile(dir / CodeStore::kLibraryFile);
-  if (library.size() < 4 || library.compare(0, 4, "\x7f" "ELF") != 0) {
-    throw StormError("the downloaded library of " + topology_id + " is not a shared library");
-  }
-  ThriftFromBytes<gen::StormTopology>(ReadFile(dir / CodeStore::kTopologyFile),
-                                      "the downloaded topology of " + topology_id);
-  const auto conf = nlohmann::json::parse(ReadFile(dir / CodeStore::kConfFile), nullptr, false);
-  if (conf.is_discarded() || !conf.is_object()) {
-    throw StormError("the downloaded config of " + topology_id + " is not a JSON object");
-  }
 }
 
 }  // namespace
@@ -133,13 +111,7 @@ void ProcessWorkerLauncher::Signal(int pid, int signal) {
 CodeDownloader NimbusCodeDownloader(Config conf) {
   return [conf](const std::string& topology_id, const std::string& master_code_dir,
                 const std::string& dest_dir) {
-    auto nimbus = NimbusClient::Connect(conf);
-    for (const char* file :
-         {CodeStore::kLibraryFile, CodeStore::kTopologyFile, CodeStore::kConfFile}) {
-      nimbus->DownloadFile(master_code_dir + "/" + file, dest_dir + "/" + file);
-    }
-    spdlog::info("supervisor: downloaded the code of {} from Nimbus at {}", topology_id,
-                 nimbus->address());
+    DownloadTopologyCode(conf, topology_id, master_code_dir, dest_dir);
   };
 }
 
@@ -381,7 +353,7 @@ void Supervisor::EnsureCode(const std::string& topology_id, const std::string& m
   spdlog::info("supervisor: downloading the code of {}", topology_id);
   try {
     options_.download(topology_id, master_code_dir, tmp);
-    VerifyCode(topology_id, tmp);
+    VerifyCodeDir(topology_id, tmp);
   } catch (...) {
     fs::remove_all(tmp, ec);
     throw;

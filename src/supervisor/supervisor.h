@@ -31,9 +31,9 @@
 #include <thread>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/cluster_state.h"
-#include "common/local_state.h"
+#include "common/util/clock.h"
+#include "common/state/cluster_state.h"
+#include "common/state/local_state.h"
 #include "storm/config.h"
 
 namespace storm {

@@ -4,9 +4,9 @@
 
 #include <filesystem>
 
-#include "common/daemon.h"
-#include "common/logging.h"
-#include "common/zookeeper_storage.h"
+#include "common/config/daemon.h"
+#include "common/util/logging.h"
+#include "common/state/zookeeper_storage.h"
 #include "supervisor/supervisor.h"
 
 namespace storm {

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "common/topology_layout.h"
+#include "common/topology/topology_layout.h"
 #include "worker/worker_context.h"
 
 namespace storm {

@@ -1,10 +1,9 @@
 #include "worker/executor.h"
 
-#include <pthread.h>
-
 #include <spdlog/spdlog.h>
 
 #include "acker/ack_pack.h"
+#include "common/util/threads.h"
 #include "storm/errors.h"
 #include "worker/id_generator.h"
 
@@ -14,11 +13,6 @@ namespace {
 // How long an idle thread parks before it looks again at its clock and flags.
 constexpr std::chrono::microseconds kIdlePark(2000);
 }  // namespace
-
-void SetThreadName(const std::string& name) {
-  // Linux limits thread names to 15 characters.
-  pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
-}
 
 OutBuffer::OutBuffer(Executor* owner, bool never_block)
     : owner_(owner), out_queue_(&owner->out_queue()), never_block_(never_block),

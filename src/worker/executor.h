@@ -17,8 +17,8 @@
 #include <thread>
 #include <vector>
 
-#include "common/histogram.h"
-#include "common/topology_layout.h"
+#include "common/util/histogram.h"
+#include "common/topology/topology_layout.h"
 #include "worker/router.h"
 #include "worker/worker_context.h"
 
@@ -216,7 +216,5 @@ class Executor {
   int acker_streams_[3] = {-1, -1, -1};  // by AckerMessage
   std::vector<int> acker_tasks_;
 };
-
-void SetThreadName(const std::string& name);
 
 }  // namespace storm

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "common/serialization.h"
+#include "common/topology/serialization.h"
 #include "storm/tuple.h"
 
 namespace storm {

@@ -11,7 +11,7 @@
 #include <memory>
 #include <vector>
 
-#include "common/topology_layout.h"
+#include "common/topology/topology_layout.h"
 #include "storm/fields.h"
 #include "storm/value.h"
 

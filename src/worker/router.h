@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/topology_layout.h"
+#include "common/topology/topology_layout.h"
 #include "worker/grouping.h"
 
 namespace storm {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "common/topology_layout.h"
+#include "common/topology/topology_layout.h"
 #include "storm/topology_context.h"
 
 namespace storm {

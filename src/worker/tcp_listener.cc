@@ -8,9 +8,9 @@
 #include <chrono>
 #include <cstring>
 
-#include "common/serialization.h"
+#include "common/topology/serialization.h"
+#include "common/util/threads.h"
 #include "storm/errors.h"
-#include "worker/executor.h"  // SetThreadName
 #include "worker/frame.h"
 
 namespace storm {

@@ -16,8 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/util/threads.h"
 #include "storm/errors.h"
-#include "worker/executor.h"  // SetThreadName
 #include "worker/frame.h"
 #include "worker/tcp_listener.h"
 #include "worker/tcp_peer_connection.h"

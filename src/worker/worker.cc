@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/util/threads.h"
 #include "worker/bolt_executor.h"
 #include "worker/spout_executor.h"
 

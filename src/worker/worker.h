@@ -19,8 +19,8 @@
 #include <utility>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/topology_layout.h"
+#include "common/util/clock.h"
+#include "common/topology/topology_layout.h"
 #include "worker/executor.h"
 #include "worker/frame.h"
 #include "worker/transport.h"

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/topology_layout.h"
+#include "common/util/clock.h"
+#include "common/topology/topology_layout.h"
 #include "storm/component.h"
 #include "worker/tuple_batch.h"
 #include "worker/tuple_queue.h"

@@ -10,11 +10,11 @@
 #include <fstream>
 #include <thread>
 
-#include "common/command_line.h"
-#include "common/daemon.h"
-#include "common/local_state.h"
-#include "common/logging.h"
-#include "common/zookeeper_storage.h"
+#include "common/config/command_line.h"
+#include "common/config/daemon.h"
+#include "common/state/local_state.h"
+#include "common/util/logging.h"
+#include "common/state/zookeeper_storage.h"
 #include "storm/errors.h"
 #include "worker/tcp_transport.h"
 #include "worker/worker_process.h"

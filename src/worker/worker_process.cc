@@ -10,9 +10,10 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "common/thrift_bytes.h"
-#include "nimbus/code_store.h"
-#include "nimbus/topology_thrift.h"
+#include "common/util/threads.h"
+#include "common/thrift/thrift_bytes.h"
+#include "common/config/daemon.h"  // LocalHostName
+#include "common/topology/code_dir.h"
 #include "storm/errors.h"
 #include "storm_types.h"
 
@@ -23,14 +24,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kMainArgsKey = "topology.cpp.main.args";
-
-std::string ReadCodeFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw StormError("cannot read " + path.string());
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
 // The executors assigned to `slot`, sorted.
 std::vector<ExecutorId> ExecutorsOf(const Assignment& assignment, const WorkerSlot& slot) {
@@ -54,13 +47,6 @@ void AttachFactories(StormTopology& stored, const StormTopology& built, const st
     def.spout_factory = from->spout_factory;
     def.bolt_factory = from->bolt_factory;
   }
-}
-
-std::string LocalHostName(const Config& conf) {
-  std::string configured = conf.getString(Config::kStormLocalHostname, "");
-  if (!configured.empty()) return configured;
-  char name[256] = {};
-  return gethostname(name, sizeof name - 1) == 0 ? name : "localhost";
 }
 
 }  // namespace
@@ -161,17 +147,10 @@ void WorkerProcess::MakeWorker(const Assignment& assignment) {
 void WorkerProcess::LoadCode(const StormBase& base) {
   const std::string& id = options_.topology_id;
   const fs::path dir = local_.CodeDir(id);
-  const fs::path conf_file = dir / CodeStore::kConfFile;
-  nlohmann::json conf_json = nlohmann::json::parse(ReadCodeFile(conf_file), nullptr, false);
-  if (conf_json.is_discarded() || !conf_json.is_object()) {
-    throw StormError(conf_file.string() + " is not a JSON object");
-  }
-  Config conf(std::move(conf_json));
-  const fs::path topology_file = dir / CodeStore::kTopologyFile;
-  StormTopology topology = TopologyFromThrift(ThriftFromBytes<gen::StormTopology>(
-      ReadCodeFile(topology_file), "the topology in " + topology_file.string()));
+  Config conf = ReadCodeDirConf(dir.string());
+  StormTopology topology = ReadCodeDirTopology(dir.string());
 
-  library_ = TopologyLibrary::Load((dir / CodeStore::kLibraryFile).string());
+  library_ = TopologyLibrary::Load((dir / CodeDir::kLibraryFile).string());
   std::vector<std::string> args;
   if (conf.contains(kMainArgsKey) && !conf.json()[kMainArgsKey].is_null()) {
     args = conf.getStringList(kMainArgsKey);

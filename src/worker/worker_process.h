@@ -42,11 +42,11 @@
 #include <thread>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/cluster_state.h"
-#include "common/local_state.h"
-#include "common/topology_layout.h"
-#include "common/topology_library.h"
+#include "common/util/clock.h"
+#include "common/state/cluster_state.h"
+#include "common/state/local_state.h"
+#include "common/topology/topology_layout.h"
+#include "common/topology/topology_library.h"
 #include "storm/config.h"
 #include "worker/component_factory.h"
 #include "worker/tcp_transport.h"

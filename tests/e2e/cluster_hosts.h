@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "common/local_state.h"
+#include "common/state/local_state.h"
 #include "e2e/nimbus_cluster.h"
 
 namespace storm::e2e {

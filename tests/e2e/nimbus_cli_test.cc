@@ -23,9 +23,9 @@
 #include <thread>
 #include <vector>
 
-#include "common/topology_library.h"
+#include "common/topology/topology_library.h"
 #include "e2e/nimbus_cluster.h"
-#include "nimbus/topology_thrift.h"
+#include "common/topology/topology_thrift.h"
 #include "storm/storm.h"
 
 namespace storm::e2e {

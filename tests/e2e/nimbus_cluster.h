@@ -35,10 +35,10 @@
 #include <thread>
 #include <vector>
 
-#include "common/cluster_state.h"
-#include "common/config_loader.h"
-#include "common/zookeeper_storage.h"
-#include "nimbus/nimbus_client.h"
+#include "common/state/cluster_state.h"
+#include "common/config/config_loader.h"
+#include "common/state/zookeeper_storage.h"
+#include "common/client/nimbus_client.h"
 #include "support/build_paths.h"
 #include "support/processes.h"
 #include "support/temp_dir.h"

@@ -8,9 +8,9 @@
 #include <map>
 #include <random>
 
-#include "common/clock.h"
+#include "common/util/clock.h"
 #include "storm/storm.h"
-#include "supervisor/local_cluster.h"
+#include "local/local_cluster.h"
 #include "support/test_support.h"
 
 namespace storm {

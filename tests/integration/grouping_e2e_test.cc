@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "storm/storm.h"
-#include "supervisor/local_cluster.h"
+#include "local/local_cluster.h"
 #include "support/test_support.h"
 
 namespace storm {

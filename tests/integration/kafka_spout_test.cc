@@ -13,13 +13,13 @@
 #include <string>
 #include <thread>
 
-#include "common/clock.h"
-#include "common/topology_library.h"
+#include "common/util/clock.h"
+#include "common/topology/topology_library.h"
 #include "kafka/mock_cluster.h"
 #include "storm/errors.h"
 #include "storm/kafka/kafka_bolt.h"
 #include "storm/storm.h"
-#include "supervisor/local_cluster.h"
+#include "local/local_cluster.h"
 #include "support/build_paths.h"
 #include "support/processes.h"
 #include "support/test_support.h"

@@ -11,10 +11,10 @@
 #include <map>
 #include <sstream>
 
-#include "common/topology_library.h"
+#include "common/topology/topology_library.h"
 #include "storm/errors.h"
 #include "storm/storm.h"
-#include "supervisor/local_cluster.h"
+#include "local/local_cluster.h"
 #include "support/build_paths.h"
 #include "support/temp_dir.h"
 #include "support/test_support.h"

@@ -24,9 +24,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/cluster_state.h"
-#include "common/local_state.h"
-#include "common/zookeeper_storage.h"
+#include "common/state/cluster_state.h"
+#include "common/state/local_state.h"
+#include "common/state/zookeeper_storage.h"
 #include "support/processes.h"
 #include "support/temp_dir.h"
 #include "support/test_support.h"

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/zookeeper_storage.h"
+#include "common/state/zookeeper_storage.h"
 #include "support/test_support.h"
 #include "support/watch_event_log.h"
 #include "support/zookeeper_server.h"

@@ -15,6 +15,9 @@
 #ifndef STORM_TEST_BUILD_DIR
 #error "STORM_TEST_BUILD_DIR must be defined (storm_add_test defines it)"
 #endif
+#ifndef STORM_TEST_SOURCE_DIR
+#error "STORM_TEST_SOURCE_DIR must be defined (storm_add_test defines it)"
+#endif
 
 namespace storm::testing {
 
@@ -23,6 +26,11 @@ inline std::string BuildDir() {
   return dir && *dir ? dir : STORM_TEST_BUILD_DIR;
 }
 inline std::string ExamplesDir() { return BuildDir() + "/examples"; }
+// The source tree: $STORM_SOURCE_DIR (ctest sets it) or the one built from.
+inline std::string SourceDir() {
+  const char* dir = std::getenv("STORM_SOURCE_DIR");
+  return dir && *dir ? dir : STORM_TEST_SOURCE_DIR;
+}
 
 // The whole file, bytes as they are; empty if it cannot be read.
 inline std::string ReadFile(const std::filesystem::path& path) {

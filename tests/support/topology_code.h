@@ -18,13 +18,13 @@
 #include <string>
 #include <vector>
 
-#include "common/cluster_types.h"
-#include "common/config_loader.h"
-#include "common/thrift_bytes.h"
-#include "common/topology_layout.h"
-#include "common/topology_library.h"
-#include "nimbus/code_store.h"
-#include "nimbus/topology_thrift.h"
+#include "common/state/cluster_types.h"
+#include "common/config/config_loader.h"
+#include "common/thrift/thrift_bytes.h"
+#include "common/topology/topology_layout.h"
+#include "common/topology/topology_library.h"
+#include "common/topology/code_dir.h"
+#include "common/topology/topology_thrift.h"
 #include "support/build_paths.h"
 
 namespace storm::testing {
@@ -39,11 +39,11 @@ struct TopologyCode {
   // Writes stormjar.so, stormcode.ser and stormconf.ser into `dir`.
   void Install(const std::filesystem::path& dir) const {
     std::filesystem::create_directories(dir);
-    std::filesystem::copy_file(library_path, dir / CodeStore::kLibraryFile,
+    std::filesystem::copy_file(library_path, dir / CodeDir::kLibraryFile,
                                std::filesystem::copy_options::overwrite_existing);
-    std::ofstream(dir / CodeStore::kTopologyFile, std::ios::binary)
+    std::ofstream(dir / CodeDir::kTopologyFile, std::ios::binary)
         << ThriftToBytes(TopologyToThrift(topology));
-    std::ofstream(dir / CodeStore::kConfFile) << conf.json().dump();
+    std::ofstream(dir / CodeDir::kConfFile) << conf.json().dump();
   }
 
   StormBase Base(TopologyStatus status = TopologyStatus::kActive) const {

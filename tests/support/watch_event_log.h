@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/state_storage.h"
+#include "common/state/state_storage.h"
 
 namespace storm::testing {
 

@@ -38,7 +38,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/zookeeper_storage.h"
+#include "common/state/zookeeper_storage.h"
 #include "support/processes.h"
 #include "support/temp_dir.h"
 

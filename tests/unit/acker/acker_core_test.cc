@@ -14,7 +14,7 @@
 #include "acker/acker_bolt.h"
 #include "acker/flat_map.h"
 #include "acker/rotating_map.h"
-#include "common/topology_layout.h"
+#include "common/topology/topology_layout.h"
 #include "storm/errors.h"
 #include "storm/output_collector.h"
 #include "storm/topology_context.h"

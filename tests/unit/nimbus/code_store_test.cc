@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/clock.h"
+#include "common/util/clock.h"
 #include "storm/errors.h"
 #include "support/build_paths.h"
 #include "support/temp_dir.h"

@@ -14,8 +14,8 @@
 #include <set>
 #include <thread>
 
-#include "common/config_loader.h"
-#include "common/in_memory_storage.h"
+#include "common/config/config_loader.h"
+#include "common/state/in_memory_storage.h"
 #include "storm/topology_builder.h"
 #include "support/declaring_components.h"
 #include "support/temp_dir.h"

@@ -14,9 +14,9 @@
 #include <mutex>
 #include <set>
 
-#include "common/config_loader.h"
-#include "common/in_memory_storage.h"
-#include "common/thrift_bytes.h"
+#include "common/config/config_loader.h"
+#include "common/state/in_memory_storage.h"
+#include "common/thrift/thrift_bytes.h"
 #include "storm_types.h"
 #include "support/temp_dir.h"
 #include "support/test_support.h"

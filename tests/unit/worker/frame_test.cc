@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/serialization.h"
+#include "common/topology/serialization.h"
 #include "storm/errors.h"
 #include "storm/tuple.h"
 

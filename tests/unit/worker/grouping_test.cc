@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/topology_layout.h"
+#include "common/topology/topology_layout.h"
 #include "storm/component.h"
 #include "storm/config.h"
 #include "storm/errors.h"

@@ -15,8 +15,8 @@
 #include <future>
 #include <memory>
 
-#include "common/config_loader.h"
-#include "common/in_memory_storage.h"
+#include "common/config/config_loader.h"
+#include "common/state/in_memory_storage.h"
 #include "support/temp_dir.h"
 #include "support/test_support.h"
 #include "support/topology_code.h"

@@ -12,10 +12,10 @@
 #include <thread>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/config_loader.h"
-#include "common/topology_layout.h"
-#include "common/topology_library.h"
+#include "common/util/clock.h"
+#include "common/config/config_loader.h"
+#include "common/topology/topology_layout.h"
+#include "common/topology/topology_library.h"
 #include "support/test_support.h"
 #include "support/topology_code.h"
 #include "support/zookeeper_server.h"

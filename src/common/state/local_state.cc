@@ -1,0 +1,72 @@
+#include "common/state/local_state.h"
+
+#include <filesystem>
+
+#include "common/thrift/thrift_bytes.h"
+#include "storm/errors.h"
+#include "storm_types.h"
+
+namespace fs = std::filesystem;
+
+namespace storm {
+
+LocalState::LocalState(std::string local_dir) : local_dir_(std::move(local_dir)) {}
+
+std::string LocalState::SupervisorIdFile() const {
+  return (fs::path(local_dir_) / "supervisor" / "supervisor-id").string();
+}
+std::string LocalState::CodeRoot() const {
+  return (fs::path(local_dir_) / "supervisor" / "stormdist").string();
+}
+std::string LocalState::CodeDir(const std::string& topology_id) const {
+  return (fs::path(CodeRoot()) / topology_id).string();
+}
+std::string LocalState::WorkersRoot() const { return (fs::path(local_dir_) / "workers").string(); }
+std::string LocalState::WorkerDir(const std::string& worker_id) const {
+  return (fs::path(WorkersRoot()) / worker_id).string();
+}
+std::string LocalState::WorkerConfFile(const std::string& worker_id) const {
+  return (fs::path(WorkerDir(worker_id)) / "worker.yaml").string();
+}
+std::string LocalState::WorkerPidFile(const std::string& worker_id) const {
+  return (fs::path(WorkerDir(worker_id)) / "pid").string();
+}
+std::string LocalState::WorkerLogFile(const std::string& topology_id, int port) const {
+  return (fs::path(local_dir_) / "workers-artifacts" / topology_id / std::to_string(port) /
+          "worker.log")
+      .string();
+}
+
+void LocalState::WriteHeartbeat(const std::string& worker_id,
+                                const LocalWorkerHeartbeat& heartbeat) const {
+  gen::LSWorkerHeartbeat t;
+  t.time_secs = static_cast<int32_t>(heartbeat.time_secs);
+  t.topology_id = heartbeat.topology_id;
+  t.port = heartbeat.port;
+  for (const ExecutorId& e : heartbeat.executors) {
+    gen::ExecutorInfo info;
+    info.task_start = e.first;
+    info.task_end = e.second;
+    t.executors.push_back(info);
+  }
+  WriteFileAtomically((fs::path(WorkerDir(worker_id)) / "heartbeat").string(), ThriftToBytes(t));
+}
+
+std::optional<LocalWorkerHeartbeat> LocalState::ReadHeartbeat(const std::string& worker_id) const {
+  std::optional<std::string> bytes =
+      ReadFileIfPresent((fs::path(WorkerDir(worker_id)) / "heartbeat").string());
+  if (!bytes) return std::nullopt;
+  try {
+    auto t = ThriftFromBytes<gen::LSWorkerHeartbeat>(*bytes, "worker heartbeat");
+    LocalWorkerHeartbeat h;
+    h.time_secs = t.time_secs;
+    h.topology_id = t.topology_id;
+    h.port = t.port;
+    for (const auto& e : t.executors) h.executors.emplace_back(e.task_start, e.task_end);
+    return h;
+  } catch (const SerializationError&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace storm

@@ -1,0 +1,61 @@
+// What a supervisor and its workers share on one host's disk, under
+// storm.local.dir (Storm's layout, with our file names):
+//   supervisor/supervisor-id                 the supervisor's persisted id
+//   supervisor/stormdist/<topology-id>/      code downloaded from Nimbus:
+//       stormjar.so  stormcode.ser  stormconf.ser
+//   workers/<worker-id>/heartbeat            the worker's LSWorkerHeartbeat
+//                                            (Thrift binary), rewritten
+//                                            atomically every
+//                                            worker.heartbeat.frequency.secs
+//   workers/<worker-id>/pid                  the worker process's pid
+//   workers/<worker-id>/worker.yaml          the config the worker runs with
+//                                            (JSON, which YAML reads)
+//   workers-artifacts/<topology-id>/<port>/worker.log
+//
+// A worker is started as
+//   storm-worker --topology-id T --supervisor-id S --port P --worker-id W
+//                --config <storm.local.dir>/workers/W/worker.yaml
+// Thread safety: the functions only touch the files named.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/state/cluster_types.h"
+#include "common/util/files.h"  // WriteFileAtomically, used with these paths
+
+namespace storm {
+
+struct LocalWorkerHeartbeat {
+  int64_t time_secs = 0;  // unix time when written
+  std::string topology_id;
+  std::vector<ExecutorId> executors;
+  int port = 0;
+};
+
+class LocalState {
+ public:
+  explicit LocalState(std::string local_dir);
+
+  const std::string& local_dir() const { return local_dir_; }
+  std::string SupervisorIdFile() const;
+  std::string CodeDir(const std::string& topology_id) const;  // supervisor/stormdist/<id>
+  std::string CodeRoot() const;                               // supervisor/stormdist
+  std::string WorkersRoot() const;                            // workers
+  std::string WorkerDir(const std::string& worker_id) const;
+  std::string WorkerConfFile(const std::string& worker_id) const;
+  std::string WorkerPidFile(const std::string& worker_id) const;
+  std::string WorkerLogFile(const std::string& topology_id, int port) const;
+
+  // Written with a temporary file and a rename, so readers never see half.
+  void WriteHeartbeat(const std::string& worker_id, const LocalWorkerHeartbeat& heartbeat) const;
+  // nullopt when missing or unreadable.
+  std::optional<LocalWorkerHeartbeat> ReadHeartbeat(const std::string& worker_id) const;
+
+ private:
+  std::string local_dir_;
+};
+
+}  // namespace storm

@@ -1,0 +1,576 @@
+// The cluster state seam in memory: InMemoryStorage keeps ZooKeeper's
+// semantics (parents, sorted children, sequential names, one-shot watches on
+// a thread of its own, injected faults), and ClusterState writes every record
+// of DESIGN section 5 and reads it back unchanged; a corrupt node reads as
+// missing.
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "common/state/cluster_state.h"
+#include "common/state/in_memory_storage.h"
+#include "support/test_support.h"
+#include "support/watch_event_log.h"
+
+namespace storm {
+namespace {
+
+using storm::testing::WaitUntil;
+
+using EventLog = storm::testing::WatchEventLog;
+
+// ---- InMemoryStorage ---------------------------------------------------------------
+
+TEST(InMemoryStorageTest, SetCreatesParentsAndGetReadsBack) {
+  InMemoryStorage s;
+  s.Set("/a/b/c", "data", NodeMode::kPersistent);
+  EXPECT_EQ(s.Get("/a/b/c", false), "data");
+  EXPECT_EQ(s.Get("/a/b", false), "");  // parents are empty nodes
+  EXPECT_TRUE(s.Exists("/a", false));
+  EXPECT_FALSE(s.Exists("/a/x", false));
+  EXPECT_EQ(s.Get("/nothing", false), std::nullopt);
+  s.Set("/a/b/c", "new", NodeMode::kPersistent);
+  EXPECT_EQ(s.Get("/a/b/c", false), "new");
+  // A parent keeps its data when a child is added under it.
+  s.Set("/p", "parent", NodeMode::kPersistent);
+  s.Set("/p/q", "", NodeMode::kPersistent);
+  EXPECT_EQ(s.Get("/p", false), "parent");
+}
+
+TEST(InMemoryStorageTest, BadPathsAreRefused) {
+  InMemoryStorage s;
+  for (const std::string& bad : {std::string(""), std::string("a"), std::string("/a/"),
+                                 std::string("/a//b")}) {
+    EXPECT_THROW(s.Set(bad, "x", NodeMode::kPersistent), StateStorageError) << bad;
+    EXPECT_THROW(s.Get(bad, false), StateStorageError) << bad;
+  }
+}
+
+TEST(InMemoryStorageTest, ChildrenAreNamesSortedAndOnlyOneLevel) {
+  InMemoryStorage s;
+  s.Set("/dir/zeta", "", NodeMode::kPersistent);
+  s.Set("/dir/alpha", "", NodeMode::kPersistent);
+  s.Set("/dir/mid/deep", "", NodeMode::kPersistent);
+  s.Set("/dirx", "", NodeMode::kPersistent);  // shares the prefix, not a child
+  EXPECT_EQ(s.Children("/dir", false), (std::vector<std::string>{"alpha", "mid", "zeta"}));
+  EXPECT_EQ(s.Children("/", false), (std::vector<std::string>{"dir", "dirx"}));
+  EXPECT_TRUE(s.Children("/missing", false).empty());
+}
+
+TEST(InMemoryStorageTest, SequentialNamesAreTenDigitsAndIncrease) {
+  InMemoryStorage s;
+  EXPECT_EQ(s.CreateSequential("/errors/c/e", "0"), "/errors/c/e0000000000");
+  EXPECT_EQ(s.CreateSequential("/errors/c/e", "1"), "/errors/c/e0000000001");
+  // Deleting a child does not reuse its number (as ZooKeeper's parent cversion).
+  s.DeleteRecursive("/errors/c/e0000000001");
+  EXPECT_EQ(s.CreateSequential("/errors/c/e", "2"), "/errors/c/e0000000002");
+  // Each parent counts on its own.
+  EXPECT_EQ(s.CreateSequential("/errors/d/e", "x"), "/errors/d/e0000000000");
+  EXPECT_EQ(s.Children("/errors/c", false),
+            (std::vector<std::string>{"e0000000000", "e0000000002"}));
+  EXPECT_EQ(s.Get("/errors/c/e0000000002", false), "2");
+}
+
+TEST(InMemoryStorageTest, DeleteRecursiveRemovesTheSubtreeOnly) {
+  InMemoryStorage s;
+  s.Set("/t/a/1", "", NodeMode::kPersistent);
+  s.Set("/t/a/2/x", "", NodeMode::kPersistent);
+  s.Set("/t/ab", "", NodeMode::kPersistent);  // a sibling sharing the prefix
+  s.DeleteRecursive("/t/a");
+  EXPECT_FALSE(s.Exists("/t/a", false));
+  EXPECT_FALSE(s.Exists("/t/a/2/x", false));
+  EXPECT_TRUE(s.Exists("/t/ab", false));
+  EXPECT_EQ(s.Children("/t", false), (std::vector<std::string>{"ab"}));
+  s.DeleteRecursive("/t/missing");  // no error
+}
+
+TEST(InMemoryStorageTest, WatchesFireOnceOnTheDispatchThread) {
+  InMemoryStorage s;
+  EventLog log;
+  s.AddListener(log.Listener());
+  s.Set("/w", "1", NodeMode::kPersistent);
+  ASSERT_EQ(s.Get("/w", /*watch=*/true), "1");
+  s.Set("/w", "2", NodeMode::kPersistent);
+  s.Set("/w", "3", NodeMode::kPersistent);  // the watch is spent: no second event
+  ASSERT_TRUE(WaitUntil([&] { return log.size() >= 1; }));
+
+  // A children watch fires when a child comes or goes.
+  s.Children("/w", /*watch=*/true);
+  s.Set("/w/child", "", NodeMode::kPersistent);
+  ASSERT_TRUE(WaitUntil([&] { return log.size() >= 2; }));
+  // An Exists watch on a missing node fires when it is created; a Get watch
+  // fires when the node is deleted.
+  EXPECT_FALSE(s.Exists("/later", /*watch=*/true));
+  s.Set("/later", "", NodeMode::kPersistent);
+  ASSERT_TRUE(WaitUntil([&] { return log.size() >= 3; }));
+  s.Get("/later", /*watch=*/true);
+  s.DeleteRecursive("/later");
+  ASSERT_TRUE(WaitUntil([&] { return log.size() >= 4; }));
+
+  // Nothing more arrives: each watch fired once.
+  s.Set("/sync", "", NodeMode::kPersistent);
+  s.Exists("/sync2", true);
+  s.Set("/sync2", "", NodeMode::kPersistent);
+  ASSERT_TRUE(WaitUntil([&] { return log.size() >= 5; }));
+  const auto events = log.events();
+  ASSERT_EQ(events.size(), 5u);
+  EXPECT_EQ(events[0].type, WatchEvent::Type::kDataChanged);
+  EXPECT_EQ(events[0].path, "/w");
+  EXPECT_EQ(events[1].type, WatchEvent::Type::kChildrenChanged);
+  EXPECT_EQ(events[1].path, "/w");
+  EXPECT_EQ(events[2].path, "/later");
+  EXPECT_EQ(events[3].type, WatchEvent::Type::kNodeDeleted);
+  EXPECT_EQ(events[3].path, "/later");
+  EXPECT_EQ(events[4].path, "/sync2");
+  for (std::thread::id t : log.threads()) EXPECT_NE(t, std::this_thread::get_id());
+}
+
+TEST(InMemoryStorageTest, DeletingANodeFiresItsChildrenWatchOnce) {
+  // As ZooKeeper: a delete triggers the data and the child watches of the
+  // node deleted, delivered as one NodeDeleted event.
+  InMemoryStorage s;
+  EventLog log;
+  s.AddListener(log.Listener());
+  s.Set("/parent/gone/child", "", NodeMode::kPersistent);
+  s.Children("/parent/gone", /*watch=*/true);
+  s.Get("/parent/gone", /*watch=*/true);
+  s.Children("/parent/gone/child", /*watch=*/true);  // deleted with its parent
+  s.DeleteRecursive("/parent/gone");
+  s.Set("/sync", "", NodeMode::kPersistent);
+  s.Exists("/sync2", true);
+  s.Set("/sync2", "", NodeMode::kPersistent);
+  ASSERT_TRUE(WaitUntil([&] { return log.size() >= 3; }));
+  std::map<std::string, int> deleted;
+  for (const WatchEvent& e : log.events()) {
+    if (e.type == WatchEvent::Type::kNodeDeleted) ++deleted[e.path];
+  }
+  EXPECT_EQ(deleted, (std::map<std::string, int>{{"/parent/gone", 1}, {"/parent/gone/child", 1}}));
+  // The watches were used up: re-creating the node fires nothing.
+  s.Set("/parent/gone/child", "", NodeMode::kPersistent);
+  s.Exists("/sync3", true);
+  s.Set("/sync3", "", NodeMode::kPersistent);
+  ASSERT_TRUE(WaitUntil([&] { return log.size() >= 4; }));
+  EXPECT_EQ(log.size(), 4u);
+}
+
+TEST(InMemoryStorageTest, AListenerMayCallBackIntoTheStorage) {
+  InMemoryStorage s;
+  std::atomic<int> seen{0};
+  s.AddListener([&](const WatchEvent& e) {
+    // Re-arm the watch from the dispatch thread, as ClusterState users do.
+    s.Get(e.path, /*watch=*/true);
+    ++seen;
+  });
+  s.Get("/n", true);
+  s.Set("/n", "1", NodeMode::kPersistent);
+  ASSERT_TRUE(WaitUntil([&] { return seen == 1; }));
+  s.Set("/n", "2", NodeMode::kPersistent);
+  ASSERT_TRUE(WaitUntil([&] { return seen == 2; }));
+}
+
+TEST(InMemoryStorageTest, RemovedListenerIsNotCalled) {
+  InMemoryStorage s;
+  EventLog removed;
+  EventLog kept;
+  const int id = s.AddListener(removed.Listener());
+  s.AddListener(kept.Listener());  // called after `removed` for each event
+  s.RemoveListener(id);
+  s.Get("/x", true);
+  s.Set("/x", "", NodeMode::kPersistent);
+  ASSERT_TRUE(WaitUntil([&] { return kept.size() == 1; }));
+  EXPECT_EQ(removed.size(), 0u);
+}
+
+TEST(InMemoryStorageTest, AListenerMayRemoveItself) {
+  InMemoryStorage s;
+  std::atomic<int> calls{0};
+  int id = 0;
+  id = s.AddListener([&](const WatchEvent&) {
+    ++calls;
+    s.RemoveListener(id);  // from the dispatch thread: must not deadlock
+  });
+  EventLog after;
+  s.AddListener(after.Listener());
+  s.Get("/x", true);
+  s.Set("/x", "1", NodeMode::kPersistent);
+  ASSERT_TRUE(WaitUntil([&] { return after.size() == 1; }));
+  s.Get("/x", true);
+  s.Set("/x", "2", NodeMode::kPersistent);
+  ASSERT_TRUE(WaitUntil([&] { return after.size() == 2; }));
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(InMemoryStorageTest, UnavailableThrowsUntilBack) {
+  InMemoryStorage s;
+  s.Set("/a", "1", NodeMode::kPersistent);
+  s.SetUnavailable(true);
+  EXPECT_THROW(s.Set("/a", "2", NodeMode::kPersistent), StateStorageError);
+  EXPECT_THROW(s.Get("/a", false), StateStorageError);
+  EXPECT_THROW(s.Exists("/a", false), StateStorageError);
+  EXPECT_THROW(s.Children("/", false), StateStorageError);
+  EXPECT_THROW(s.CreateSequential("/s/e", ""), StateStorageError);
+  EXPECT_THROW(s.DeleteRecursive("/a"), StateStorageError);
+  ClusterState state(std::shared_ptr<StateStorage>(&s, [](StateStorage*) {}));
+  EXPECT_THROW(state.ActiveStorms(), StateStorageError);
+  EXPECT_THROW(state.GetStormBase("t"), StateStorageError);
+  s.SetUnavailable(false);
+  EXPECT_EQ(s.Get("/a", false), "1");  // nothing changed while it was down
+}
+
+TEST(InMemoryStorageTest, ExpireSessionClearsWatchesAndSaysSessionRestored) {
+  InMemoryStorage s;
+  EventLog log;
+  s.AddListener(log.Listener());
+  s.Get("/a", true);
+  s.Children("/", true);
+  s.ExpireSession();
+  ASSERT_TRUE(WaitUntil([&] { return log.size() >= 1; }));
+  s.Set("/a", "", NodeMode::kPersistent);  // the old watches are gone
+  s.Get("/b", true);
+  s.Set("/b", "", NodeMode::kPersistent);
+  ASSERT_TRUE(WaitUntil([&] { return log.size() >= 2; }));
+  const auto events = log.events();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].type, WatchEvent::Type::kSessionRestored);
+  EXPECT_EQ(events[0].path, "");
+  EXPECT_EQ(events[1].path, "/b");
+}
+
+// ---- ClusterState ---------------------------------------------------------------------
+
+class ClusterStateTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<InMemoryStorage> storage_ = std::make_shared<InMemoryStorage>();
+  ClusterState state_{storage_};
+};
+
+StormBase ABase() {
+  StormBase b;
+  b.name = "words";
+  b.status = TopologyStatus::kInactive;
+  b.num_workers = 3;
+  b.component_executors = {{"spout", 2}, {"split", 4}, {"__acker", 3}};
+  b.launch_time_secs = 1'700'000'123;
+  b.owner = "alice";
+  return b;
+}
+
+void ExpectSameBase(const StormBase& a, const StormBase& b) {
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.num_workers, b.num_workers);
+  EXPECT_EQ(a.component_executors, b.component_executors);
+  EXPECT_EQ(a.launch_time_secs, b.launch_time_secs);
+  EXPECT_EQ(a.owner, b.owner);
+  EXPECT_EQ(a.prev_status, b.prev_status);
+  EXPECT_EQ(a.kill_wait_secs, b.kill_wait_secs);
+  ASSERT_EQ(a.rebalance.has_value(), b.rebalance.has_value());
+  if (a.rebalance) {
+    EXPECT_EQ(a.rebalance->wait_secs, b.rebalance->wait_secs);
+    EXPECT_EQ(a.rebalance->num_workers, b.rebalance->num_workers);
+    EXPECT_EQ(a.rebalance->num_executors, b.rebalance->num_executors);
+  }
+}
+
+TEST_F(ClusterStateTest, StormBaseRoundTrips) {
+  const StormBase plain = ABase();
+  state_.SetStormBase("words-1-100", plain);
+  auto read = state_.GetStormBase("words-1-100");
+  ASSERT_TRUE(read);
+  ExpectSameBase(*read, plain);
+  EXPECT_EQ(state_.ActiveStorms(), std::vector<std::string>{"words-1-100"});
+  EXPECT_EQ(state_.GetStormBase("other"), std::nullopt);
+  // Stored where DESIGN section 5 says.
+  EXPECT_TRUE(storage_->Exists("/storms/words-1-100", false));
+}
+
+TEST_F(ClusterStateTest, StormBaseKeepsAKillAction) {
+  StormBase killed = ABase();
+  killed.status = TopologyStatus::kKilled;
+  killed.kill_wait_secs = 5;
+  state_.SetStormBase("t", killed);
+  auto read = state_.GetStormBase("t");
+  ASSERT_TRUE(read);
+  ExpectSameBase(*read, killed);
+
+  killed.kill_wait_secs = 0;  // a wait of 0 is still a kill action
+  state_.SetStormBase("t", killed);
+  EXPECT_EQ(state_.GetStormBase("t")->kill_wait_secs, 0);
+}
+
+TEST_F(ClusterStateTest, StormBaseKeepsARebalanceAction) {
+  StormBase b = ABase();
+  b.status = TopologyStatus::kRebalancing;
+  b.prev_status = TopologyStatus::kInactive;
+  b.rebalance = RebalanceRequest{7, 5, {{"split", 2}, {"spout", 1}}};
+  state_.SetStormBase("t", b);
+  auto read = state_.GetStormBase("t");
+  ASSERT_TRUE(read);
+  ExpectSameBase(*read, b);
+
+  // Without workers or executors given.
+  b.rebalance = RebalanceRequest{0, std::nullopt, {}};
+  b.prev_status = TopologyStatus::kActive;
+  state_.SetStormBase("t", b);
+  read = state_.GetStormBase("t");
+  ASSERT_TRUE(read);
+  ExpectSameBase(*read, b);
+}
+
+TEST_F(ClusterStateTest, EveryStatusRoundTrips) {
+  for (TopologyStatus s : {TopologyStatus::kActive, TopologyStatus::kInactive,
+                           TopologyStatus::kRebalancing, TopologyStatus::kKilled}) {
+    StormBase b = ABase();
+    b.status = s;
+    state_.SetStormBase("t", b);
+    EXPECT_EQ(state_.GetStormBase("t")->status, s) << TopologyStatusName(s);
+  }
+  EXPECT_STREQ(TopologyStatusName(TopologyStatus::kRebalancing), "REBALANCING");
+}
+
+TEST_F(ClusterStateTest, AssignmentRoundTrips) {
+  Assignment a;
+  a.master_code_dir = "/var/storm/nimbus/stormdist/t";
+  a.node_host = {{"sup-a", "host-a"}, {"sup-b", "host-b"}};
+  a.executor_slot = {{{1, 1}, {"sup-a", 6700}}, {{2, 3}, {"sup-b", 6701}}, {{4, 4}, {"sup-a", 6700}}};
+  a.executor_start_time_secs = {{{1, 1}, 100}, {{2, 3}, 101}, {{4, 4}, 102}};
+  state_.SetAssignment("t", a);
+  auto read = state_.GetAssignment("t");
+  ASSERT_TRUE(read);
+  EXPECT_EQ(*read, a);
+  EXPECT_EQ(state_.AssignmentIds(), std::vector<std::string>{"t"});
+  state_.RemoveAssignment("t");
+  EXPECT_EQ(state_.GetAssignment("t"), std::nullopt);
+  EXPECT_TRUE(state_.AssignmentIds().empty());
+}
+
+TEST_F(ClusterStateTest, SupervisorRoundTripsWithItsIdFromTheNodeName) {
+  SupervisorInfo s;
+  s.id = "sup-1f3e";
+  s.hostname = "worker7.example.com";
+  s.time_secs = 1'700'000'000;
+  s.uptime_secs = 42;
+  s.slots = {6700, 6701, 6702};
+  s.used_ports = {6701};
+  s.version = "0.1.0";
+  state_.SetSupervisor(s);
+  auto read = state_.GetSupervisor("sup-1f3e");
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->id, s.id);
+  EXPECT_EQ(read->hostname, s.hostname);
+  EXPECT_EQ(read->time_secs, s.time_secs);
+  EXPECT_EQ(read->uptime_secs, s.uptime_secs);
+  EXPECT_EQ(read->slots, s.slots);
+  EXPECT_EQ(read->used_ports, s.used_ports);
+  EXPECT_EQ(read->version, s.version);
+  EXPECT_EQ(state_.SupervisorIds(), std::vector<std::string>{"sup-1f3e"});
+  state_.RemoveSupervisor("sup-1f3e");
+  EXPECT_EQ(state_.GetSupervisor("sup-1f3e"), std::nullopt);
+}
+
+TEST_F(ClusterStateTest, WorkerHeartbeatRoundTripsWithStats) {
+  WorkerHeartbeat hb;
+  hb.topology_id = "t";
+  hb.time_secs = 1'700'000'500;
+  hb.uptime_secs = 77;
+  ExecutorBeatStats spout;
+  spout.is_spout = true;
+  spout.emitted = 1000;
+  spout.transferred = 990;
+  spout.acked = 980;
+  spout.failed = 3;
+  spout.complete_latency_ms = 12.5;
+  spout.complete_latency_buckets = {{0, 1}, {300, 123'456'789'012}, {1023, 2}};
+  ExecutorBeatStats bolt;
+  bolt.emitted = 50;
+  bolt.transferred = 49;
+  bolt.acked = 48;
+  bolt.failed = 1;
+  bolt.executed = 970;
+  hb.executor_stats = {{{1, 2}, spout}, {{3, 3}, bolt}};
+  // A supervisor id with dashes: the port is what follows the last one.
+  const WorkerSlot slot{"sup-with-dashes", 6701};
+  state_.SetWorkerHeartbeat("t", slot, hb);
+  EXPECT_TRUE(storage_->Exists("/workerbeats/t/sup-with-dashes-6701", false));
+
+  auto read = state_.GetWorkerHeartbeat("t", slot);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->topology_id, "t");
+  EXPECT_EQ(read->time_secs, hb.time_secs);
+  EXPECT_EQ(read->uptime_secs, hb.uptime_secs);
+  ASSERT_EQ(read->executor_stats.size(), 2u);
+  const ExecutorBeatStats& s = read->executor_stats.at({1, 2});
+  EXPECT_TRUE(s.is_spout);
+  EXPECT_EQ(s.emitted, 1000);
+  EXPECT_EQ(s.transferred, 990);
+  EXPECT_EQ(s.acked, 980);
+  EXPECT_EQ(s.failed, 3);
+  EXPECT_DOUBLE_EQ(s.complete_latency_ms, 12.5);
+  EXPECT_EQ(s.complete_latency_buckets, spout.complete_latency_buckets);
+  const ExecutorBeatStats& b = read->executor_stats.at({3, 3});
+  EXPECT_TRUE(b.complete_latency_buckets.empty());
+  EXPECT_FALSE(b.is_spout);
+  EXPECT_EQ(b.emitted, 50);
+  EXPECT_EQ(b.transferred, 49);
+  EXPECT_EQ(b.acked, 48);
+  EXPECT_EQ(b.failed, 1);
+  EXPECT_EQ(b.executed, 970);
+
+  state_.SetWorkerHeartbeat("t", {"sup-b", 6700}, WorkerHeartbeat{"t", 5, 1, {}});
+  auto all = state_.WorkerHeartbeats("t");
+  ASSERT_EQ(all.size(), 2u);
+  std::map<WorkerSlot, int64_t> times;
+  for (const auto& [sl, h] : all) times[sl] = h.time_secs;
+  EXPECT_EQ(times.at(slot), hb.time_secs);
+  EXPECT_EQ(times.at(WorkerSlot{"sup-b", 6700}), 5);
+  EXPECT_EQ(state_.HeartbeatTopologies(), std::vector<std::string>{"t"});
+
+  state_.RemoveWorkerHeartbeat("t", slot);
+  EXPECT_EQ(state_.GetWorkerHeartbeat("t", slot), std::nullopt);
+  EXPECT_EQ(state_.WorkerHeartbeats("t").size(), 1u);
+  state_.RemoveWorkerHeartbeats("t");
+  EXPECT_TRUE(state_.WorkerHeartbeats("t").empty());
+}
+
+TEST_F(ClusterStateTest, HeartbeatNodesWithBadNamesAreSkipped) {
+  state_.SetWorkerHeartbeat("t", {"sup", 6700}, WorkerHeartbeat{"t", 5, 1, {}});
+  const std::string good = *storage_->Get("/workerbeats/t/sup-6700", false);
+  storage_->Set("/workerbeats/t/noport", good, NodeMode::kPersistent);
+  storage_->Set("/workerbeats/t/sup-67x0", good, NodeMode::kPersistent);
+  storage_->Set("/workerbeats/t/-6700", good, NodeMode::kPersistent);
+  auto all = state_.WorkerHeartbeats("t");
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].first, (WorkerSlot{"sup", 6700}));
+}
+
+TEST_F(ClusterStateTest, ErrorsKeepTheLastTenOldestFirst) {
+  for (int i = 0; i < 13; ++i) {
+    state_.ReportError("t", "split", ErrorRecordInfo{"boom " + std::to_string(i), 1000 + i, "h", 6700});
+  }
+  state_.ReportError("t", "count", ErrorRecordInfo{"other", 5, "h2", 6701});
+  auto errors = state_.Errors("t", "split");
+  ASSERT_EQ(errors.size(), static_cast<size_t>(ClusterState::kMaxErrors));
+  for (int i = 0; i < ClusterState::kMaxErrors; ++i) {
+    EXPECT_EQ(errors[i].error, "boom " + std::to_string(i + 3));
+    EXPECT_EQ(errors[i].time_secs, 1003 + i);
+    EXPECT_EQ(errors[i].host, "h");
+    EXPECT_EQ(errors[i].port, 6700);
+  }
+  auto other = state_.Errors("t", "count");
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0].error, "other");
+  EXPECT_EQ(other[0].port, 6701);
+  EXPECT_EQ(state_.ErrorTopologies(), std::vector<std::string>{"t"});
+  EXPECT_TRUE(state_.Errors("t", "nobody").empty());
+  state_.RemoveErrors("t");
+  EXPECT_TRUE(state_.Errors("t", "split").empty());
+}
+
+TEST_F(ClusterStateTest, NimbusesRoundTrip) {
+  state_.SetNimbus(NimbusInfo{"nimbus1", 6627, 1'700'000'000, true, "0.1.0"});
+  state_.SetNimbus(NimbusInfo{"nimbus2", 6628, 1'700'000'100, false, "0.1.0"});
+  auto all = state_.Nimbuses();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].host, "nimbus1");
+  EXPECT_EQ(all[0].port, 6627);
+  EXPECT_EQ(all[0].start_time_secs, 1'700'000'000);
+  EXPECT_TRUE(all[0].is_leader);
+  EXPECT_EQ(all[0].version, "0.1.0");
+  EXPECT_EQ(all[1].host, "nimbus2");
+  EXPECT_FALSE(all[1].is_leader);
+  EXPECT_TRUE(storage_->Exists("/nimbuses/nimbus1:6627", false));
+}
+
+TEST_F(ClusterStateTest, RemoveTopologyRemovesEverythingItLeftAndNothingElse) {
+  for (const std::string id : {"gone", "stays"}) {
+    state_.SetStormBase(id, ABase());
+    Assignment a;
+    a.master_code_dir = "d";
+    a.executor_slot = {{{1, 1}, {"s", 6700}}};
+    state_.SetAssignment(id, a);
+    state_.SetWorkerHeartbeat(id, {"s", 6700}, WorkerHeartbeat{id, 1, 1, {}});
+    state_.ReportError(id, "c", ErrorRecordInfo{"e", 1, "h", 1});
+  }
+  state_.RemoveTopology("gone");
+  EXPECT_EQ(state_.GetStormBase("gone"), std::nullopt);
+  EXPECT_EQ(state_.GetAssignment("gone"), std::nullopt);
+  EXPECT_TRUE(state_.WorkerHeartbeats("gone").empty());
+  EXPECT_TRUE(state_.Errors("gone", "c").empty());
+  EXPECT_EQ(state_.ActiveStorms(), std::vector<std::string>{"stays"});
+  EXPECT_EQ(state_.AssignmentIds(), std::vector<std::string>{"stays"});
+  EXPECT_EQ(state_.HeartbeatTopologies(), std::vector<std::string>{"stays"});
+  EXPECT_EQ(state_.ErrorTopologies(), std::vector<std::string>{"stays"});
+  EXPECT_TRUE(state_.GetStormBase("stays"));
+  EXPECT_EQ(state_.Errors("stays", "c").size(), 1u);
+}
+
+TEST_F(ClusterStateTest, CorruptNodesReadAsMissing) {
+  const std::vector<std::string> garbage = {"", "garbage", std::string(64, '\xff'),
+                                            std::string("\x0b\x00\x01\x7f\xff\xff\xff", 7)};
+  for (const std::string& bytes : garbage) {
+    storage_->Set("/storms/bad", bytes, NodeMode::kPersistent);
+    storage_->Set("/assignments/bad", bytes, NodeMode::kPersistent);
+    storage_->Set("/supervisors/bad", bytes, NodeMode::kPersistent);
+    storage_->Set("/workerbeats/bad/sup-6700", bytes, NodeMode::kPersistent);
+    storage_->Set("/errors/bad/c/e0000000000", bytes, NodeMode::kPersistent);
+    storage_->Set("/nimbuses/bad:1", bytes, NodeMode::kPersistent);
+    EXPECT_EQ(state_.GetStormBase("bad"), std::nullopt);
+    EXPECT_EQ(state_.GetAssignment("bad"), std::nullopt);
+    EXPECT_EQ(state_.GetSupervisor("bad"), std::nullopt);
+    EXPECT_EQ(state_.GetWorkerHeartbeat("bad", {"sup", 6700}), std::nullopt);
+    EXPECT_TRUE(state_.WorkerHeartbeats("bad").empty());
+    EXPECT_TRUE(state_.Errors("bad", "c").empty());
+    EXPECT_TRUE(state_.Nimbuses().empty());
+  }
+  // A good record next to a corrupt one is still read.
+  state_.SetNimbus(NimbusInfo{"good", 1, 2, true, "v"});
+  ASSERT_EQ(state_.Nimbuses().size(), 1u);
+  EXPECT_EQ(state_.Nimbuses()[0].host, "good");
+}
+
+TEST_F(ClusterStateTest, RandomBytesNeverCrashAReader) {
+  // Hundreds of "does not decode" lines would bury the test's output.
+  const spdlog::level::level_enum level = spdlog::get_level();
+  spdlog::set_level(spdlog::level::critical);
+  std::mt19937 rng(12345);
+  // Start from real records and flip bytes, so that decoding gets deep.
+  StormBase b = ABase();
+  b.rebalance = RebalanceRequest{1, 2, {{"a", 1}}};
+  state_.SetStormBase("seed", b);
+  Assignment a;
+  a.master_code_dir = "d";
+  a.node_host = {{"s", "h"}};
+  a.executor_slot = {{{1, 1}, {"s", 6700}}};
+  a.executor_start_time_secs = {{{1, 1}, 5}};
+  state_.SetAssignment("seed", a);
+  WorkerHeartbeat hb{"seed", 1, 1, {{{1, 1}, ExecutorBeatStats{true, 1, 1, 1, 1, 0, 1.5, {}}}}};
+  state_.SetWorkerHeartbeat("seed", {"s", 6700}, hb);
+  const std::string base_bytes = *storage_->Get("/storms/seed", false);
+  const std::string assignment_bytes = *storage_->Get("/assignments/seed", false);
+  const std::string beat_bytes = *storage_->Get("/workerbeats/seed/s-6700", false);
+  for (int round = 0; round < 300; ++round) {
+    for (const auto& [path, seed] : {std::pair{"/storms/x", base_bytes},
+                                     std::pair{"/assignments/x", assignment_bytes},
+                                     std::pair{"/workerbeats/x/s-6700", beat_bytes}}) {
+      std::string bytes = seed;
+      const int flips = 1 + static_cast<int>(rng() % 4);
+      for (int i = 0; i < flips; ++i) bytes[rng() % bytes.size()] = static_cast<char>(rng());
+      if (rng() % 4 == 0) bytes.resize(rng() % bytes.size());
+      storage_->Set(path, bytes, NodeMode::kPersistent);
+    }
+    // Whatever decodes, decodes; what does not, is missing. No crash, no throw.
+    EXPECT_NO_THROW(state_.GetStormBase("x"));
+    EXPECT_NO_THROW(state_.GetAssignment("x"));
+    EXPECT_NO_THROW(state_.WorkerHeartbeats("x"));
+  }
+  spdlog::set_level(level);
+}
+
+}  // namespace
+}  // namespace storm
