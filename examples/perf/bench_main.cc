@@ -1,4 +1,4 @@
-// storm-perf: runs Storm's perf topologies on a LocalCluster (one worker)
+// storm-perf: runs Storm's perf topologies on a InProcessCluster (one worker)
 // and prints one line per figure, `bench <name>: <value> <unit>`.
 //
 //   storm-perf [--duration SECS] [--warmup SECS] [--repeat N] [--only NAME_PREFIX]
@@ -22,7 +22,7 @@
 #include "common/util/histogram.h"
 #include "common/util/logging.h"
 #include "common/topology/topology_library.h"
-#include "local/local_cluster.h"
+#include "local/in_process_cluster.h"
 
 namespace {
 
@@ -49,7 +49,7 @@ std::string ExamplesDir() {
   return (exe.parent_path().parent_path() / "examples").string();
 }
 
-uint64_t Executed(storm::LocalCluster& cluster, const std::string& name) {
+uint64_t Executed(storm::InProcessCluster& cluster, const std::string& name) {
   return cluster.Totals(name).totals.executed;
 }
 
@@ -57,9 +57,9 @@ Result RunOnce(const Options& opt, const std::string& library, storm::Config con
   auto lib = storm::TopologyLibrary::Load(ExamplesDir() + "/" + library);
   auto submissions = lib->Run({"bench"});
   for (const auto& o : opt.overrides) storm::ApplyOverride(conf, o);
-  storm::LocalClusterOptions options;
+  storm::InProcessClusterOptions options;
   options.overrides = conf;
-  storm::LocalCluster cluster(options);
+  storm::InProcessCluster cluster(options);
   cluster.SubmitTopology("bench", submissions[0].conf, submissions[0].topology, lib);
   std::this_thread::sleep_for(std::chrono::duration<double>(opt.warmup));
 
@@ -146,18 +146,18 @@ int main(int argc, char** argv) {
 
   if (Wanted(opt, "local_const_spout_null_bolt")) {
     storm::Config conf;
-    conf.put("topology.acker.executors", 0).put("topology.workers", 1);
+    conf.put(storm::Config::kTopologyAckerExecutors, 0).put(storm::Config::kTopologyWorkers, 1);
     Result r = Run(opt, "libconst_spout_null_bolt.so", conf);
     Print("local_const_spout_null_bolt", r.bolt_tuples_per_sec, "tuples/s");
   }
   if (Wanted(opt, "local_const_spout_id_bolt_null_bolt_acked")) {
     storm::Config conf;
-    conf.put("topology.acker.executors", 1).put("topology.workers", 1);
+    conf.put(storm::Config::kTopologyAckerExecutors, 1).put(storm::Config::kTopologyWorkers, 1);
     // As few trees in flight as keep the saturated rate (about rate x round
     // trip; 1000 and 20000 measured the same here): a thread that loses its
     // CPU for a few ms then holds back at most that many, rather than every
     // tuple the spout emits meanwhile.
-    conf.put("topology.max.spout.pending", kMaxSpoutPending);
+    conf.put(storm::Config::kTopologyMaxSpoutPending, kMaxSpoutPending);
     Result r = Run(opt, "libconst_spout_id_bolt_null_bolt.so", conf);
     Print("local_const_spout_id_bolt_null_bolt_acked", r.acked_per_sec, "trees/s");
     Print("local_const_spout_id_bolt_null_bolt_acked_latency_p50", r.p50_us, "us");

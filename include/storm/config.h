@@ -1,68 +1,45 @@
 // Config: a topology's (or a daemon's) configuration, a map from Storm's key
-// names to JSON-like values, as Apache Storm's `Config` (a Map<String,Object>).
+// names to JSON-like values (null, booleans, integers, numbers, strings,
+// lists and maps), as Apache Storm's `Config` (a Map<String,Object>).
 //
-// The keys and their meanings are Apache Storm's (defaults.yaml); the
-// constants below name the ones this system reads. Values are stored as
-// nlohmann::json so that a config round-trips through YAML, JSON (the
-// topology's `json_conf` in Thrift) and `-c key=value` without loss.
+// The keys and their meanings are Apache Storm's; the constants below name
+// every key this system reads, each with its type, default and meaning in
+// storm/config_keys.def (docs/configuration.md lists them).
 //
 // Thread safety: none; a Config is a value, copy it to share it.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "storm/export.h"
 
 namespace storm {
 
+class Value;
+
+namespace detail {
+struct ConfigAccess;  // the runtime's way in (not part of the SDK)
+}
+
 class STORM_API Config {
  public:
-  // Storm's key names (a selection: every key this system reads).
-  static constexpr const char* kStormZookeeperServers = "storm.zookeeper.servers";
-  static constexpr const char* kStormZookeeperPort = "storm.zookeeper.port";
-  static constexpr const char* kStormZookeeperRoot = "storm.zookeeper.root";
-  static constexpr const char* kStormZookeeperSessionTimeout = "storm.zookeeper.session.timeout";
-  static constexpr const char* kStormZookeeperConnectionTimeout =
-      "storm.zookeeper.connection.timeout";
-  static constexpr const char* kStormLocalDir = "storm.local.dir";
-  static constexpr const char* kStormLocalHostname = "storm.local.hostname";
-  static constexpr const char* kNimbusSeeds = "nimbus.seeds";
-  static constexpr const char* kNimbusThriftPort = "nimbus.thrift.port";
-  static constexpr const char* kNimbusTaskTimeoutSecs = "nimbus.task.timeout.secs";
-  static constexpr const char* kNimbusMonitorFreqSecs = "nimbus.monitor.freq.secs";
-  static constexpr const char* kNimbusSupervisorTimeoutSecs = "nimbus.supervisor.timeout.secs";
-  static constexpr const char* kNimbusMaxUploadBytes = "nimbus.max.upload.bytes";
-  static constexpr const char* kSupervisorSlotsPorts = "supervisor.slots.ports";
-  static constexpr const char* kSupervisorWorkerTimeoutSecs = "supervisor.worker.timeout.secs";
-  static constexpr const char* kTopologyWorkers = "topology.workers";
-  static constexpr const char* kTopologyAckerExecutors = "topology.acker.executors";
-  static constexpr const char* kTopologyMessageTimeoutSecs = "topology.message.timeout.secs";
-  static constexpr const char* kTopologyMaxSpoutPending = "topology.max.spout.pending";
-  static constexpr const char* kTopologyDebug = "topology.debug";
-  static constexpr const char* kTopologyTasks = "topology.tasks";
-  static constexpr const char* kTopologyName = "topology.name";
-  static constexpr const char* kTopologyExecutorReceiveBufferSize =
-      "topology.executor.receive.buffer.size";
-  static constexpr const char* kTopologyTransferBufferSize = "topology.transfer.buffer.size";
-  static constexpr const char* kTopologyProducerBatchSize = "topology.producer.batch.size";
-  // Accepted for Storm compatibility; an executor sends what each turn of its
-  // loop produced at the end of the turn, so no timer is needed.
-  static constexpr const char* kTopologyBatchFlushIntervalMillis =
-      "topology.batch.flush.interval.millis";
-  static constexpr const char* kTopologyTickTupleFreqSecs = "topology.tick.tuple.freq.secs";
-  static constexpr const char* kTopologySpoutWaitStrategy = "topology.spout.wait.strategy";
-  static constexpr const char* kTopologyEnableMessageTimeouts =
-      "topology.enable.message.timeouts";
-  static constexpr const char* kTopologyStatsSampleRate = "topology.stats.sample.rate";
-  static constexpr const char* kUiPort = "ui.port";
+  // Storm's key names: Config::kTopologyWorkers is topology.workers, ...
+#define STORM_CONFIG_KEY(name, key, kind, nullable, default_yaml, doc) \
+  static constexpr const char* k##name = key;
+#include "storm/config_keys.def"
+#undef STORM_CONFIG_KEY
 
-  Config() : map_(nlohmann::json::object()) {}
-  explicit Config(nlohmann::json map);
+  Config();
+  Config(const Config& other);
+  Config(Config&& other) noexcept;
+  Config& operator=(const Config& other);
+  Config& operator=(Config&& other) noexcept;
+  ~Config();
 
   // Typed setters for the common keys, as Storm's Config has them.
   Config& setNumWorkers(int64_t workers) { return put(kTopologyWorkers, workers); }
@@ -70,16 +47,31 @@ class STORM_API Config {
   Config& setMaxSpoutPending(int64_t max) { return put(kTopologyMaxSpoutPending, max); }
   Config& setMessageTimeoutSecs(int64_t secs) { return put(kTopologyMessageTimeoutSecs, secs); }
   Config& setDebug(bool debug) { return put(kTopologyDebug, debug); }
-  Config& setMaxTaskParallelism(int64_t n) { return put("topology.max.task.parallelism", n); }
+  Config& setMaxTaskParallelism(int64_t n) { return put(kTopologyMaxTaskParallelism, n); }
 
-  template <typename T>
-  Config& put(std::string_view key, T&& value) {
-    map_[std::string(key)] = std::forward<T>(value);
-    return *this;
+  // Sets `key` to a value, replacing what it held.
+  Config& put(std::string_view key, bool value);
+  template <typename T,
+            std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
+  Config& put(std::string_view key, T value) {
+    return putInt(key, static_cast<int64_t>(value));
   }
+  Config& put(std::string_view key, double value);
+  Config& put(std::string_view key, const char* value) { return put(key, std::string_view(value)); }
+  Config& put(std::string_view key, std::string_view value);
+  Config& put(std::string_view key, const std::string& value) {
+    return put(key, std::string_view(value));
+  }
+  Config& put(std::string_view key, const std::vector<std::string>& value);
+  Config& put(std::string_view key, const std::vector<int64_t>& value);
+  Config& put(std::string_view key, std::nullptr_t);  // null: "not set"
+  // A tuple value (a list of values becomes a list).
+  Config& put(std::string_view key, const Value& value);
+  // A map value (a nested config).
+  Config& put(std::string_view key, const Config& map);
 
-  bool contains(std::string_view key) const { return map_.contains(std::string(key)); }
-  void erase(std::string_view key) { map_.erase(std::string(key)); }
+  bool contains(std::string_view key) const;
+  void erase(std::string_view key);
 
   // Typed getters. They throw ConfigError (storm/errors.h) naming the key and
   // the expected type when the value is missing or of another type.
@@ -93,21 +85,28 @@ class STORM_API Config {
   // Getters with a fallback for a missing (or null) key; a present value of the
   // wrong type still throws.
   int64_t getInt(std::string_view key, int64_t fallback) const;
+  double getDouble(std::string_view key, double fallback) const;
   bool getBool(std::string_view key, bool fallback) const;
   std::string getString(std::string_view key, std::string_view fallback) const;
+  std::vector<std::string> getStringList(std::string_view key,
+                                         const std::vector<std::string>& fallback) const;
 
-  // Copies every key of `other` over this config.
+  // Copies every key of `other` over this config (a list or map value
+  // replaces the old one whole, as Storm's Map.putAll).
   Config& merge(const Config& other);
 
-  const nlohmann::json& json() const { return map_; }
-  nlohmann::json& json() { return map_; }
+  // The config as a JSON object, one line, keys in order.
+  std::string toJson() const;
 
-  bool operator==(const Config& other) const { return map_ == other.map_; }
+  bool operator==(const Config& other) const;
 
  private:
-  const nlohmann::json& Require(std::string_view key) const;
+  friend struct detail::ConfigAccess;
+  struct Impl;
 
-  nlohmann::json map_;
+  Config& putInt(std::string_view key, int64_t value);
+
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace storm

@@ -47,4 +47,18 @@ class STORM_API LibraryError : public StormError {
   ~LibraryError() override;
 };
 
+// No topology of that name is alive (Storm's NotAliveException).
+class STORM_API NotAliveError : public StormError {
+ public:
+  using StormError::StormError;
+  ~NotAliveError() override;
+};
+
+// A topology of that name is already alive (Storm's AlreadyAliveException).
+class STORM_API AlreadyAliveError : public StormError {
+ public:
+  using StormError::StormError;
+  ~AlreadyAliveError() override;
+};
+
 }  // namespace storm

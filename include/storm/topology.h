@@ -1,65 +1,44 @@
-// StormTopology: a topology as the SDK builds it (components, their inputs
-// with groupings, their declared streams, parallelism and config, and the
-// factories that make each task's spout or bolt object). TopologyBuilder
-// makes one; the runtime turns it into Thrift for Nimbus and into executors.
+// StormTopology: a topology as TopologyBuilder::createTopology makes it (its
+// spouts and bolts, their inputs and groupings, declared streams,
+// parallelism and config, and the factories that make each task's object).
+// A value for the user to hand to StormSubmitter::submitTopology or
+// LocalCluster::submitTopology; its contents are the runtime's.
 #pragma once
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "storm/component.h"
-#include "storm/config.h"
 #include "storm/export.h"
-#include "storm/fields.h"
-#include "storm/output_fields_declarer.h"
 
 namespace storm {
-
-enum class GroupingKind { kShuffle, kFields, kAll, kGlobal, kNone, kDirect, kLocalOrShuffle };
-
-STORM_API const char* GroupingName(GroupingKind kind);
-
-struct GroupingDef {
-  GroupingKind kind = GroupingKind::kShuffle;
-  Fields fields;  // for kFields only
-};
-
-struct InputDef {
-  std::string component;
-  std::string stream;
-  GroupingDef grouping;
-};
 
 using SpoutFactory = std::function<std::unique_ptr<ISpout>()>;
 using BoltFactory = std::function<std::unique_ptr<IBolt>()>;
 
-struct ComponentDef {
-  std::string id;
-  bool is_spout = false;
-  int parallelism = 1;  // executors
-  int num_tasks = 0;    // 0: as many as executors
-  std::vector<InputDef> inputs;
-  std::map<std::string, StreamDeclaration> streams;
-  Config conf;
-  std::string class_name;
-  SpoutFactory spout_factory;  // set for spouts
-  BoltFactory bolt_factory;    // set for bolts
-
-  int taskCount() const { return num_tasks > 0 ? num_tasks : parallelism; }
-};
+namespace detail {
+struct TopologyAccess;  // the runtime's way in (not part of the SDK)
+}
 
 class STORM_API StormTopology {
  public:
-  // Components by id (std::map: iteration in id order, as Storm numbers tasks).
-  std::map<std::string, ComponentDef>& components() { return components_; }
-  const std::map<std::string, ComponentDef>& components() const { return components_; }
-  const ComponentDef* find(const std::string& id) const;
+  StormTopology();
+  StormTopology(const StormTopology& other);
+  StormTopology(StormTopology&& other) noexcept;
+  StormTopology& operator=(const StormTopology& other);
+  StormTopology& operator=(StormTopology&& other) noexcept;
+  ~StormTopology();
+
+  // The ids of the topology's spouts and of its bolts, sorted.
+  std::vector<std::string> getSpoutIds() const;
+  std::vector<std::string> getBoltIds() const;
 
  private:
-  std::map<std::string, ComponentDef> components_;
+  friend struct detail::TopologyAccess;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace storm

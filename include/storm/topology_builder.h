@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <typeinfo>
 
 #include "storm/basic_bolt_executor.h"
 #include "storm/component.h"
@@ -23,9 +24,14 @@
 
 namespace storm {
 
+struct ComponentDef;         // the runtime's (opaque to users)
+enum class GroupingKind : int;
+
 namespace detail {
 STORM_API std::string DemangledName(const std::type_info& type);
-}
+STORM_API void SetNumTasks(ComponentDef& def, int tasks);
+STORM_API Config& ComponentConf(ComponentDef& def);
+}  // namespace detail
 
 // Common to spout and bolt declarers.
 template <typename Self>
@@ -34,12 +40,12 @@ class ComponentDeclarer {
   explicit ComponentDeclarer(ComponentDef& def) : def_(def) {}
   // Number of tasks (Storm's setNumTasks); at least the parallelism.
   Self& setNumTasks(int tasks) {
-    def_.num_tasks = tasks;
+    detail::SetNumTasks(def_, tasks);
     return self();
   }
   template <typename T>
   Self& addConfiguration(const std::string& key, T&& value) {
-    def_.conf.put(key, std::forward<T>(value));
+    detail::ComponentConf(def_).put(key, std::forward<T>(value));
     return self();
   }
   Self& setDebug(bool debug) { return addConfiguration(Config::kTopologyDebug, debug); }
@@ -78,7 +84,8 @@ class STORM_API BoltDeclarer : public ComponentDeclarer<BoltDeclarer> {
                                        const std::string& stream = kDefaultStreamId);
 
  private:
-  BoltDeclarer& Add(const std::string& component, const std::string& stream, GroupingDef g);
+  BoltDeclarer& Add(const std::string& component, const std::string& stream, GroupingKind kind,
+                    const Fields* fields);
 };
 
 class STORM_API TopologyBuilder {

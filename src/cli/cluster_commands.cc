@@ -101,16 +101,14 @@ int RunJar(const std::vector<std::string>& args) {
       CheckNameIsFree(*nimbus, s.name);
       Config topology_conf = s.conf;
       topology_conf.merge(cl.Overrides());
-      nlohmann::json list = nlohmann::json::array();
-      for (const auto& a : main_args) list.push_back(a);
-      topology_conf.put("topology.cpp.main.args", list);
-      if (!topology_conf.contains("topology.submitter.user")) {
-        topology_conf.put("topology.submitter.user", UserName());
+      topology_conf.put(Config::kTopologyCppMainArgs, main_args);
+      if (!topology_conf.contains(Config::kTopologySubmitterUser)) {
+        topology_conf.put(Config::kTopologySubmitterUser, UserName());
       }
       const std::string location = nimbus->UploadFile(path);
       const gen::StormTopology thrift = TopologyToThrift(s.topology);
       nimbus->Call([&](gen::NimbusClient& c) {
-        c.submitTopology(s.name, location, topology_conf.json().dump(), thrift);
+        c.submitTopology(s.name, location, topology_conf.toJson(), thrift);
       });
       gen::TopologySummary summary;
       nimbus->Call([&](gen::NimbusClient& c) { c.getTopologySummaryByName(summary, s.name); });

@@ -1,5 +1,5 @@
 // `storm local`: loads a topology library, runs its main, and runs what it
-// submits on a LocalCluster for --duration seconds (or until Ctrl-C).
+// submits on a InProcessCluster for --duration seconds (or until Ctrl-C).
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -12,7 +12,7 @@
 #include "common/util/logging.h"
 #include "common/topology/topology_library.h"
 #include "storm/errors.h"
-#include "local/local_cluster.h"
+#include "local/in_process_cluster.h"
 
 namespace storm::cli {
 
@@ -72,10 +72,10 @@ int RunLocal(const std::vector<std::string>& args) {
 
     std::signal(SIGINT, OnSignal);
     std::signal(SIGTERM, OnSignal);
-    LocalClusterOptions options;
+    InProcessClusterOptions options;
     options.daemon_conf = daemon_conf;
     options.overrides = parsed.cl.Overrides();
-    LocalCluster cluster(options);
+    InProcessCluster cluster(options);
     for (const auto& s : submissions) {
       cluster.SubmitTopology(s.name, s.conf, s.topology, library);
     }

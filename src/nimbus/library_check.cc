@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "common/topology/topology_library.h"
+#include "sdk/topology_def.h"
 
 extern char** environ;
 
@@ -105,9 +106,7 @@ LibraryChecker MakeSubprocessLibraryChecker(std::string exe, int timeout_secs) {
   return [exe, timeout_secs](const std::string& path, const std::string& name,
                              const Config& conf, const StormTopology& topology) {
     std::vector<std::string> argv{exe, "check-library", path, name};
-    if (conf.contains("topology.cpp.main.args") && !conf.json()["topology.cpp.main.args"].is_null()) {
-      for (const auto& a : conf.getStringList("topology.cpp.main.args")) argv.push_back(a);
-    }
+    for (const auto& a : conf.getStringList(Config::kTopologyCppMainArgs, {})) argv.push_back(a);
     ChildResult r = RunChild(argv, timeout_secs);
     if (r.timed_out) {
       throw InvalidTopologyError("the topology library's main did not finish within " +
@@ -130,7 +129,7 @@ LibraryChecker MakeSubprocessLibraryChecker(std::string exe, int timeout_secs) {
       if (!line.empty()) built.insert(line);
     }
     std::set<std::string> submitted;
-    for (const auto& [id, def] : topology.components()) {
+    for (const auto& [id, def] : TopologyComponents(topology)) {
       submitted.insert(std::string(def.is_spout ? "spout " : "bolt ") + id);
     }
     if (built != submitted) {
@@ -152,7 +151,7 @@ int RunLibraryCheckCommand(const std::vector<std::string>& args) {
     std::vector<std::string> main_args(args.begin() + 2, args.end());
     for (const Submission& s : library->Run(main_args)) {
       if (s.name != args[1]) continue;
-      for (const auto& [id, def] : s.topology.components()) {
+      for (const auto& [id, def] : TopologyComponents(s.topology)) {
         std::printf("%s %s\n", def.is_spout ? "spout" : "bolt", id.c_str());
       }
       return 0;

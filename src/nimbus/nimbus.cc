@@ -8,6 +8,8 @@
 #include "common/thrift/thrift_bytes.h"
 #include "common/topology/topology_thrift.h"
 #include "storm_types.h"
+#include "sdk/config_json.h"
+#include "sdk/topology_def.h"
 
 namespace storm {
 
@@ -36,8 +38,8 @@ Nimbus::Nimbus(NimbusOptions options)
   if (!options_.unix_secs) options_.unix_secs = RealUnixSecs;
   const std::string dir = options_.conf.getString(Config::kStormLocalDir) + "/nimbus";
   code_store_ = std::make_unique<CodeStore>(
-      dir, options_.conf.getInt("nimbus.max.upload.bytes"),
-      options_.conf.getInt("nimbus.file.copy.expiration.secs"), options_.clock);
+      dir, options_.conf.getInt(Config::kNimbusMaxUploadBytes),
+      options_.conf.getInt(Config::kNimbusFileCopyExpirationSecs), options_.clock);
 }
 
 Nimbus::~Nimbus() { Stop(); }
@@ -77,7 +79,7 @@ void Nimbus::Stop() {
 }
 
 void Nimbus::MonitorLoop() {
-  const auto period = std::chrono::seconds(options_.conf.getInt("nimbus.monitor.freq.secs"));
+  const auto period = std::chrono::seconds(options_.conf.getInt(Config::kNimbusMonitorFreqSecs));
   std::unique_lock<std::mutex> lock(monitor_mutex_);
   while (!stopping_) {
     monitor_cv_.wait_for(lock, period, [this] { return stopping_; });
@@ -105,7 +107,7 @@ Nimbus::Cached& Nimbus::Load(const std::string& id) {
   if (conf.is_discarded() || !conf.is_object()) {
     throw StormError("the stored config of topology " + id + " is not a JSON object");
   }
-  return cache_[id] = Cached{TopologyFromThrift(thrift), Config(std::move(conf))};
+  return cache_[id] = Cached{TopologyFromThrift(thrift), ConfigFromJson(std::move(conf))};
 }
 
 std::optional<std::string> Nimbus::IdOfName(const std::string& name) {
@@ -206,7 +208,7 @@ std::string Nimbus::Submit(const std::string& name, const std::string& library_l
     id = name + "-" + std::to_string(++submit_counter_) + "-" + std::to_string(launch);
   } while (code_store_->Has(id) || options_.state->GetStormBase(id));
   code_store_->Install(id, library_location, ThriftToBytes(TopologyToThrift(topology)),
-                       merged.json().dump());
+                       merged.toJson());
   cache_[id] = Cached{topology, merged};
 
   StormBase base;
@@ -215,7 +217,7 @@ std::string Nimbus::Submit(const std::string& name, const std::string& library_l
   base.num_workers = static_cast<int>(workers);
   base.component_executors = ExecutorCounts(*layout);
   base.launch_time_secs = launch;
-  base.owner = merged.getString("topology.submitter.user", "");
+  base.owner = merged.getString(Config::kTopologySubmitterUser, "");
   options_.state->SetStormBase(id, base);
   spdlog::info("nimbus: received topology {} as {} ({} workers, {} executors)", name, id, workers,
                layout->executors().size());
@@ -274,7 +276,7 @@ void Nimbus::Rebalance(const std::string& name, const RebalanceRequest& request,
   }
   const StormTopology& topology = Load(id).topology;
   for (const auto& [component, executors] : request.num_executors) {
-    const ComponentDef* def = topology.find(component);
+    const ComponentDef* def = FindComponent(topology, component);
     int tasks = def != nullptr ? def->taskCount() : 0;
     if (component == kAckerComponentId) {
       // The layout gives the acker one task per executor, and the acker's

@@ -40,16 +40,6 @@
 
 namespace storm {
 
-class NotAliveError : public StormError {
- public:
-  using StormError::StormError;
-};
-
-class AlreadyAliveError : public StormError {
- public:
-  using StormError::StormError;
-};
-
 // Checks that the library at `path` loads and, run with the topology's main
 // arguments, builds a topology named `name` with the components of
 // `topology`. Throws InvalidTopologyError saying why not.

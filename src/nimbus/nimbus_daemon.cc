@@ -35,7 +35,7 @@ int RunNimbusDaemon(const std::vector<std::string>& args) {
     options.check_library = MakeSubprocessLibraryChecker(self, 60);
     spdlog::info("nimbus: local dir {}", std::filesystem::absolute(conf.getString(Config::kStormLocalDir)).string());
     Nimbus nimbus(options);
-    NimbusServer server(nimbus, conf, "0.0.0.0", static_cast<int>(conf.getInt("nimbus.thrift.port")));
+    NimbusServer server(nimbus, conf, "0.0.0.0", static_cast<int>(conf.getInt(Config::kNimbusThriftPort)));
     server.Start();
     nimbus.Start(server.port());
     spdlog::info("nimbus: started on {}:{}, {} topologies in the cluster state", options.host,

@@ -110,8 +110,8 @@ std::set<ExecutorId> Nimbus::AliveExecutors(
     const std::string& id, const Assignment& assignment,
     const std::map<std::string, SupervisorInfo>& supervisors) {
   const int64_t now = options_.clock->NowNanos();
-  const int64_t timeout = options_.conf.getInt("nimbus.task.timeout.secs") * 1'000'000'000;
-  const int64_t launch = options_.conf.getInt("nimbus.task.launch.secs") * 1'000'000'000;
+  const int64_t timeout = options_.conf.getInt(Config::kNimbusTaskTimeoutSecs) * 1'000'000'000;
+  const int64_t launch = options_.conf.getInt(Config::kNimbusTaskLaunchSecs) * 1'000'000'000;
   std::map<WorkerSlot, WorkerHeartbeat> beats;
   for (auto& [slot, hb] : options_.state->WorkerHeartbeats(id)) beats[slot] = std::move(hb);
   auto& seen = beats_[id];

@@ -17,6 +17,7 @@
 #include "Nimbus.h"
 #include "common/state/cluster_thrift.h"
 #include "common/topology/topology_thrift.h"
+#include "sdk/config_json.h"
 
 namespace storm {
 
@@ -85,7 +86,7 @@ class NimbusHandler final : public gen::NimbusIf {
       if (conf.is_discarded() || !conf.is_object()) {
         throw InvalidTopologyError("the topology's config is not a JSON object");
       }
-      nimbus_.SubmitTopology(name, location, Config(std::move(conf)), TopologyFromThrift(topology),
+      nimbus_.SubmitTopology(name, location, ConfigFromJson(std::move(conf)), TopologyFromThrift(topology),
                              options.initial_status != gen::TopologyInitialStatus::INACTIVE);
     });
   }
@@ -139,7 +140,7 @@ class NimbusHandler final : public gen::NimbusIf {
     out = Translate("downloadChunk", [&] { return nimbus_.code_store().DownloadChunk(id); });
   }
 
-  void getNimbusConf(std::string& out) override { out = nimbus_.nimbus_conf().json().dump(); }
+  void getNimbusConf(std::string& out) override { out = nimbus_.nimbus_conf().toJson(); }
 
   void getClusterInfo(gen::ClusterSummary& out) override {
     ClusterSummaryInfo info = Translate("getClusterInfo", [&] { return nimbus_.GetClusterInfo(); });
@@ -253,7 +254,7 @@ class NimbusHandler final : public gen::NimbusIf {
   }
 
   void getTopologyConf(std::string& out, const std::string& id) override {
-    out = Translate("getTopologyConf", [&] { return nimbus_.GetTopologyConf(id).json().dump(); });
+    out = Translate("getTopologyConf", [&] { return nimbus_.GetTopologyConf(id).toJson(); });
   }
 
   void getTopology(gen::StormTopology& out, const std::string& id) override {
@@ -304,7 +305,7 @@ void RouteThriftLoggingToSpdlog() {
 
 NimbusServer::NimbusServer(Nimbus& nimbus, const Config& conf, std::string bind_host, int port)
     : nimbus_(nimbus),
-      max_frame_bytes_(static_cast<int>(conf.getInt("nimbus.thrift.max_buffer_size"))),
+      max_frame_bytes_(static_cast<int>(conf.getInt(Config::kNimbusThriftMaxBufferSize))),
       bind_host_(std::move(bind_host)),
       port_(port) {}
 

@@ -1,6 +1,6 @@
 // Out-of-line destructors: they anchor each exception's vtable and type info
 // in libstorm.so, so that a ConfigError thrown in a topology library is caught
-// as a ConfigError by the runtime (DESIGN section 11).
+// as a ConfigError by the runtime (docs/architecture.md, "Topology libraries").
 
 #include "storm/errors.h"
 
@@ -11,5 +11,7 @@ ConfigError::~ConfigError() = default;
 InvalidTopologyError::~InvalidTopologyError() = default;
 SerializationError::~SerializationError() = default;
 LibraryError::~LibraryError() = default;
+NotAliveError::~NotAliveError() = default;
+AlreadyAliveError::~AlreadyAliveError() = default;
 
 }  // namespace storm

@@ -6,6 +6,7 @@
 #include <memory>
 #include <regex>
 
+#include "sdk/topology_def.h"
 #include "storm/errors.h"
 
 namespace storm {
@@ -23,9 +24,36 @@ const char* GroupingName(GroupingKind kind) {
   return "unknown";
 }
 
-const ComponentDef* StormTopology::find(const std::string& id) const {
-  auto it = components_.find(id);
-  return it == components_.end() ? nullptr : &it->second;
+StormTopology::StormTopology() : impl_(std::make_unique<Impl>()) {}
+StormTopology::StormTopology(const StormTopology& other)
+    : impl_(std::make_unique<Impl>(*other.impl_)) {}
+StormTopology::StormTopology(StormTopology&& other) noexcept : impl_(std::make_unique<Impl>()) {
+  impl_.swap(other.impl_);
+}
+StormTopology& StormTopology::operator=(const StormTopology& other) {
+  if (this != &other) impl_->components = other.impl_->components;
+  return *this;
+}
+StormTopology& StormTopology::operator=(StormTopology&& other) noexcept {
+  impl_.swap(other.impl_);
+  return *this;
+}
+StormTopology::~StormTopology() = default;
+
+std::vector<std::string> StormTopology::getSpoutIds() const {
+  std::vector<std::string> ids;
+  for (const auto& [id, def] : impl_->components) {
+    if (def.is_spout) ids.push_back(id);
+  }
+  return ids;
+}
+
+std::vector<std::string> StormTopology::getBoltIds() const {
+  std::vector<std::string> ids;
+  for (const auto& [id, def] : impl_->components) {
+    if (!def.is_spout) ids.push_back(id);
+  }
+  return ids;
 }
 
 void OutputFieldsDeclarer::declareStream(const std::string& stream, bool direct,
@@ -44,38 +72,42 @@ std::string DemangledName(const std::type_info& type) {
   return status == 0 && name ? std::string(name.get()) : std::string(type.name());
 }
 
+void SetNumTasks(ComponentDef& def, int tasks) { def.num_tasks = tasks; }
+Config& ComponentConf(ComponentDef& def) { return def.conf; }
+
 }  // namespace detail
 
 BoltDeclarer& BoltDeclarer::Add(const std::string& component, const std::string& stream,
-                                GroupingDef g) {
+                                GroupingKind kind, const Fields* fields) {
+  GroupingDef g{kind, fields != nullptr ? *fields : Fields()};
   def_.inputs.push_back(InputDef{component, stream, std::move(g)});
   return *this;
 }
 
 BoltDeclarer& BoltDeclarer::shuffleGrouping(const std::string& c, const std::string& s) {
-  return Add(c, s, {GroupingKind::kShuffle, {}});
+  return Add(c, s, GroupingKind::kShuffle, nullptr);
 }
 BoltDeclarer& BoltDeclarer::fieldsGrouping(const std::string& c, const Fields& f) {
-  return Add(c, kDefaultStreamId, {GroupingKind::kFields, f});
+  return Add(c, kDefaultStreamId, GroupingKind::kFields, &f);
 }
 BoltDeclarer& BoltDeclarer::fieldsGrouping(const std::string& c, const std::string& s,
                                            const Fields& f) {
-  return Add(c, s, {GroupingKind::kFields, f});
+  return Add(c, s, GroupingKind::kFields, &f);
 }
 BoltDeclarer& BoltDeclarer::allGrouping(const std::string& c, const std::string& s) {
-  return Add(c, s, {GroupingKind::kAll, {}});
+  return Add(c, s, GroupingKind::kAll, nullptr);
 }
 BoltDeclarer& BoltDeclarer::globalGrouping(const std::string& c, const std::string& s) {
-  return Add(c, s, {GroupingKind::kGlobal, {}});
+  return Add(c, s, GroupingKind::kGlobal, nullptr);
 }
 BoltDeclarer& BoltDeclarer::noneGrouping(const std::string& c, const std::string& s) {
-  return Add(c, s, {GroupingKind::kNone, {}});
+  return Add(c, s, GroupingKind::kNone, nullptr);
 }
 BoltDeclarer& BoltDeclarer::directGrouping(const std::string& c, const std::string& s) {
-  return Add(c, s, {GroupingKind::kDirect, {}});
+  return Add(c, s, GroupingKind::kDirect, nullptr);
 }
 BoltDeclarer& BoltDeclarer::localOrShuffleGrouping(const std::string& c, const std::string& s) {
-  return Add(c, s, {GroupingKind::kLocalOrShuffle, {}});
+  return Add(c, s, GroupingKind::kLocalOrShuffle, nullptr);
 }
 
 TopologyBuilder::TopologyBuilder() = default;
@@ -86,10 +118,10 @@ ComponentDef& TopologyBuilder::NewComponent(const std::string& id, int paralleli
   if (id.rfind("__", 0) == 0) {
     throw InvalidTopologyError("component id '" + id + "': ids starting with __ are reserved");
   }
-  if (topology_.components().count(id) != 0) {
+  if (TopologyComponents(topology_).count(id) != 0) {
     throw InvalidTopologyError("component id '" + id + "' is used twice");
   }
-  ComponentDef& def = topology_.components()[id];
+  ComponentDef& def = TopologyComponents(topology_)[id];
   def.id = id;
   def.parallelism = parallelism;
   return def;
@@ -115,7 +147,7 @@ BoltDeclarer& TopologyBuilder::setBolt(const std::string& id, BoltFactory factor
 }
 
 StormTopology TopologyBuilder::createTopology() {
-  for (auto& [id, def] : topology_.components()) {
+  for (auto& [id, def] : TopologyComponents(topology_)) {
     OutputFieldsDeclarer declarer;
     Config component_conf;
     if (def.is_spout) {
@@ -139,7 +171,7 @@ namespace {
 void ValidateInput(const StormTopology& topology, const ComponentDef& bolt,
                    const InputDef& input) {
   const std::string where = "bolt '" + bolt.id + "'";
-  const ComponentDef* source = topology.find(input.component);
+  const ComponentDef* source = FindComponent(topology, input.component);
   if (source == nullptr) {
     throw InvalidTopologyError(where + " subscribes to unknown component '" + input.component +
                                "'");
@@ -176,7 +208,7 @@ void ValidateInput(const StormTopology& topology, const ComponentDef& bolt,
 
 void ValidateTopology(const StormTopology& topology) {
   bool has_spout = false;
-  for (const auto& [id, def] : topology.components()) {
+  for (const auto& [id, def] : TopologyComponents(topology)) {
     if (def.parallelism < 1) {
       throw InvalidTopologyError("component '" + id + "' has parallelism " +
                                  std::to_string(def.parallelism) + "; it must be at least 1");

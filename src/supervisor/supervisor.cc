@@ -23,6 +23,7 @@
 #include "common/util/files.h"
 #include "common/client/code_download.h"
 #include "storm/errors.h"
+#include "sdk/config_json.h"
 
 extern char** environ;
 
@@ -119,7 +120,7 @@ CodeDownloader NimbusCodeDownloader(Config conf) {
 
 Supervisor::Supervisor(SupervisorOptions options)
     : options_(std::move(options)), local_(options_.conf.getString(Config::kStormLocalDir)) {
-  for (int64_t port : options_.conf.getIntList("supervisor.slots.ports")) {
+  for (int64_t port : options_.conf.getIntList(Config::kSupervisorSlotsPorts)) {
     slots_.push_back(static_cast<int>(port));
   }
 }
@@ -246,9 +247,9 @@ void Supervisor::Heartbeat() {
 }
 
 void Supervisor::Loop() {
-  const auto monitor = std::chrono::seconds(options_.conf.getInt("supervisor.monitor.frequency.secs"));
+  const auto monitor = std::chrono::seconds(options_.conf.getInt(Config::kSupervisorMonitorFrequencySecs));
   const int64_t heartbeat_every =
-      options_.conf.getInt("supervisor.heartbeat.frequency.secs") * 1'000'000'000;
+      options_.conf.getInt(Config::kSupervisorHeartbeatFrequencySecs) * 1'000'000'000;
   int64_t last_heartbeat = options_.clock->NowNanos();
   std::unique_lock<std::mutex> lock(mutex_);
   wake_ = true;
@@ -291,9 +292,9 @@ void Supervisor::SyncOnce() {
   const std::map<int, SlotAssignment> mine = ReadMyAssignments();
   const int64_t now = options_.clock->NowNanos();
   const int64_t now_secs = UnixSecs();
-  const int64_t timeout = options_.conf.getInt("supervisor.worker.timeout.secs");
+  const int64_t timeout = options_.conf.getInt(Config::kSupervisorWorkerTimeoutSecs);
   const int64_t start_timeout =
-      options_.conf.getInt("supervisor.worker.start.timeout.secs") * 1'000'000'000;
+      options_.conf.getInt(Config::kSupervisorWorkerStartTimeoutSecs) * 1'000'000'000;
 
   // Workers that must go: slot unassigned or reassigned, process gone, or
   // heartbeats stopped.
@@ -365,7 +366,7 @@ void Supervisor::LaunchWorker(int port, const SlotAssignment& assignment) {
   const std::string worker_id = NewId();
   fs::create_directories(local_.WorkerDir(worker_id));
   Config worker_conf = options_.conf;
-  WriteFileAtomically(local_.WorkerConfFile(worker_id), worker_conf.json().dump(2));
+  WriteFileAtomically(local_.WorkerConfFile(worker_id), ConfigJson(worker_conf).dump(2));
   WorkerLaunchSpec spec{assignment.topology_id, id_, port, worker_id,
                         local_.WorkerConfFile(worker_id),
                         local_.WorkerLogFile(assignment.topology_id, port)};
@@ -393,7 +394,7 @@ void Supervisor::KillWorker(int port, const std::string& why) {
                why);
   if (options_.launcher->Alive(w.pid, w.worker_id)) {
     options_.launcher->Signal(w.pid, SIGTERM);
-    const auto grace = std::chrono::seconds(options_.conf.getInt("supervisor.worker.shutdown.sleep.secs"));
+    const auto grace = std::chrono::seconds(options_.conf.getInt(Config::kSupervisorWorkerShutdownSleepSecs));
     const auto deadline = std::chrono::steady_clock::now() + grace;
     while (options_.launcher->Alive(w.pid, w.worker_id)) {
       if (std::chrono::steady_clock::now() > deadline) {

@@ -93,9 +93,7 @@ void Executor::Stop() {
 }
 
 int64_t Executor::TickIntervalNanos(const Config& conf) const {
-  const auto it = conf.json().find(Config::kTopologyTickTupleFreqSecs);
-  if (it == conf.json().end() || it->is_null()) return 0;
-  return conf.getInt(Config::kTopologyTickTupleFreqSecs) * 1'000'000'000LL;
+  return conf.getInt(Config::kTopologyTickTupleFreqSecs, 0) * 1'000'000'000LL;
 }
 
 void Executor::UserLogicThread() {

@@ -45,10 +45,8 @@ Worker::Worker(WorkerSpec spec, Transport* transport, Clock* clock, ComponentFac
       "transfer", std::max<size_t>(64, transfer / pool_->batch_capacity()), transfer, pool_.get());
 
   // Validated at submit; a topology submitted without it gets the default.
-  const auto flush = conf.json().find(Config::kTopologyBatchFlushIntervalMillis);
-  const double flush_millis = flush != conf.json().end() && flush->is_number()
-                                  ? flush->get<double>()
-                                  : kDefaultFlushIntervalMillis;
+  const double flush_millis =
+      conf.getDouble(Config::kTopologyBatchFlushIntervalMillis, kDefaultFlushIntervalMillis);
   flush_interval_nanos_ = static_cast<int64_t>(std::max(0.0, flush_millis) * 1e6);
 
   context_.layout = spec_.layout;

@@ -45,7 +45,7 @@ WorkerProcessOptions ParseOptions(const std::vector<std::string>& args, std::str
   options.make_transport = MakeTcpTransport;
   options.conf = LoadConfig(cl.sources);
   log_level = cl.log_level;
-  const int64_t beat_secs = options.conf.getInt("worker.heartbeat.frequency.secs", 1);
+  const int64_t beat_secs = options.conf.getInt(Config::kWorkerHeartbeatFrequencySecs, 1);
   options.heartbeat_interval = std::chrono::seconds(std::max<int64_t>(beat_secs, 1));
   return options;
 }

@@ -16,6 +16,7 @@
 #include "common/topology/code_dir.h"
 #include "storm/errors.h"
 #include "storm_types.h"
+#include "sdk/topology_def.h"
 
 namespace storm {
 
@@ -23,7 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kMainArgsKey = "topology.cpp.main.args";
 
 // The executors assigned to `slot`, sorted.
 std::vector<ExecutorId> ExecutorsOf(const Assignment& assignment, const WorkerSlot& slot) {
@@ -37,8 +37,8 @@ std::vector<ExecutorId> ExecutorsOf(const Assignment& assignment, const WorkerSl
 // The library gives what stormcode.ser cannot hold: each component's factory.
 // The shape stays the stored one, which Nimbus laid out the tasks by.
 void AttachFactories(StormTopology& stored, const StormTopology& built, const std::string& name) {
-  for (auto& [id, def] : stored.components()) {
-    const ComponentDef* from = built.find(id);
+  for (auto& [id, def] : TopologyComponents(stored)) {
+    const ComponentDef* from = FindComponent(built, id);
     if (from == nullptr || from->is_spout != def.is_spout) {
       throw StormError("the topology library builds a topology '" + name + "' without the " +
                        (def.is_spout ? "spout '" : "bolt '") + id +
@@ -151,10 +151,7 @@ void WorkerProcess::LoadCode(const StormBase& base) {
   StormTopology topology = ReadCodeDirTopology(dir.string());
 
   library_ = TopologyLibrary::Load((dir / CodeDir::kLibraryFile).string());
-  std::vector<std::string> args;
-  if (conf.contains(kMainArgsKey) && !conf.json()[kMainArgsKey].is_null()) {
-    args = conf.getStringList(kMainArgsKey);
-  }
+  const std::vector<std::string> args = conf.getStringList(Config::kTopologyCppMainArgs, {});
   bool found = false;
   for (const Submission& s : library_->Run(args)) {
     if (s.name != base.name) continue;

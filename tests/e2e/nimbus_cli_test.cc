@@ -264,10 +264,10 @@ TEST_F(NimbusCliTest, NimbusRefusesBadSubmissionsFromAnyClient) {
   std::vector<Submission> built = library->Run({"taken"});
   ASSERT_EQ(built.size(), 1u);
   Config conf = built[0].conf;
-  conf.put("topology.cpp.main.args", nlohmann::json::array({"taken"}));
+  conf.put(Config::kTopologyCppMainArgs, std::vector<std::string>{"taken"});
   const std::string location = client->UploadFile(WordCountLibrary());
   try {
-    client->api().submitTopology("taken", location, conf.json().dump(),
+    client->api().submitTopology("taken", location, conf.toJson(),
                                  TopologyToThrift(built[0].topology));
     ADD_FAILURE() << "Nimbus accepted a second topology named 'taken'";
   } catch (const gen::AlreadyAliveException& e) {

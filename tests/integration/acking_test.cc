@@ -1,4 +1,4 @@
-// At-least-once processing end to end on a LocalCluster: the acker, tuple
+// At-least-once processing end to end on a InProcessCluster: the acker, tuple
 // trees with anchoring and multi-anchoring, fails, timeouts on a manual
 // clock, replay, and at-most-once without ackers.
 #include <gtest/gtest.h>
@@ -10,7 +10,7 @@
 
 #include "common/util/clock.h"
 #include "storm/storm.h"
-#include "local/local_cluster.h"
+#include "local/in_process_cluster.h"
 #include "support/test_support.h"
 
 namespace storm {
@@ -110,8 +110,8 @@ Config TestConf(int64_t ackers = 1) {
   return conf;
 }
 
-LocalClusterOptions WithClock(Clock* clock) {
-  LocalClusterOptions options;
+InProcessClusterOptions WithClock(Clock* clock) {
+  InProcessClusterOptions options;
   options.clock = clock;
   return options;
 }
@@ -120,7 +120,7 @@ LocalClusterOptions WithClock(Clock* clock) {
 // by its bolt; the held one fails when the message timeout passes.
 TEST(AckingTest, TreeNotCompletedWithinTimeoutFails) {
   ManualClock clock;
-  LocalCluster cluster(WithClock(&clock));
+  InProcessCluster cluster(WithClock(&clock));
   const std::string r = "timeout";
   TopologyBuilder builder;
   builder.setSpout("spout", std::make_shared<IdSpout>(r, 3));
@@ -237,7 +237,7 @@ StormTopology TreeTopology(const std::string& r, bool fail_second) {
 
 TEST(AckingTest, TreeIsAckedExactlyWhenItsLastEdgeIsAcked) {
   ManualClock clock;
-  LocalCluster cluster(WithClock(&clock));
+  InProcessCluster cluster(WithClock(&clock));
   const std::string r = "tree";
   gate_open = false;
   cluster.SubmitTopology("tree", TestConf(), TreeTopology(r, false));
@@ -260,7 +260,7 @@ TEST(AckingTest, TreeIsAckedExactlyWhenItsLastEdgeIsAcked) {
 
 TEST(AckingTest, FailAnywhereFailsTheRootAtOnce) {
   ManualClock clock;  // never advanced: the fail cannot be a timeout
-  LocalCluster cluster(WithClock(&clock));
+  InProcessCluster cluster(WithClock(&clock));
   const std::string r = "fail-anywhere";
   cluster.SubmitTopology("fail-anywhere", TestConf(), TreeTopology(r, true));
   ASSERT_TRUE(WaitUntil([&] { return Recorder::Get(r).Count("fail") == 1; }));
@@ -277,7 +277,7 @@ uint64_t Mix(int64_t id, int attempt) {
 
 TEST(AckingTest, EveryMessageIdEndsInExactlyOneAckOrFail) {
   ManualClock clock;
-  LocalCluster cluster(WithClock(&clock));
+  InProcessCluster cluster(WithClock(&clock));
   const std::string r = "exactly-one";
   constexpr int64_t kCount = 3000;
   TopologyBuilder builder;
@@ -312,7 +312,7 @@ TEST(AckingTest, EveryMessageIdEndsInExactlyOneAckOrFail) {
 }
 
 TEST(AckingTest, ReplayingSpoutWithRandomFailuresCountsEveryInput) {
-  LocalCluster cluster;
+  InProcessCluster cluster;
   const std::string r = "replay";
   constexpr int64_t kCount = 1000;
   TopologyBuilder builder;
@@ -335,7 +335,7 @@ TEST(AckingTest, ReplayingSpoutWithRandomFailuresCountsEveryInput) {
 }
 
 TEST(AckingTest, WithoutAckersEveryMessageIdIsAckedAtOnce) {
-  LocalCluster cluster;
+  InProcessCluster cluster;
   const std::string r = "at-most-once";
   constexpr int64_t kCount = 500;
   TopologyBuilder builder;
@@ -353,7 +353,7 @@ TEST(AckingTest, WithoutAckersEveryMessageIdIsAckedAtOnce) {
 
 TEST(AckingTest, MaxSpoutPendingCapsTreesInFlight) {
   ManualClock clock;  // no timeouts: held trees stay pending
-  LocalCluster cluster(WithClock(&clock));
+  InProcessCluster cluster(WithClock(&clock));
   const std::string r = "max-pending";
   TopologyBuilder builder;
   builder.setSpout("spout", std::make_shared<IdSpout>(r, 1000));

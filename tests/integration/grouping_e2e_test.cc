@@ -1,4 +1,4 @@
-// Groupings end to end on a LocalCluster with several workers: tuples cross
+// Groupings end to end on a InProcessCluster with several workers: tuples cross
 // in-process workers (serialized) and reach the tasks Storm would send them
 // to; emits return the target tasks; the context names tasks right.
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "storm/storm.h"
-#include "local/local_cluster.h"
+#include "local/in_process_cluster.h"
 #include "support/test_support.h"
 
 namespace storm {
@@ -82,7 +82,7 @@ TEST(GroupingE2eTest, TuplesReachTheTasksTheirGroupingsName) {
   builder.setBolt("direct", std::make_shared<RecordingBolt>(), 3).directGrouping("spout", "control");
   Config conf;
   conf.setNumWorkers(3);
-  LocalCluster cluster;
+  InProcessCluster cluster;
   cluster.SubmitTopology("groupings", conf, builder.createTopology());
   Recorder& r = Recorder::Get("groupings");
   // shuffle, fields and global get each tuple once, all three times; direct once.
@@ -189,7 +189,7 @@ TEST(GroupingE2eTest, TuplesFromOneTaskReachAnotherInEmitOrder) {
   Config conf;
   conf.setNumWorkers(2);
   conf.put(Config::kTopologyAckerExecutors, 0);
-  LocalCluster cluster;
+  InProcessCluster cluster;
   cluster.SubmitTopology("ordering", conf, builder.createTopology());
   Recorder& r = Recorder::Get("ordering");
   ASSERT_TRUE(WaitUntil([&] { return r.Count("last:got") == 2 * kOrderedCount; }, 120s));

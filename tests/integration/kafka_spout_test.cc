@@ -1,4 +1,4 @@
-// The Kafka spout and bolt on a LocalCluster against librdkafka's mock
+// The Kafka spout and bolt on a InProcessCluster against librdkafka's mock
 // cluster, started in this process on a port of the system's choosing:
 // partitions shared by two spout tasks, the kafka_word_count example's exact
 // counts in its output topic, retries with backoff on a manual clock, and
@@ -19,7 +19,7 @@
 #include "storm/errors.h"
 #include "storm/kafka/kafka_bolt.h"
 #include "storm/storm.h"
-#include "local/local_cluster.h"
+#include "local/in_process_cluster.h"
 #include "support/build_paths.h"
 #include "support/processes.h"
 #include "support/test_support.h"
@@ -73,14 +73,14 @@ void ProduceNumbered(const std::string& bootstrap, const std::string& topic, int
   ProduceRecords(bootstrap, topic, out);
 }
 
-bool HasError(const LocalCluster& cluster, const std::string& name, const std::string& text) {
+bool HasError(const InProcessCluster& cluster, const std::string& name, const std::string& text) {
   for (const ErrorRecord& e : cluster.Totals(name).errors) {
     if (e.error.find(text) != std::string::npos) return true;
   }
   return false;
 }
 
-std::string Errors(const LocalCluster& cluster, const std::string& name) {
+std::string Errors(const InProcessCluster& cluster, const std::string& name) {
   std::string out;
   for (const ErrorRecord& e : cluster.Totals(name).errors)
     out += e.component + ": " + e.error + "\n";
@@ -99,7 +99,7 @@ TEST(KafkaSpoutTest, TwoSpoutTasksShareFourPartitionsWithoutOverlap) {
           KafkaSpoutConfig::builder(kafka.bootstrap(), {"four"}).setGroupId("share").build()),
       2);
   builder.setBolt("record", std::make_shared<RecordingBolt>("share"), 2).shuffleGrouping("kafka");
-  LocalCluster cluster;
+  InProcessCluster cluster;
   cluster.SubmitTopology("share", Config(), builder.createTopology());
   Recorder& r = Recorder::Get("share");
   ASSERT_TRUE(WaitUntil([&] { return r.Count("all") >= 400; })) << r.Count("all");
@@ -152,7 +152,7 @@ TEST(KafkaSpoutTest, WordCountWritesExactlyTheExpectedCountsToItsOutputTopic) {
   auto library = TopologyLibrary::Load(BuildDir() + "/examples/libkafka_word_count.so");
   auto submissions = library->Run({"kwc", "--bootstrap", kafka.bootstrap(), "--group", "kwc"});
   ASSERT_EQ(submissions.size(), 1u);
-  LocalCluster cluster;
+  InProcessCluster cluster;
   cluster.SubmitTopology("kwc", submissions[0].conf, submissions[0].topology, library);
   ASSERT_TRUE(WaitUntil([&] { return cluster.Totals("kwc").totals.spout_acked >= 300; },
                         std::chrono::seconds(30)))
@@ -210,7 +210,7 @@ TEST(KafkaSpoutTest, FailedTuplesAreRetriedWithBackoffAndGivenUpAfterTheRetryLim
   builder.setSpout("kafka", std::make_shared<ManualClockKafkaSpout>(config));
   builder.setBolt("record", std::make_shared<RecordingBolt>("retry", 5, &clock))
       .shuffleGrouping("kafka");
-  LocalCluster cluster;
+  InProcessCluster cluster;
   cluster.SubmitTopology("retry", Config(), builder.createTopology());
   Recorder& r = Recorder::Get("retry");
 
@@ -273,7 +273,7 @@ size_t RunUntil(const std::string& name, const KafkaSpoutConfig& config,
   TopologyBuilder builder;
   builder.setSpout("kafka", std::make_shared<KafkaSpout>(config));
   builder.setBolt("record", std::make_shared<RecordingBolt>(recorder)).shuffleGrouping("kafka");
-  LocalCluster cluster;
+  InProcessCluster cluster;
   cluster.SubmitTopology(name, Config(), builder.createTopology());
   Recorder& r = Recorder::Get(recorder);
   WaitUntil([&] { return r.Count("all") >= count; }, std::chrono::seconds(10));
@@ -311,7 +311,7 @@ TEST(KafkaSpoutTest, FirstPollOffsetStrategiesStartWhereStormKafkaClientStarts) 
                                     .setFirstPollOffsetStrategy(FirstPollOffsetStrategy::LATEST)
                                     .build()));
   builder.setBolt("record", std::make_shared<RecordingBolt>("first-d")).shuffleGrouping("kafka");
-  LocalCluster cluster;
+  InProcessCluster cluster;
   cluster.SubmitTopology("d", Config(), builder.createTopology());
   // Records written before the spout took its partition are skipped, those
   // after are read: write one at a time until one comes through.
@@ -346,7 +346,7 @@ TEST(KafkaSpoutTest, NoGuaranteeEmitsUntrackedTuplesAndCommitsPeriodically) {
                                     .setOffsetCommitPeriodMs(100)
                                     .build()));
   builder.setBolt("record", std::make_shared<RecordingBolt>("loose")).shuffleGrouping("kafka");
-  LocalCluster cluster;
+  InProcessCluster cluster;
   cluster.SubmitTopology("loose", Config(), builder.createTopology());
   Recorder& r = Recorder::Get("loose");
   ASSERT_TRUE(WaitUntil([&] { return r.Count("all") == 40; })) << r.Count("all");
@@ -371,7 +371,7 @@ TEST(KafkaSpoutTest, ATopicPatternFollowsNewTopicsAndTheTasksDealThePartitionsAg
                            .build()),
                    2);
   builder.setBolt("record", std::make_shared<RecordingBolt>("pattern"), 2).shuffleGrouping("kafka");
-  LocalCluster cluster;
+  InProcessCluster cluster;
   cluster.SubmitTopology("pattern", Config(), builder.createTopology());
   Recorder& r = Recorder::Get("pattern");
   ASSERT_TRUE(WaitUntil([&] { return r.Count("all") == 20; })) << r.Count("all");
@@ -430,7 +430,7 @@ TEST(KafkaSpoutTest, AWrongBootstrapAddressIsAClearErrorForTheSpoutAndTheBolt) {
       .withTopic("out")
       .withProducerProperty("message.timeout.ms", "300");
   builder.setBolt("to-kafka", bolt).shuffleGrouping("one");
-  LocalCluster cluster;
+  InProcessCluster cluster;
   cluster.SubmitTopology("wrong", Config(), builder.createTopology());
   EXPECT_TRUE(WaitUntil([&] {
     return HasError(cluster, "wrong",
@@ -456,7 +456,7 @@ TEST(KafkaSpoutTest, AMissingTopicIsReportedAndReadOnceItExists) {
                                                 .setPartitionRefreshPeriodMs(200)
                                                 .build()));
   builder.setBolt("record", std::make_shared<RecordingBolt>("later")).shuffleGrouping("kafka");
-  LocalCluster cluster;
+  InProcessCluster cluster;
   cluster.SubmitTopology("later", Config(), builder.createTopology());
   EXPECT_TRUE(WaitUntil([&] {
     return HasError(cluster, "later",
@@ -474,7 +474,7 @@ TEST(KafkaSpoutTest, AMissingTopicIsReportedAndReadOnceItExists) {
 TEST(KafkaSpoutTest, MissingBootstrapServersAreAClearError) {
   auto library = TopologyLibrary::Load(BuildDir() + "/examples/libkafka_word_count.so");
   auto submissions = library->Run({"nobootstrap"});
-  LocalCluster cluster;
+  InProcessCluster cluster;
   cluster.SubmitTopology("nobootstrap", submissions[0].conf, submissions[0].topology, library);
   EXPECT_TRUE(WaitUntil([&] {
     return HasError(cluster, "nobootstrap", "kafka spout sentences: no bootstrap servers") &&

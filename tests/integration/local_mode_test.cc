@@ -14,7 +14,7 @@
 #include "common/topology/topology_library.h"
 #include "storm/errors.h"
 #include "storm/storm.h"
-#include "local/local_cluster.h"
+#include "local/in_process_cluster.h"
 #include "support/build_paths.h"
 #include "support/temp_dir.h"
 #include "support/test_support.h"
@@ -52,7 +52,7 @@ TEST(LocalModeTest, WordCountGivesExactCountsOverAFiniteInput) {
   conf.put("wordcount.input.file", (dir / "input.txt").string());
   conf.put("wordcount.output.file", (dir / "counts.txt").string());
 
-  LocalCluster cluster;
+  InProcessCluster cluster;
   cluster.SubmitTopology("word-count", conf, submissions[0].topology, library);
   ASSERT_TRUE(WaitUntil([&] { return cluster.Totals("word-count").totals.spout_acked == 400; }));
   TopologyTotals totals = cluster.KillTopology("word-count", 5);
@@ -104,7 +104,7 @@ TEST(LocalModeTest, SlowBoltThrottlesTheSpoutAndNothingIsDropped) {
   conf.setNumWorkers(2).setNumAckers(0);  // no acking: nothing but queues can slow the spout
   conf.put(Config::kTopologyExecutorReceiveBufferSize, 1024);
   conf.put(Config::kTopologyProducerBatchSize, 64);
-  LocalCluster cluster;
+  InProcessCluster cluster;
   cluster.SubmitTopology("slow", conf, builder.createTopology());
 
   // Tuples in flight are bounded by what the queues between the spout and
@@ -167,7 +167,7 @@ TEST(LocalModeTest, InvalidTopologiesAreRefusedWithTheReason) {
   };
   for (const auto& [how, reason] : reasons) {
     auto submissions = library->Run({how});
-    LocalCluster cluster;
+    InProcessCluster cluster;
     try {
       cluster.SubmitTopology("invalid", submissions[0].conf, submissions[0].topology);
       ADD_FAILURE() << how << " was accepted";

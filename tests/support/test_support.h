@@ -1,4 +1,4 @@
-// Helpers for tests that run topologies on a LocalCluster: a recorder that
+// Helpers for tests that run topologies on an InProcessCluster: a recorder that
 // components (copied per task) share through a name, and waiting on a
 // condition with a deadline instead of sleeping for a fixed time.
 #pragma once

@@ -43,7 +43,7 @@ struct TopologyCode {
                                std::filesystem::copy_options::overwrite_existing);
     std::ofstream(dir / CodeDir::kTopologyFile, std::ios::binary)
         << ThriftToBytes(TopologyToThrift(topology));
-    std::ofstream(dir / CodeDir::kConfFile) << conf.json().dump();
+    std::ofstream(dir / CodeDir::kConfFile) << conf.toJson();
   }
 
   StormBase Base(TopologyStatus status = TopologyStatus::kActive) const {

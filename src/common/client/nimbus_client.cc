@@ -33,10 +33,10 @@ std::unique_ptr<NimbusClient> NimbusClient::Connect(const Config& conf, int time
   using namespace apache::thrift;
   // Failures reach the caller as exceptions; Thrift's own prints are noise.
   GlobalOutput.setOutputFunction([](const char* message) { spdlog::debug("thrift: {}", message); });
-  const int port = static_cast<int>(conf.getInt("nimbus.thrift.port"));
-  const int max_frame = static_cast<int>(conf.getInt("nimbus.thrift.max_buffer_size"));
+  const int port = static_cast<int>(conf.getInt(Config::kNimbusThriftPort));
+  const int max_frame = static_cast<int>(conf.getInt(Config::kNimbusThriftMaxBufferSize));
   std::string tried;
-  for (const std::string& host : conf.getStringList("nimbus.seeds")) {
+  for (const std::string& host : conf.getStringList(Config::kNimbusSeeds)) {
     const std::string address = host + ":" + std::to_string(port);
     auto socket = std::make_shared<transport::TSocket>(host, port);
     socket->setConnTimeout(timeout_ms);

@@ -24,8 +24,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "common/config/config_keys.h"
 #include "common/util/files.h"
-#include "defaults_yaml.h"
+#include "sdk/config_json.h"
 #include "storm/errors.h"
 
 namespace storm {
@@ -205,152 +206,8 @@ void MergeFileIfPresent(Config& conf, const std::string& path) {
   conf.merge(LoadYamlFile(path));
 }
 
-// ---------------------------------------------------------------------------
-// Schema of the known keys.
-
-enum class ValueKind {
-  kPositiveInt,
-  kNonNegativeInt,
-  kBool,
-  kString,        // Non-empty: an empty path or root is never meant.
-  kStringList,
-  kPort,          // 1..65535: a port to connect to.
-  kListenPort,    // 0..65535: 0 lets the OS pick, as tests do.
-  kPortList,      // Distinct ports 1..65535 (worker slots).
-  kFraction,      // A number in (0, 1].
-  kNonNegativeNumber,
-};
-
-struct KeySchema {
-  std::string_view key;
-  ValueKind kind;
-  bool nullable;  // null means "not set"; the reader picks a behaviour.
-};
-
-// Every key in conf/defaults.yaml.
-constexpr KeySchema kSchema[] = {
-    {"storm.zookeeper.servers", ValueKind::kStringList, false},
-    {"storm.zookeeper.port", ValueKind::kPort, false},
-    {"storm.zookeeper.root", ValueKind::kString, false},
-    {"storm.zookeeper.session.timeout", ValueKind::kPositiveInt, false},
-    {"storm.zookeeper.connection.timeout", ValueKind::kPositiveInt, false},
-    {"storm.zookeeper.retry.times", ValueKind::kNonNegativeInt, false},
-    {"storm.zookeeper.retry.interval", ValueKind::kNonNegativeInt, false},
-    {"storm.zookeeper.retry.intervalceiling.millis", ValueKind::kNonNegativeInt, false},
-    {"storm.local.dir", ValueKind::kString, false},
-    {"storm.local.hostname", ValueKind::kString, true},
-    {"nimbus.seeds", ValueKind::kStringList, false},
-    {"nimbus.thrift.port", ValueKind::kListenPort, false},
-    {"nimbus.thrift.max_buffer_size", ValueKind::kPositiveInt, false},
-    {"nimbus.max.upload.bytes", ValueKind::kPositiveInt, false},
-    {"nimbus.task.timeout.secs", ValueKind::kPositiveInt, false},
-    {"nimbus.supervisor.timeout.secs", ValueKind::kPositiveInt, false},
-    {"nimbus.monitor.freq.secs", ValueKind::kPositiveInt, false},
-    {"nimbus.task.launch.secs", ValueKind::kPositiveInt, false},
-    {"nimbus.file.copy.expiration.secs", ValueKind::kPositiveInt, false},
-    {"supervisor.slots.ports", ValueKind::kPortList, false},
-    {"supervisor.worker.timeout.secs", ValueKind::kPositiveInt, false},
-    {"supervisor.monitor.frequency.secs", ValueKind::kPositiveInt, false},
-    {"supervisor.worker.start.timeout.secs", ValueKind::kPositiveInt, false},
-    {"supervisor.worker.shutdown.sleep.secs", ValueKind::kNonNegativeInt, false},
-    {"supervisor.heartbeat.frequency.secs", ValueKind::kPositiveInt, false},
-    {"worker.heartbeat.frequency.secs", ValueKind::kPositiveInt, false},
-    {"task.heartbeat.frequency.secs", ValueKind::kPositiveInt, false},
-    {"topology.workers", ValueKind::kPositiveInt, false},
-    {"topology.acker.executors", ValueKind::kNonNegativeInt, true},
-    {"topology.tasks", ValueKind::kPositiveInt, true},
-    {"topology.name", ValueKind::kString, true},
-    {"topology.submitter.user", ValueKind::kString, true},
-    {"topology.cpp.main.args", ValueKind::kStringList, true},
-    {"topology.debug", ValueKind::kBool, false},
-    {"topology.enable.message.timeouts", ValueKind::kBool, false},
-    {"topology.message.timeout.secs", ValueKind::kPositiveInt, false},
-    {"topology.max.spout.pending", ValueKind::kPositiveInt, true},
-    {"topology.max.task.parallelism", ValueKind::kPositiveInt, true},
-    {"topology.tick.tuple.freq.secs", ValueKind::kPositiveInt, true},
-    {"topology.stats.sample.rate", ValueKind::kFraction, false},
-    {"topology.executor.receive.buffer.size", ValueKind::kPositiveInt, false},
-    {"topology.transfer.buffer.size", ValueKind::kPositiveInt, false},
-    {"topology.producer.batch.size", ValueKind::kPositiveInt, false},
-    // 0 disables the timed flush, as in Storm 2.
-    {"topology.batch.flush.interval.millis", ValueKind::kNonNegativeNumber, false},
-    {"topology.spout.wait.strategy", ValueKind::kString, false},
-    {"topology.sleep.spout.wait.strategy.time.ms", ValueKind::kNonNegativeInt, false},
-    {"ui.port", ValueKind::kListenPort, false},
-};
-
 constexpr std::string_view kReservedPrefixes[] = {"storm.",  "nimbus.",   "supervisor.",
-                                                  "worker.", "topology.", "ui."};
-
-const KeySchema* FindSchema(std::string_view key) {
-  for (const KeySchema& schema : kSchema) {
-    if (schema.key == key) return &schema;
-  }
-  return nullptr;
-}
-
-std::optional<int64_t> AsInt(const json& value) {
-  if (value.is_number_unsigned() &&
-      value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-    return std::nullopt;
-  }
-  if (!value.is_number_integer()) return std::nullopt;
-  return value.get<int64_t>();
-}
-
-bool IsIntIn(const json& value, int64_t min, int64_t max) {
-  std::optional<int64_t> number = AsInt(value);
-  return number && *number >= min && *number <= max;
-}
-
-bool IsStringList(const json& value) {
-  return value.is_array() &&
-         std::all_of(value.begin(), value.end(), [](const json& e) { return e.is_string(); });
-}
-
-bool IsPortList(const json& value) {
-  if (!value.is_array()) return false;
-  std::set<int64_t> seen;
-  for (const json& port : value) {
-    if (!IsIntIn(port, 1, 65535) || !seen.insert(port.get<int64_t>()).second) return false;
-  }
-  return true;
-}
-
-bool Matches(ValueKind kind, const json& value) {
-  constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
-  switch (kind) {
-    case ValueKind::kPositiveInt: return IsIntIn(value, 1, kMaxInt);
-    case ValueKind::kNonNegativeInt: return IsIntIn(value, 0, kMaxInt);
-    case ValueKind::kBool: return value.is_boolean();
-    case ValueKind::kString: return value.is_string() && !value.get_ref<const std::string&>().empty();
-    case ValueKind::kStringList: return IsStringList(value);
-    case ValueKind::kPort: return IsIntIn(value, 1, 65535);
-    case ValueKind::kListenPort: return IsIntIn(value, 0, 65535);
-    case ValueKind::kPortList: return IsPortList(value);
-    case ValueKind::kFraction:
-      return value.is_number() && value.get<double>() > 0 && value.get<double>() <= 1;
-    case ValueKind::kNonNegativeNumber:
-      return value.is_number() && value.get<double>() >= 0;
-  }
-  return false;
-}
-
-std::string Expected(ValueKind kind) {
-  switch (kind) {
-    case ValueKind::kPositiveInt: return "a positive integer";
-    case ValueKind::kNonNegativeInt: return "a non-negative integer";
-    case ValueKind::kBool: return "true or false";
-    case ValueKind::kString: return "a non-empty string";
-    case ValueKind::kStringList: return "a list of strings";
-    case ValueKind::kPort: return "a port number (1..65535)";
-    case ValueKind::kListenPort: return "a port number (0..65535, 0 = any free port)";
-    case ValueKind::kPortList: return "a list of distinct port numbers (1..65535)";
-    case ValueKind::kFraction: return "a number in (0, 1]";
-    case ValueKind::kNonNegativeNumber: return "a non-negative number";
-  }
-  return "?";
-}
+                                                  "worker.", "task.",     "topology.", "ui."};
 
 std::string DescribeValue(const json& value) {
   constexpr size_t kMaxChars = 100;  // Keep the message on one readable line.
@@ -358,20 +215,22 @@ std::string DescribeValue(const json& value) {
   return text.size() > kMaxChars ? text.substr(0, kMaxChars) + "..." : text;
 }
 
-void CheckKey(const KeySchema& schema, const json& value) {
-  if (schema.nullable && value.is_null()) return;
-  if (Matches(schema.kind, value)) return;
-  const std::string expected = Expected(schema.kind) + (schema.nullable ? " or null" : "");
-  throw ConfigError("config key '" + std::string(schema.key) + "': expected " + expected +
-                    ", got " + DescribeValue(value));
+Config BuildDefaults() {
+  Config defaults;
+  for (const ConfigKey& spec : ConfigKeys()) {
+    const std::string source = "the default of " + std::string(spec.key);
+    ConfigJson(defaults)[std::string(spec.key)] =
+        NodeToJson(ParseYaml(std::string(spec.default_yaml), source), source);
+  }
+  return defaults;
 }
 
 }  // namespace
 
 Config DefaultConfig() {
-  // Parsed on first use; a defaults.yaml that does not parse fails every
-  // test that loads a config, so it cannot ship.
-  static const Config defaults = ParseYamlConfig(kDefaultsYaml, "built-in defaults.yaml");
+  // Built on first use; a default that does not parse (or is not valid for
+  // its key) fails config_keys_test, so it cannot ship.
+  static const Config defaults = BuildDefaults();
   return defaults;
 }
 
@@ -384,7 +243,7 @@ Config ParseYamlConfig(const std::string& yaml_text, const std::string& source_n
                       ": expected a map of config keys at the top level, got " +
                       (root.IsSequence() ? "a list" : "a scalar"));
   }
-  return Config(MapToJson(root, source_name));
+  return ConfigFromJson(MapToJson(root, source_name));
 }
 
 Config LoadYamlFile(const std::string& path) { return ParseYamlConfig(ReadConfigFile(path), path); }
@@ -406,7 +265,7 @@ void ApplyOverride(Config& conf, const std::string& key_equals_value) {
     throw ConfigError("config key '" + key + "': cannot parse override value '" + value_text +
                       "' as YAML: " + e.msg);
   }
-  conf.put(key, NodeToJson(value, "config key '" + key + "' (-c)"));
+  ConfigJson(conf)[key] = NodeToJson(value, "config key '" + key + "' (-c)");
 }
 
 Config LoadConfig(const ConfigSources& sources) {
@@ -422,18 +281,20 @@ Config LoadConfig(const ConfigSources& sources) {
 }
 
 void ValidateConfig(const Config& conf) {
-  for (const KeySchema& schema : kSchema) {
-    auto it = conf.json().find(schema.key);
-    if (it != conf.json().end()) CheckKey(schema, *it);
+  for (const ConfigKey& spec : ConfigKeys()) {
+    auto it = ConfigJson(conf).find(spec.key);
+    if (it == ConfigJson(conf).end() || IsValidValue(spec, *it)) continue;
+    throw ConfigError("config key '" + std::string(spec.key) + "': expected " +
+                      ExpectedValue(spec) + ", got " + DescribeValue(*it));
   }
 }
 
 std::vector<std::string> UnknownReservedKeys(const Config& conf) {
   std::vector<std::string> unknown;
-  for (const auto& [key, value] : conf.json().items()) {
+  for (const auto& [key, value] : ConfigJson(conf).items()) {
     const bool reserved = std::any_of(std::begin(kReservedPrefixes), std::end(kReservedPrefixes),
                                       [&](std::string_view p) { return key.starts_with(p); });
-    if (reserved && FindSchema(key) == nullptr) unknown.push_back(key);
+    if (reserved && FindConfigKey(key) == nullptr) unknown.push_back(key);
   }
   return unknown;  // Sorted: a json object iterates in key order.
 }

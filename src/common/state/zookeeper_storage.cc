@@ -173,10 +173,10 @@ ZooKeeperOptions ZooKeeperOptionsFromConfig(const Config& conf) {
   options.session_timeout_ms = static_cast<int>(full.getInt(Config::kStormZookeeperSessionTimeout));
   options.connection_timeout_ms =
       static_cast<int>(full.getInt(Config::kStormZookeeperConnectionTimeout));
-  options.retry_times = static_cast<int>(full.getInt("storm.zookeeper.retry.times"));
-  options.retry_interval_ms = static_cast<int>(full.getInt("storm.zookeeper.retry.interval"));
+  options.retry_times = static_cast<int>(full.getInt(Config::kStormZookeeperRetryTimes));
+  options.retry_interval_ms = static_cast<int>(full.getInt(Config::kStormZookeeperRetryInterval));
   options.retry_ceiling_ms =
-      static_cast<int>(full.getInt("storm.zookeeper.retry.intervalceiling.millis"));
+      static_cast<int>(full.getInt(Config::kStormZookeeperRetryIntervalCeilingMillis));
   return options;
 }
 

@@ -9,6 +9,7 @@
 #include "common/util/files.h"
 #include "storm/errors.h"
 #include "storm_types.h"
+#include "sdk/config_json.h"
 
 namespace fs = std::filesystem;
 
@@ -40,7 +41,7 @@ Config ReadCodeDirConf(const std::string& dir) {
   if (conf.is_discarded() || !conf.is_object()) {
     throw StormError(file + " is not a JSON object");
   }
-  return Config(std::move(conf));
+  return ConfigFromJson(std::move(conf));
 }
 
 StormTopology ReadCodeDirTopology(const std::string& dir) {

@@ -2,6 +2,7 @@
 
 #include "storm/errors.h"
 #include "storm/topology_builder.h"
+#include "sdk/topology_def.h"
 
 namespace storm {
 
@@ -30,7 +31,7 @@ void AddExecutors(const std::string& component, const std::vector<int>& tasks, i
 StormTopology WithExecutors(const StormTopology& topology,
                             const std::map<std::string, int>& executors) {
   StormTopology out = topology;
-  for (auto& [id, def] : out.components()) {
+  for (auto& [id, def] : TopologyComponents(out)) {
     auto it = executors.find(id);
     if (it == executors.end() || it->second == def.parallelism) continue;
     def.num_tasks = def.taskCount();
@@ -58,10 +59,8 @@ std::shared_ptr<const TopologyLayout> TopologyLayout::Build(const std::string& t
   layout->topology_ = topology;
   layout->conf_ = conf;
   const int64_t workers = conf.getInt(Config::kTopologyWorkers, 1);
-  const auto& ackers = conf.json().find(Config::kTopologyAckerExecutors);
-  int64_t num_ackers = (ackers == conf.json().end() || ackers->is_null())
-                           ? workers
-                           : conf.getInt(Config::kTopologyAckerExecutors);
+  // null (the default): one acker per worker, as in Storm.
+  const int64_t num_ackers = conf.getInt(Config::kTopologyAckerExecutors, workers);
   if (num_ackers < 0) {
     throw ConfigError("config key 'topology.acker.executors': expected a non-negative integer");
   }
@@ -73,7 +72,7 @@ std::shared_ptr<const TopologyLayout> TopologyLayout::Build(const std::string& t
 }
 
 void TopologyLayout::AddSystemComponents() {
-  auto& components = topology_.components();
+  auto& components = TopologyComponents(topology_);
   for (auto& [id, def] : components) {
     if (def.is_spout) {
       def.streams[kAckInitStreamId] = {kAckInitFields, false};
@@ -106,14 +105,14 @@ void TopologyLayout::AddSystemComponents() {
     components[kAckerComponentId] = std::move(acker);
   }
   for (const auto& [id, def] : components) {
-    component_confs_[id] = Config(conf_.json()).merge(def.conf);
+    component_confs_[id] = Config(conf_).merge(def.conf);
   }
 }
 
 void TopologyLayout::AssignTasks() {
   int next_task = 1;
   task_components_.assign(1, "");  // task 0 does not exist
-  for (const auto& [id, def] : topology_.components()) {
+  for (const auto& [id, def] : TopologyComponents(topology_)) {
     std::vector<int>& tasks = tasks_[id];
     for (int i = 0; i < def.taskCount(); ++i) {
       tasks.push_back(next_task++);
@@ -131,13 +130,13 @@ void TopologyLayout::BuildStreams() {
     schemas_.push_back(std::make_unique<TupleSchema>(TupleSchema{component, stream, fields, index}));
     stream_index_[{component, stream}] = index;
   };
-  for (const auto& [id, def] : topology_.components()) {
+  for (const auto& [id, def] : TopologyComponents(topology_)) {
     for (const auto& [stream, decl] : def.streams) add_stream(id, stream, decl.fields);
   }
   add_stream(kSystemComponentId, kTickStreamId, Fields{});
   tick_stream_ = static_cast<int>(schemas_.size()) - 1;
   subscribers_.resize(schemas_.size());
-  for (const auto& [id, def] : topology_.components()) {
+  for (const auto& [id, def] : TopologyComponents(topology_)) {
     for (const auto& input : def.inputs) {
       int index = StreamIndex(input.component, input.stream);
       subscribers_[index].push_back(Subscription{id, input.grouping, tasks_.at(id)});
@@ -162,7 +161,7 @@ const std::string* TopologyLayout::ComponentOfTask(int task) const {
 
 std::vector<std::string> TopologyLayout::ComponentIds() const {
   std::vector<std::string> ids;
-  for (const auto& [id, def] : topology_.components()) ids.push_back(id);
+  for (const auto& [id, def] : TopologyComponents(topology_)) ids.push_back(id);
   return ids;
 }
 

@@ -17,6 +17,7 @@
 #include "storm/config.h"
 #include "storm/topology.h"
 #include "storm/tuple.h"
+#include "sdk/topology_def.h"
 
 namespace storm {
 
@@ -55,7 +56,7 @@ class TopologyLayout {
   int num_ackers() const { return num_ackers_; }
   int max_task() const { return max_task_; }
 
-  const ComponentDef* Component(const std::string& id) const { return topology_.find(id); }
+  const ComponentDef* Component(const std::string& id) const { return FindComponent(topology_, id); }
   // The component's config merged over the topology's.
   const Config& ComponentConf(const std::string& id) const;
   const std::vector<int>& TasksOf(const std::string& component) const;

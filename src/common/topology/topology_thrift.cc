@@ -1,6 +1,8 @@
 #include "common/topology/topology_thrift.h"
 
 #include "storm/errors.h"
+#include "sdk/config_json.h"
+#include "sdk/topology_def.h"
 
 namespace storm {
 
@@ -50,7 +52,7 @@ gen::ComponentCommon CommonToThrift(const ComponentDef& def) {
   common.__set_parallelism_hint(def.parallelism);
   Config conf = def.conf;
   if (def.num_tasks > 0) conf.put(Config::kTopologyTasks, def.num_tasks);
-  common.__set_json_conf(conf.json().dump());
+  common.__set_json_conf(conf.toJson());
   return common;
 }
 
@@ -68,7 +70,7 @@ void CommonFromThrift(const gen::ComponentCommon& common, ComponentDef& def) {
     if (json.is_discarded() || !json.is_object()) {
       throw InvalidTopologyError("component '" + def.id + "' has a json_conf that is not a JSON object");
     }
-    def.conf = Config(std::move(json));
+    def.conf = ConfigFromJson(std::move(json));
     if (def.conf.contains(Config::kTopologyTasks)) {
       def.num_tasks = static_cast<int>(def.conf.getInt(Config::kTopologyTasks));
       def.conf.erase(Config::kTopologyTasks);
@@ -97,7 +99,7 @@ std::string ClassFromThrift(const gen::ComponentObject& object, const std::strin
 
 gen::StormTopology TopologyToThrift(const StormTopology& topology) {
   gen::StormTopology out;
-  for (const auto& [id, def] : topology.components()) {
+  for (const auto& [id, def] : TopologyComponents(topology)) {
     if (def.is_spout) {
       gen::SpoutSpec spec;
       spec.spout_object = ObjectToThrift(def);
@@ -119,10 +121,10 @@ StormTopology TopologyFromThrift(const gen::StormTopology& thrift) {
   }
   StormTopology out;
   auto add = [&out](const std::string& id, bool is_spout) -> ComponentDef& {
-    if (out.components().count(id) != 0) {
+    if (TopologyComponents(out).count(id) != 0) {
       throw InvalidTopologyError("component id '" + id + "' is used twice");
     }
-    ComponentDef& def = out.components()[id];
+    ComponentDef& def = TopologyComponents(out)[id];
     def.id = id;
     def.is_spout = is_spout;
     return def;

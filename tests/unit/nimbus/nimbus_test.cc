@@ -19,6 +19,7 @@
 #include "storm/topology_builder.h"
 #include "support/declaring_components.h"
 #include "support/temp_dir.h"
+#include "sdk/topology_def.h"
 
 namespace storm {
 
@@ -213,8 +214,8 @@ TEST_F(NimbusTest, SubmitStoresTheTopologyAndAssignsIt) {
   EXPECT_EQ(nimbus_->GetTopologyConf(id).getString(Config::kTopologyName), "words");
   EXPECT_EQ(nimbus_->GetTopologyConf(id).getInt(Config::kTopologyWorkers), 3);
   const StormTopology user = nimbus_->GetUserTopology(id);
-  EXPECT_EQ(user.components().size(), 3u);
-  EXPECT_NE(nimbus_->GetTopology(id).find("__acker"), nullptr);
+  EXPECT_EQ(TopologyComponents(user).size(), 3u);
+  EXPECT_NE(FindComponent(nimbus_->GetTopology(id), "__acker"), nullptr);
 
   // A second topology gets the next counter.
   clock_.AdvanceSecs(2);
@@ -779,7 +780,7 @@ TEST_F(NimbusTest, ARestartedNimbusFindsEverythingAndChangesNothing) {
   EXPECT_EQ(AssignmentOf(other), other_before);
   EXPECT_EQ(BaseOf(other).status, TopologyStatus::kInactive);
   EXPECT_EQ(nimbus_->GetTopologyConf(words), conf_before);
-  EXPECT_EQ(nimbus_->GetUserTopology(words).components().size(), 3u);
+  EXPECT_EQ(TopologyComponents(nimbus_->GetUserTopology(words)).size(), 3u);
   EXPECT_EQ(nimbus_->GetClusterInfo().topologies.size(), 2u);
 
   // Workers keep heartbeating (other's never did, yet it gets a fresh

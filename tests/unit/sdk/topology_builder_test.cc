@@ -8,6 +8,7 @@
 #include "storm/component.h"
 #include "storm/config.h"
 #include "storm/errors.h"
+#include "sdk/topology_def.h"
 
 namespace storm {
 namespace {
@@ -41,7 +42,7 @@ TEST(TopologyBuilderTest, CreateTopologyCollectsDeclaredStreams) {
   TopologyBuilder b;
   b.setSpout("words", std::make_shared<WordSpout>(), 2);
   const StormTopology topology = b.createTopology();
-  const ComponentDef* spout = topology.find("words");
+  const ComponentDef* spout = FindComponent(topology, "words");
   ASSERT_NE(spout, nullptr);
   EXPECT_TRUE(spout->is_spout);
   EXPECT_EQ(spout->parallelism, 2);
@@ -56,7 +57,7 @@ TEST(TopologyBuilderTest, DeclarerConfigurationWinsOverTheComponents) {
   TopologyBuilder b;
   b.setSpout("words", std::make_shared<WordSpout>()).setMaxSpoutPending(3);
   const StormTopology topology = b.createTopology();
-  const Config& conf = topology.find("words")->conf;
+  const Config& conf = FindComponent(topology, "words")->conf;
   EXPECT_EQ(conf.getInt(Config::kTopologyMaxSpoutPending), 3);
   EXPECT_TRUE(conf.getBool(Config::kTopologyDebug));
 }

@@ -83,7 +83,7 @@ class SupervisorTest : public ::testing::Test {
     SupervisorOptions o;
     o.conf = DefaultConfig();
     o.conf.put(Config::kStormLocalDir, dir_.path().string());
-    o.conf.put("supervisor.slots.ports", nlohmann::json::array({7000, 7001}));
+    o.conf.put("supervisor.slots.ports", std::vector<int64_t>{7000, 7001});
     o.conf.put("supervisor.monitor.frequency.secs", 1);
     o.conf.put("supervisor.worker.timeout.secs", 5);
     o.conf.put("supervisor.worker.shutdown.sleep.secs", 0);

@@ -12,6 +12,7 @@
 #include "common/config/command_line.h"
 #include "storm/errors.h"
 #include "support/temp_dir.h"
+#include "sdk/config_json.h"
 
 namespace storm {
 namespace {
@@ -90,8 +91,8 @@ TEST(ConfigLoaderTest, DefaultsHaveStormValues) {
             (std::vector<int64_t>{6700, 6701, 6702, 6703}));
   EXPECT_EQ(conf.getInt(Config::kSupervisorWorkerTimeoutSecs), 30);
   EXPECT_EQ(conf.getInt(Config::kTopologyWorkers), 1);
-  EXPECT_TRUE(conf.json().at(Config::kTopologyAckerExecutors).is_null());
-  EXPECT_TRUE(conf.json().at(Config::kTopologyMaxSpoutPending).is_null());
+  EXPECT_TRUE(ConfigJson(conf).at(Config::kTopologyAckerExecutors).is_null());
+  EXPECT_TRUE(ConfigJson(conf).at(Config::kTopologyMaxSpoutPending).is_null());
   EXPECT_EQ(conf.getInt(Config::kTopologyMessageTimeoutSecs), 30);
   EXPECT_FALSE(conf.getBool(Config::kTopologyDebug));
   EXPECT_TRUE(conf.getBool(Config::kTopologyEnableMessageTimeouts));
@@ -123,7 +124,7 @@ TEST(ConfigLoaderTest, ScalarsAreTypedByTheYaml12CoreSchema) {
       "yes_is_string: yes\nquoted_int: \"4\"\nquoted_bool: 'true'\n"
       "tagged_str: !!str 5\ntagged_float: !!float 3\nplain: hello world\n",
       "test.yaml");
-  const json& j = conf.json();
+  const json& j = ConfigJson(conf);
   EXPECT_EQ(j.at("int"), 42);
   EXPECT_EQ(j.at("neg"), -7);
   EXPECT_EQ(j.at("plus"), 3);
@@ -151,9 +152,9 @@ TEST(ConfigLoaderTest, SequencesAndMapsNest) {
       "ports:\n  - 6700\n  - 6701\nseeds: [\"a\", b]\n"
       "nested:\n  inner: {x: 1, y: [true, ~]}\n",
       "test.yaml");
-  EXPECT_EQ(conf.json().at("ports"), json::parse("[6700, 6701]"));
-  EXPECT_EQ(conf.json().at("seeds"), json::parse(R"(["a", "b"])"));
-  EXPECT_EQ(conf.json().at("nested"), json::parse(R"({"inner": {"x": 1, "y": [true, null]}})"));
+  EXPECT_EQ(ConfigJson(conf).at("ports"), json::parse("[6700, 6701]"));
+  EXPECT_EQ(ConfigJson(conf).at("seeds"), json::parse(R"(["a", "b"])"));
+  EXPECT_EQ(ConfigJson(conf).at("nested"), json::parse(R"({"inner": {"x": 1, "y": [true, null]}})"));
 }
 
 TEST(ConfigLoaderTest, EmptyOrCommentOnlyYamlIsAnEmptyConfig) {
@@ -252,7 +253,7 @@ TEST(ConfigLoaderTest, OverrideValuesAreYaml) {
   EXPECT_EQ(conf.getIntList(Config::kSupervisorSlotsPorts), (std::vector<int64_t>{6700, 6701}));
   EXPECT_EQ(conf.getStringList(Config::kNimbusSeeds), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(conf.getString(Config::kTopologyName), "word=count");
-  EXPECT_TRUE(conf.json().at(Config::kTopologyMaxSpoutPending).is_null());
+  EXPECT_TRUE(ConfigJson(conf).at(Config::kTopologyMaxSpoutPending).is_null());
 }
 
 TEST(ConfigLoaderTest, OverridesApplyInOrderAndAreValidated) {
@@ -301,7 +302,7 @@ TEST(ConfigLoaderTest, ValidationNamesTheKeyAndWhatWasExpected) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.key);
     Config conf = DefaultConfig();
-    conf.put(c.key, json::parse(c.value));
+    ConfigJson(conf)[c.key] = json::parse(c.value);
     const std::string message = ConfigErrorOf([&] { ValidateConfig(conf); });
     EXPECT_EQ(message.rfind(std::string("config key '") + c.key + "': " + c.expected, 0), 0u)
         << message;
@@ -315,8 +316,8 @@ TEST(ConfigLoaderTest, ValidationAcceptsGoodValues) {
       .put(Config::kTopologyStatsSampleRate, 1)
       .put(Config::kTopologyBatchFlushIntervalMillis, 0.25)
       .put(Config::kNimbusThriftPort, 0)
-      .put(Config::kSupervisorSlotsPorts, json::array())
-      .put("topology.my.custom.key", json::object());
+      .put(Config::kSupervisorSlotsPorts, std::vector<int64_t>{})
+      .put("topology.my.custom.key", Config());
   EXPECT_NO_THROW(ValidateConfig(conf));
 }
 
@@ -337,7 +338,7 @@ TEST(ConfigLoaderTest, GettersNameTheKeyTheTypeAndTheValue) {
             "config key 'rate': expected a boolean, got 1");
   EXPECT_DOUBLE_EQ(conf.getDouble("rate"), 1.0);  // Integers are numbers.
   EXPECT_EQ(conf.getInt("absent", 7), 7);
-  EXPECT_NE(ConfigErrorOf([] { Config(json::array()); }).find("map"), std::string::npos);
+  EXPECT_NE(ConfigErrorOf([] { ConfigFromJson(json::array()); }).find("map"), std::string::npos);
 }
 
 TEST(ConfigLoaderTest, CommandLineRejectsAnUnknownLogLevel) {

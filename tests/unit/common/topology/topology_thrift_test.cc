@@ -7,6 +7,7 @@
 #include "common/topology/topology_thrift.h"
 #include "storm/errors.h"
 #include "storm/storm.h"
+#include "sdk/topology_def.h"
 
 namespace storm {
 namespace {
@@ -50,9 +51,9 @@ gen::StormTopology ThroughTheWire(const gen::StormTopology& in) {
 }
 
 void ExpectSameShape(const StormTopology& a, const StormTopology& b) {
-  ASSERT_EQ(a.components().size(), b.components().size());
-  for (const auto& [id, x] : a.components()) {
-    const ComponentDef* y = b.find(id);
+  ASSERT_EQ(TopologyComponents(a).size(), TopologyComponents(b).size());
+  for (const auto& [id, x] : TopologyComponents(a)) {
+    const ComponentDef* y = FindComponent(b, id);
     ASSERT_NE(y, nullptr) << id;
     EXPECT_EQ(x.is_spout, y->is_spout) << id;
     EXPECT_EQ(x.parallelism, y->parallelism) << id;

@@ -1,4 +1,5 @@
-// LocalCluster: a whole cluster in one process, as Storm's LocalCluster. A
+// InProcessCluster: a whole cluster in one process, as Storm's LocalCluster
+// (the SDK's storm::LocalCluster, storm/local_cluster.h, is this class). A
 // real Nimbus (the same code as storm-nimbus) over in-memory cluster state
 // validates, stores and schedules each topology onto a local supervisor's
 // slots; the cluster then runs one in-process Worker per assigned slot (each
@@ -24,7 +25,7 @@
 
 namespace storm {
 
-struct LocalClusterOptions {
+struct InProcessClusterOptions {
   Clock* clock = RealClock::Get();
   // Cluster config (defaults apply under it); the topology's config goes
   // over it, then `overrides` (the command line's -c) over both.
@@ -37,12 +38,12 @@ struct TopologyTotals {
   std::vector<ErrorRecord> errors;
 };
 
-class LocalCluster {
+class InProcessCluster {
  public:
-  explicit LocalCluster(LocalClusterOptions options = {});
-  ~LocalCluster();
-  LocalCluster(const LocalCluster&) = delete;
-  LocalCluster& operator=(const LocalCluster&) = delete;
+  explicit InProcessCluster(InProcessClusterOptions options = {});
+  ~InProcessCluster();
+  InProcessCluster(const InProcessCluster&) = delete;
+  InProcessCluster& operator=(const InProcessCluster&) = delete;
 
   // Starts the topology and returns its id (<name>-<counter>-<launch secs>).
   // `keep_alive` (e.g. the TopologyLibrary) is held until the topology is
@@ -58,6 +59,16 @@ class LocalCluster {
   void Deactivate(const std::string& name);
 
   std::vector<std::string> TopologyNames() const;
+  // A running topology as Storm's cluster summary shows it, with its totals.
+  struct Summary {
+    std::string id;
+    bool active = false;
+    int num_workers = 0;
+    int num_executors = 0;
+    int num_tasks = 0;
+    TopologyTotals totals;
+  };
+  Summary Summarize(const std::string& name) const;
   TopologyTotals Totals(const std::string& name) const;
   void CompleteLatency(const std::string& name, LatencyHistogram& into) const;
   const TopologyLayout& Layout(const std::string& name) const;
@@ -83,7 +94,7 @@ class LocalCluster {
   void EnsureSlots(int more);
   void ApplyStatus(const std::string& name);
 
-  LocalClusterOptions options_;
+  InProcessClusterOptions options_;
   std::string local_dir_;  // storm.local.dir of the Nimbus, removed at the end
   std::shared_ptr<ClusterState> state_;
   std::unique_ptr<Nimbus> nimbus_;
