@@ -1,12 +1,11 @@
-// One file although it is long: the session, retry and dispatch machinery
-// and the operations share the private Session type and the Retry template,
-// which split files would have to expose in an internal header.
+// ZooKeeperStorage: its life cycle, sessions and retries, and the
+// operations. The watcher and the dispatch thread are in
+// zookeeper_watches.cc, the C client helpers in zookeeper_client.cc.
 #include "common/state/zookeeper_storage.h"
 
 #include <zookeeper/zookeeper.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -14,171 +13,26 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "common/config/config_loader.h"
+#include "common/state/zookeeper_client.h"
+#include "common/state/zookeeper_session.h"
 
 namespace storm {
 
-namespace {
-
-// First guess of a node's size; Get grows the buffer when a node is larger.
-constexpr int kInitialReadBuffer = 16 * 1024;
-// Bounds loops that race with other clients creating and deleting the node.
-constexpr int kMaxRaceRounds = 100;
-
-std::string ConnectString(const ZooKeeperOptions& options) {
-  std::string hosts;
-  for (const std::string& server : options.servers) {
-    if (!hosts.empty()) hosts += ',';
-    hosts += server.find(':') == std::string::npos
-                 ? server + ":" + std::to_string(options.port)
-                 : server;
-  }
-  return hosts;
-}
-
-void CheckPath(const std::string& path) {
-  if (path.empty() || path[0] != '/' || (path.size() > 1 && path.back() == '/') ||
-      path.find("//") != std::string::npos) {
-    throw StateStorageError("invalid node path '" + path + "'");
-  }
-}
-
-std::string NormalizeRoot(std::string root) {
-  while (!root.empty() && root.back() == '/') root.pop_back();
-  if (root.empty()) return root;
-  if (root[0] != '/') root.insert(root.begin(), '/');
-  CheckPath(root);
-  return root;
-}
-
-std::string Parent(const std::string& full) {
-  const size_t slash = full.rfind('/');
-  return slash == 0 || slash == std::string::npos ? "/" : full.substr(0, slash);
-}
-
-std::string Child(const std::string& full, const std::string& name) {
-  return full == "/" ? "/" + name : full + "/" + name;
-}
-
-// The handle's session is over (ZINVALIDSTATE: the call was refused because
-// the handle already knows).
-bool IsSessionGone(int rc) { return rc == ZSESSIONEXPIRED || rc == ZINVALIDSTATE; }
-
-bool IsConnectionProblem(int rc) {
-  return rc == ZCONNECTIONLOSS || rc == ZOPERATIONTIMEOUT || IsSessionGone(rc);
-}
-
-// The C client's own log lines (connection refused during an outage, ...):
-// our own log says what matters, so theirs are debug detail.
-void ClientLog(const char* message) {
-  std::string_view text(message);
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
-  spdlog::debug("zookeeper client: {}", text);
-}
-
-// The client's log level is global, set once by the first Connect: its
-// errors when our log shows debug lines, else nothing at all. Off is better
-// than filtered: the client formats the server's address for an error line
-// into one static buffer, which two handles' I/O threads then race on
-// (ThreadSanitizer sees it when two storages lose ZooKeeper at once).
-void SetClientLogLevelOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    zoo_set_debug_level(spdlog::should_log(spdlog::level::debug) ? ZOO_LOG_LEVEL_ERROR
-                                                                  : static_cast<ZooLogLevel>(0));
-  });
-}
-
-void IgnoreEvents(zhandle_t*, int, int, const char*, void*) {}
-
-// Creates `full` and its missing ancestors as empty persistent nodes.
-int MakePath(zhandle_t* zh, const std::string& full) {
-  if (full == "/") return ZOK;
-  int rc = zoo_create(zh, full.c_str(), "", 0, &ZOO_OPEN_ACL_UNSAFE, 0, nullptr, 0);
-  if (rc == ZNONODE) {
-    rc = MakePath(zh, Parent(full));
-    if (rc == ZOK) rc = zoo_create(zh, full.c_str(), "", 0, &ZOO_OPEN_ACL_UNSAFE, 0, nullptr, 0);
-  }
-  return rc == ZNODEEXISTS ? ZOK : rc;
-}
-
-// One create, making missing parents first when needed. `created` (may be
-// null) receives the created path, which differs for sequential nodes.
-int CreateNode(zhandle_t* zh, const std::string& full, const std::string& data, int flags,
-               std::string* created) {
-  std::vector<char> name(full.size() + 32);
-  const auto create = [&] {
-    return zoo_create(zh, full.c_str(), data.data(), static_cast<int>(data.size()),
-                      &ZOO_OPEN_ACL_UNSAFE, flags, name.data(), static_cast<int>(name.size()));
-  };
-  int rc = create();
-  if (rc == ZNONODE) {
-    rc = MakePath(zh, Parent(full));
-    if (rc == ZOK) rc = create();
-  }
-  if (rc == ZOK && created != nullptr) *created = name.data();
-  return rc;
-}
-
-std::vector<std::string> TakeStrings(String_vector& strings) {
-  std::vector<std::string> out(strings.data, strings.data + strings.count);
-  deallocate_String_vector(&strings);
-  return out;
-}
-
-std::string Hex(int64_t id) { return fmt::format("0x{:x}", static_cast<uint64_t>(id)); }
-
-}  // namespace
-
-// One ZooKeeper handle. Its watcher gets a pointer to this object, which
-// stays valid while the handle lives: the destructor closes the handle (and
-// with it the C client's threads) before anything else goes.
-class ZooKeeperStorage::Session {
- public:
-  Session(ZooKeeperStorage* owner, int64_t generation) : owner(owner), generation(generation) {}
-  ~Session() {
-    if (handle != nullptr) zookeeper_close(handle);
-  }
-  Session(const Session&) = delete;
-  Session& operator=(const Session&) = delete;
-
-  static void Watcher(zhandle_t* zh, int type, int state, const char* path, void* context) {
-    auto* session = static_cast<Session*>(context);
-    // From `zh`, not `handle`: this may run before zookeeper_init returns.
-    if (type == ZOO_SESSION_EVENT && state == ZOO_CONNECTED_STATE) {
-      session->id = zoo_client_id(zh)->client_id;
-    }
-    session->owner->OnWatcherEvent(*session, type, state, path);
-  }
-
-  ZooKeeperStorage* const owner;
-  const int64_t generation;  // 1, 2, ...: which session of the storage
-  zhandle_t* handle = nullptr;  // set once, before the session is shared
-  std::atomic<int64_t> id{0};  // ZooKeeper's session id, once connected
-
-  // Guarded by owner->mutex_.
-  bool connected = false;
-  bool expired = false;         // by the watcher, or a call that met the expiry
-  bool expiry_reported = false;  // by the watcher (it queued the replacement)
-  uint64_t connects = 0;         // CONNECTED events seen (a reconnect adds one)
-};
-
-ZooKeeperOptions ZooKeeperOptionsFromConfig(const Config& conf) {
-  Config full = DefaultConfig();
-  full.merge(conf);
-  ZooKeeperOptions options;
-  options.servers = full.getStringList(Config::kStormZookeeperServers);
-  options.port = static_cast<int>(full.getInt(Config::kStormZookeeperPort));
-  options.root = full.getString(Config::kStormZookeeperRoot);
-  options.session_timeout_ms = static_cast<int>(full.getInt(Config::kStormZookeeperSessionTimeout));
-  options.connection_timeout_ms =
-      static_cast<int>(full.getInt(Config::kStormZookeeperConnectionTimeout));
-  options.retry_times = static_cast<int>(full.getInt(Config::kStormZookeeperRetryTimes));
-  options.retry_interval_ms = static_cast<int>(full.getInt(Config::kStormZookeeperRetryInterval));
-  options.retry_ceiling_ms =
-      static_cast<int>(full.getInt(Config::kStormZookeeperRetryIntervalCeilingMillis));
-  return options;
-}
+using zk::ConnectString;
+using zk::CheckPath;
+using zk::NormalizeRoot;
+using zk::Child;
+using zk::IsSessionGone;
+using zk::IsConnectionProblem;
+using zk::ClientLog;
+using zk::SetClientLogLevelOnce;
+using zk::IgnoreEvents;
+using zk::MakePath;
+using zk::CreateNode;
+using zk::TakeStrings;
+using zk::Hex;
+using zk::kInitialReadBuffer;
+using zk::kMaxRaceRounds;
 
 // ---- Life cycle --------------------------------------------------------------
 
@@ -268,148 +122,6 @@ std::shared_ptr<ZooKeeperStorage::Session> ZooKeeperStorage::OpenSession() {
   spdlog::info("connected to ZooKeeper at {} (session {}, timeout {} ms)", connect_string_,
                Hex(session->id), zoo_recv_timeout(session->handle));
   return session;
-}
-
-// ---- Watcher (the C client's completion thread) --------------------------------
-
-void ZooKeeperStorage::OnWatcherEvent(Session& session, int type, int state, const char* path) {
-  if (type == ZOO_SESSION_EVENT) {
-    OnSessionEvent(session, state);
-    return;
-  }
-  WatchEvent::Type event_type;
-  if (type == ZOO_CHANGED_EVENT || type == ZOO_CREATED_EVENT) {
-    event_type = WatchEvent::Type::kDataChanged;
-  } else if (type == ZOO_CHILD_EVENT) {
-    event_type = WatchEvent::Type::kChildrenChanged;
-  } else if (type == ZOO_DELETED_EVENT) {
-    event_type = WatchEvent::Type::kNodeDeleted;
-  } else {
-    return;  // ZOO_NOTWATCHING_EVENT: a watch we never remove
-  }
-  std::string relative = StripRoot(path == nullptr ? "" : path);
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) return;
-    if (type == ZOO_CREATED_EVENT && missing_children_watches_.erase(relative) != 0) {
-      tasks_.push_back(Task{WatchEvent{WatchEvent::Type::kChildrenChanged, relative}});
-    }
-    tasks_.push_back(Task{WatchEvent{event_type, std::move(relative)}});
-  }
-  changed_.notify_all();
-}
-
-void ZooKeeperStorage::OnSessionEvent(Session& session, int state) {
-  if (state == ZOO_CONNECTED_STATE) {
-    const int64_t id = session.id;
-    bool reconnected;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      session.connected = true;
-      reconnected = session.connects++ > 0;
-    }
-    changed_.notify_all();
-    if (reconnected) spdlog::info("reconnected to ZooKeeper (session {})", Hex(id));
-  } else if (state == ZOO_CONNECTING_STATE || state == ZOO_ASSOCIATING_STATE) {
-    bool was_connected;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      was_connected = std::exchange(session.connected, false);
-    }
-    if (was_connected) {
-      spdlog::warn("lost the connection to ZooKeeper (session {}); reconnecting",
-                   Hex(session.id));
-    }
-  } else if (state == ZOO_EXPIRED_SESSION_STATE || state == ZOO_AUTH_FAILED_STATE) {
-    bool current;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (std::exchange(session.expiry_reported, true)) return;
-      session.expired = true;
-      session.connected = false;
-      current = current_.get() == &session && !stopping_;
-      if (current) tasks_.push_back(Task{WatchEvent{}, session.generation});
-    }
-    changed_.notify_all();
-    if (current) {
-      spdlog::warn("ZooKeeper session {} {}", Hex(session.id),
-                   state == ZOO_AUTH_FAILED_STATE ? "failed authentication" : "expired");
-    }
-  }
-}
-
-// ---- Dispatch thread -------------------------------------------------------------
-
-void ZooKeeperStorage::DispatchLoop() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (true) {
-    changed_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
-    if (stopping_) return;
-    Task task = std::move(tasks_.front());
-    tasks_.pop_front();
-    if (task.expired_generation == 0) {
-      lock.unlock();
-      Deliver(task.event);
-      lock.lock();
-      continue;
-    }
-    std::shared_ptr<Session> expired = current_;
-    lock.unlock();
-    if (expired && expired->generation == task.expired_generation) {
-      // Keep trying while ZooKeeper cannot be reached; events queued
-      // meanwhile belong to the old session and wait.
-      for (int attempt = 0; !RenewSession(expired); ++attempt) {
-        std::unique_lock<std::mutex> wait(mutex_);
-        const auto pause = std::max(Backoff(attempt), std::chrono::milliseconds(100));
-        if (changed_.wait_for(wait, pause, [this] { return stopping_; })) break;
-      }
-    }
-    expired.reset();  // may close the old handle: not under mutex_
-    lock.lock();
-  }
-}
-
-void ZooKeeperStorage::Deliver(const WatchEvent& event) {
-  std::vector<int> ids;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (const auto& entry : listeners_) ids.push_back(entry.first);
-  }
-  for (int id : ids) {
-    std::lock_guard<std::mutex> delivering(delivering_mutex_);
-    std::shared_ptr<Listener> listener;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      auto it = listeners_.find(id);
-      if (it == listeners_.end()) continue;  // removed meanwhile
-      listener = it->second;
-    }
-    try {
-      (*listener)(event);
-    } catch (const std::exception& e) {
-      spdlog::error("ZooKeeper watch listener failed on {}: {}", event.path, e.what());
-    }
-  }
-}
-
-int ZooKeeperStorage::AddListener(Listener listener) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const int id = next_listener_++;
-  listeners_[id] = std::make_shared<Listener>(std::move(listener));
-  return id;
-}
-
-void ZooKeeperStorage::RemoveListener(int id) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    listeners_.erase(id);
-  }
-  // Deliver looks the listener up again under delivering_mutex_, so once we
-  // have held that mutex no call can start. On the dispatch thread itself
-  // (a listener removing a listener) the mutex is ours already, and the
-  // call in progress is the caller.
-  if (std::this_thread::get_id() == dispatcher_.get_id()) return;
-  std::lock_guard<std::mutex> wait_for_call(delivering_mutex_);
 }
 
 // ---- Sessions and retries -------------------------------------------------------
