@@ -27,6 +27,7 @@
 #include "common/state/cluster_state.h"
 #include "common/state/local_state.h"
 #include "common/state/zookeeper_storage.h"
+#include "support/ports.h"
 #include "support/processes.h"
 #include "support/temp_dir.h"
 #include "support/test_support.h"
@@ -293,8 +294,9 @@ TEST_F(WorkerProcessIntegrationTest, ASlotWithNothingAssignedExitsZero) {
 }
 
 TEST_F(WorkerProcessIntegrationTest, NoZooKeeperAtStartIsAFatalError) {
+  const testing::RefusingPort no_zookeeper;
   sup_a_.conf()["storm.zookeeper.servers"] = {"127.0.0.1"};
-  sup_a_.conf()["storm.zookeeper.port"] = testing::zookeeper_detail::FreePort();
+  sup_a_.conf()["storm.zookeeper.port"] = no_zookeeper.port();
   sup_a_.conf()["storm.zookeeper.connection.timeout"] = 1000;
   auto worker = sup_a_.StartWorker(kId, slot_a_.port, "worker-a");
   EXPECT_EQ(WaitForExit(*worker, 30s), "exit status 1") << worker->LogTail();

@@ -43,7 +43,9 @@ const std::map<std::string, std::string> kHosts = {
 class SharedTransport final : public Transport {
  public:
   explicit SharedTransport(InProcessTransport* shared) : shared_(shared) {}
-  void Bind(const std::string& endpoint, Inbox* inbox) override { shared_->Bind(endpoint, inbox); }
+  uint16_t Bind(const std::string& endpoint, FrameSink* sink) override {
+    return shared_->Bind(endpoint, sink);
+  }
   void Unbind(const std::string& endpoint) override { shared_->Unbind(endpoint); }
   std::unique_ptr<Connection> Connect(const std::string& endpoint) override {
     return std::make_unique<DroppingConnection>(shared_, endpoint);
