@@ -2,14 +2,15 @@
 // (DESIGN section 2, the paper's figure):
 //   - the user logic thread takes batches from the executor's in-queue and
 //     calls the tasks' spout or bolt; emits go into batches of
-//     (destination task, tuple) appended to the executor's out-queue;
+//     (destination task, tuple) appended to the executor's out-queue (or
+//     routed on this thread at once while the send thread is idle);
 //   - the executor send thread drains the out-queue and puts each tuple in
 //     the in-queue of the local executor that owns its destination task, or
 //     in the worker's global transfer queue when the task is remote.
-// The way from emit to the next queue is the ExecutorTransfer's
-// (executor_transfer.h), the packs for the acker the AckerOutbox's
-// (acker_outbox.h). SpoutExecutor and BoltExecutor supply the user logic
-// loop.
+// That way from emit to the next queue is the ExecutorTransfer's
+// (executor_transfer.h); the packs of messages to the acker are the
+// AckerOutbox's (acker_outbox.h). SpoutExecutor and BoltExecutor supply the
+// user logic loop.
 #pragma once
 
 #include <atomic>
@@ -69,6 +70,10 @@ class Executor {
   void Stop();
   // Spouts only: whether nextTuple is called (topology active).
   virtual void SetActive(bool active) { (void)active; }
+  // Spouts only: the last SetActive the user logic thread has taken (the
+  // spouts' activate or deactivate called): from then on nextTuple is
+  // called, or not. What tests wait for, rather than for time.
+  virtual bool Active() const { return true; }
   size_t InQueueDepth() const { return in_queue_->SizeApprox(); }
   size_t OutQueueDepth() const { return out_queue_->SizeApprox(); }
   // Spouts only: tuple trees in flight.

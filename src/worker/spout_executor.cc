@@ -75,6 +75,7 @@ void SpoutExecutor::UpdateActivation() {
       t.spout->deactivate();
     }
   }
+  active_taken_.store(active_);
 }
 
 void SpoutExecutor::Loop() {
