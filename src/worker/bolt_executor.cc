@@ -147,16 +147,18 @@ void BoltExecutor::Ack(int task_index, const Tuple& input) {
   stats_.acked.Add(1);
   if (!acking_) return;
   const uint64_t ack_val = input.ackVal();
+  const int task = tasks_[task_index].id;
   for (const auto& [root, edge] : input.getMessageId().anchors()) {
-    acker_outbox_.Append(AckerMessage::kAck, tasks_[task_index].id, root, edge ^ ack_val);
+    acker_outbox_.Append(AckerMessage::kAck, task, root, edge ^ ack_val);
   }
 }
 
 void BoltExecutor::Fail(int task_index, const Tuple& input) {
   stats_.failed.Add(1);
   if (!acking_) return;
+  const int task = tasks_[task_index].id;
   for (const auto& entry : input.getMessageId().anchors()) {
-    acker_outbox_.Append(AckerMessage::kFail, tasks_[task_index].id, entry.first, 0);
+    acker_outbox_.Append(AckerMessage::kFail, task, entry.first, 0);
   }
 }
 
