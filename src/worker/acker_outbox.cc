@@ -11,11 +11,9 @@ AckerOutbox::AckerOutbox(const TopologyLayout& layout, const std::string& compon
   if (layout.num_ackers() == 0) return;
   acker_tasks_ = layout.TasksOf(kAckerComponentId);
   packs_.push_back(Pack{-1, -1, -1, {}});  // so that last_pack_ always names one
-  streams_[static_cast<int>(AckerMessage::kInit)] =
-      layout.StreamIndex(component, kAckInitStreamId);
+  streams_[static_cast<int>(AckerMessage::kInit)] = layout.StreamIndex(component, kAckInitStreamId);
   streams_[static_cast<int>(AckerMessage::kAck)] = layout.StreamIndex(component, kAckAckStreamId);
-  streams_[static_cast<int>(AckerMessage::kFail)] =
-      layout.StreamIndex(component, kAckFailStreamId);
+  streams_[static_cast<int>(AckerMessage::kFail)] = layout.StreamIndex(component, kAckFailStreamId);
 }
 
 void AckerOutbox::Append(AckerMessage kind, int task, uint64_t root, uint64_t value) {

@@ -194,8 +194,7 @@ void InProcessTransport::Unbind(const std::string& endpoint) {
   for (const auto& b : gone) b->receive_thread.join();
 }
 
-std::shared_ptr<InProcessTransport::Binding> InProcessTransport::Find(
-    const std::string& endpoint) {
+std::shared_ptr<InProcessTransport::Binding> InProcessTransport::Find(const std::string& endpoint) {
   std::shared_ptr<Binding> found;
   for (const auto& b : bindings_) {
     if (b->endpoint == endpoint) found = b;  // the last bound

@@ -88,7 +88,6 @@ std::vector<uint8_t> Header(uint32_t length, uint8_t type) {
   return h;
 }
 
-
 // A server transport with `rx` bound at port 0; returns the port bound.
 int BindAnyPort(Transport& server, Receiver& rx) {
   const uint16_t port = server.Bind(Endpoint(0), &rx);
@@ -407,8 +406,8 @@ TEST(TcpTransportTest, RandomGarbageClosesItsConnectionAndGoodFramesStillArrive)
     std::vector<uint8_t> garbage(1 + rng() % 64);
     for (auto& b : garbage) b = static_cast<uint8_t>(byte(rng));
     if (garbage.size() < 5) garbage.resize(5, 0);
-    uint32_t length = garbage[0] | garbage[1] << 8 | garbage[2] << 16 |
-                      static_cast<uint32_t>(garbage[3]) << 24;
+    uint32_t length =
+        garbage[0] | garbage[1] << 8 | garbage[2] << 16 | static_cast<uint32_t>(garbage[3]) << 24;
     if (i % 2 == 0) {
       // A plausible length and a type nobody uses.
       length = 1 + static_cast<uint32_t>(rng() % 1000);

@@ -125,10 +125,10 @@ class Receiver final : public FrameSink {
  private:
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  bool held_ = false;            // guarded by mutex_
-  bool stopped_ = false;         // guarded by mutex_
-  int waiting_ = 0;              // guarded by mutex_
-  std::vector<uint64_t> seqs_;   // guarded by mutex_
+  bool held_ = false;           // guarded by mutex_
+  bool stopped_ = false;        // guarded by mutex_
+  int waiting_ = 0;             // guarded by mutex_
+  std::vector<uint64_t> seqs_;  // guarded by mutex_
 };
 
 // Sends frames [from, to) on `conn`; every Send must succeed.
