@@ -237,7 +237,8 @@ TEST_F(WorkerProcessIntegrationTest, TwoWorkerProcessesRunATopologyOverTcpAndFol
   // supervisor, whose worker is not started here): B exits 0 and takes its
   // beat along; A keeps running and sends to the new place.
   Assignment moved = Split();
-  const WorkerSlot slot_c{"sup-c", testing::zookeeper_detail::FreePort()};
+  const testing::RefusingPort no_worker_at_c;  // held: nobody else listens there meanwhile
+  const WorkerSlot slot_c{"sup-c", no_worker_at_c.port()};
   for (auto& [executor, slot] : moved.executor_slot) {
     if (slot == slot_b_) slot = slot_c;
   }
