@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include "support/test_support.h"
 #include "unit/worker/transport_test_support.h"
@@ -58,10 +59,14 @@ TEST(InProcessTransportTest, FramesArriveInOrderAndUnbindReleasesABlockedSender)
   rx.Hold();
   SendingThread sender(*conn, 16 * 1024);
   ASSERT_TRUE(WaitUntil([&] { return rx.Holding() && conn->SendBlocked(); }));
+  // Unbind closes the queue first, which refuses the blocked sender at once;
+  // then it waits for the receive thread, held in Deliver until the sink
+  // lets go (as Worker::Stop makes it).
+  std::thread unbind([&] { transport.Unbind("b:7"); });
+  EXPECT_TRUE(WaitUntil([&] { return sender.refused.load(); }, 5s));
   rx.Stop();
-  transport.Unbind("b:7");
+  unbind.join();
   sender.Join();
-  EXPECT_TRUE(sender.refused.load());
 }
 
 }  // namespace
