@@ -115,7 +115,7 @@ const TaskIds& BoltExecutor::Emit(int task_index, const std::string* stream,
   if (debug_) spdlog::info("Emitting: {} {} {}", def_.component, schema->stream, values.toString());
   const size_t n = targets_.size();
   for (size_t i = 0; i < n; ++i) {
-    AddressedTuple& slot = out_.Next(targets_[i]);
+    AddressedTuple& slot = transfer_.Next(targets_[i]);
     Tuple& t = slot.tuple;
     // Copy into the slot's own storage (its capacity is reused) rather than
     // hand over the caller's: memory then stays with the thread that
@@ -136,7 +136,7 @@ const TaskIds& BoltExecutor::Emit(int task_index, const std::string* stream,
     }
     t.setOrigin(schema, task_id);
     t.resetAckVal();
-    out_.Commit();
+    transfer_.Commit();
   }
   stats_.emitted.Add(1);
   stats_.transferred.Add(n);
@@ -147,16 +147,18 @@ void BoltExecutor::Ack(int task_index, const Tuple& input) {
   stats_.acked.Add(1);
   if (!acking_) return;
   const uint64_t ack_val = input.ackVal();
+  const int task = tasks_[task_index].id;
   for (const auto& [root, edge] : input.getMessageId().anchors()) {
-    SendToAcker(AckerMessage::kAck, tasks_[task_index].id, root, edge ^ ack_val);
+    acker_outbox_.Append(AckerMessage::kAck, task, root, edge ^ ack_val);
   }
 }
 
 void BoltExecutor::Fail(int task_index, const Tuple& input) {
   stats_.failed.Add(1);
   if (!acking_) return;
+  const int task = tasks_[task_index].id;
   for (const auto& entry : input.getMessageId().anchors()) {
-    SendToAcker(AckerMessage::kFail, tasks_[task_index].id, entry.first, 0);
+    acker_outbox_.Append(AckerMessage::kFail, task, entry.first, 0);
   }
 }
 

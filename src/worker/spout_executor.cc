@@ -75,6 +75,7 @@ void SpoutExecutor::UpdateActivation() {
       t.spout->deactivate();
     }
   }
+  active_taken_.store(active_);
 }
 
 void SpoutExecutor::Loop() {
@@ -92,7 +93,7 @@ void SpoutExecutor::Loop() {
       next_expiry_ = Now() + timeout_nanos_;
     }
     FlushOut();  // what the last turn emitted
-    const bool overflowing = out_.HasOverflow() && !out_.DrainOverflow();
+    const bool overflowing = transfer_.HasOverflow() && !transfer_.DrainOverflow();
     const bool blocked = !active_ || overflowing || AtMaxPending();
     bool emitted = false;
     if (!blocked) emitted = EmitTurn();
@@ -104,8 +105,8 @@ void SpoutExecutor::Loop() {
     if (backoff.Step()) {
       // Held back by its full out-queue, the spout is woken when that has
       // room again (WakeOnRoom), not only by acks or the timeout.
-      in_queue_->WaitForItems(kIdlePark,
-                              [this] { return !out_.HasOverflow() || out_.OverflowBlocked(); });
+      in_queue_->WaitForItems(
+          kIdlePark, [this] { return !transfer_.HasOverflow() || transfer_.OverflowBlocked(); });
     }
   }
 }
@@ -239,7 +240,7 @@ const TaskIds& SpoutExecutor::Emit(int task_index, const std::string* stream, co
   uint64_t ack_val = 0;
   const size_t n = targets_.size();
   for (size_t i = 0; i < n; ++i) {
-    AddressedTuple& slot = out_.Next(targets_[i]);
+    AddressedTuple& slot = transfer_.Next(targets_[i]);
     Tuple& t = slot.tuple;
     // Copy into the slot's own storage (its capacity is reused) rather than
     // hand over the caller's: memory then stays with the thread that
@@ -253,7 +254,7 @@ const TaskIds& SpoutExecutor::Emit(int task_index, const std::string* stream, co
     }
     t.setOrigin(schema, task_id);
     t.resetAckVal();
-    out_.Commit();
+    transfer_.Commit();
   }
   ++emits_;
   stats_.emitted.Add(1);
@@ -265,7 +266,7 @@ const TaskIds& SpoutExecutor::Emit(int task_index, const std::string* stream, co
     p.start_nanos = Now();
     pending_count_.store(pending_count_.load(std::memory_order_relaxed) + 1,
                          std::memory_order_relaxed);
-    SendToAcker(AckerMessage::kInit, task_id, root, ack_val);
+    acker_outbox_.Append(AckerMessage::kInit, task_id, root, ack_val);
   } else if (msg_id != nullptr) {
     deferred_acks_.emplace_back(task_index, *msg_id);
   }

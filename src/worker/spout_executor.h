@@ -29,6 +29,7 @@ class SpoutExecutor final : public Executor {
 
   bool is_spout() const override { return true; }
   void SetActive(bool active) override;
+  bool Active() const override { return active_taken_.load(); }
   size_t PendingCount() const override { return pending_count_.load(std::memory_order_relaxed); }
 
   // Called by the task's collector (user logic thread).
@@ -78,6 +79,7 @@ class SpoutExecutor final : public Executor {
   std::atomic<size_t> pending_count_{0};
   std::atomic<bool> want_active_{true};
   bool active_ = false;
+  std::atomic<bool> active_taken_{false};  // active_, for other threads
   bool acking_ = false;
   bool debug_ = false;
   int64_t max_pending_ = 0;

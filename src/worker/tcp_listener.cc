@@ -9,7 +9,6 @@
 #include <cstring>
 
 #include "common/topology/serialization.h"
-#include "common/util/threads.h"
 #include "storm/errors.h"
 #include "worker/frame.h"
 
@@ -26,9 +25,6 @@ namespace {
 constexpr size_t kReadBufferBytes = 128 * 1024;
 // Read again without compacting the buffer while this much room is left.
 constexpr size_t kMinReadRoom = 16 * 1024;
-// Staged frames per listener past which connections stop reading; they go
-// on once the pusher has drained half of it.
-constexpr size_t kStagedBytesLimit = 512 * 1024;
 constexpr std::chrono::milliseconds kAcceptRetry(100);
 
 uint32_t Load32(const uint8_t* p) {
@@ -59,8 +55,7 @@ class InboundConnection : public std::enable_shared_from_this<InboundConnection>
         peer_(std::move(peer)),
         buf_(kReadBufferBytes) {}
 
-  // Stages the complete frames buffered, then reads more (unless staging is
-  // full: the listener calls Continue again later).
+  // Delivers the complete frames buffered, then reads more.
   void Continue();
   void Close();
 
@@ -82,20 +77,20 @@ class InboundConnection : public std::enable_shared_from_this<InboundConnection>
   size_t end_ = 0;
   FrameBytes large_;                // a frame larger than buf_, read in place
   size_t large_have_ = 0;           // bytes of large_ read so far
-  std::vector<FrameBytes> parsed_;  // complete frames not staged yet (reused)
+  std::vector<FrameBytes> parsed_;  // complete frames not delivered yet (reused)
   bool closed_ = false;
 };
 
 // ---------------------------------------------------------------------------
 // TcpListener
 
-TcpListener::TcpListener(asio::io_context& io, std::string name, Inbox* inbox,
+TcpListener::TcpListener(asio::io_context& io, std::string name, FrameSink* sink,
                          std::string topology_id)
-    : io_(io), name_(std::move(name)), topology_id_(std::move(topology_id)), inbox_(inbox) {}
+    : io_(io), name_(std::move(name)), topology_id_(std::move(topology_id)), sink_(sink) {}
 
 TcpListener::~TcpListener() = default;
 
-void TcpListener::Listen(uint16_t port) {
+uint16_t TcpListener::Listen(uint16_t port) {
   const tcp::endpoint any(tcp::v4(), port);
   acceptor_.emplace(io_);
   error_code ec;
@@ -108,10 +103,16 @@ void TcpListener::Listen(uint16_t port) {
     throw StormError("cannot listen on port " + std::to_string(port) + " for " + name_ + ": " +
                      ec.message());
   }
+  const tcp::endpoint bound = acceptor_->local_endpoint(ec);
+  if (ec) {
+    acceptor_.reset();
+    throw StormError("cannot tell the port bound for " + name_ + ": " + ec.message());
+  }
+  if (port == 0) name_ = name_.substr(0, name_.rfind(':') + 1) + std::to_string(bound.port());
+  return bound.port();
 }
 
 void TcpListener::Start() {
-  pusher_ = std::thread([this] { PushLoop(); });
   asio::post(io_, [self = shared_from_this()] { self->Accept(); });
 }
 
@@ -122,20 +123,7 @@ void TcpListener::CloseOnIoThread() {
   if (retry_timer_) retry_timer_->cancel();
   std::vector<std::shared_ptr<InboundConnection>> conns;
   conns.swap(conns_);
-  paused_.clear();
   for (auto& c : conns) c->Close();
-}
-
-void TcpListener::StopPusher() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-    staged_.clear();
-    staged_bytes_ = 0;
-  }
-  staged_ready_.notify_all();
-  inbox_->Close();
-  if (pusher_.joinable()) pusher_.join();
 }
 
 void TcpListener::DestroyIo() {
@@ -172,70 +160,13 @@ void TcpListener::OnAccept(const error_code& ec, tcp::socket socket) {
   Accept();
 }
 
-bool TcpListener::Stage(std::vector<FrameBytes>& frames,
-                        const std::shared_ptr<InboundConnection>& conn) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (stopping_) {
-    frames.clear();
-    return true;
-  }
-  const bool was_empty = staged_.empty();
-  for (FrameBytes& f : frames) {
-    // Straight into the inbox while nothing waits before it (so frames keep
-    // their order): the pusher's wake-up is for when the inbox is full.
-    if (staged_.empty() && pushing_bytes_ == 0 &&
-        inbox_->TryPush(f) != Inbox::TryPushResult::kFull) {
-      continue;
-    }
-    staged_bytes_ += f.size();
-    staged_.push_back(std::move(f));
-  }
+void TcpListener::Deliver(std::vector<FrameBytes>& frames) {
+  for (const FrameBytes& f : frames) sink_->Deliver(f);
   frames.clear();
-  if (was_empty && !staged_.empty()) staged_ready_.notify_one();
-  if (staged_bytes_ <= kStagedBytesLimit) return true;
-  paused_.push_back(conn);
-  resume_wanted_ = true;
-  return false;
 }
 
 void TcpListener::Forget(const InboundConnection* conn) {
   std::erase_if(conns_, [&](const auto& c) { return c.get() == conn; });
-  std::erase_if(paused_, [&](const auto& c) { return c.get() == conn; });
-}
-
-// The pusher thread.
-void TcpListener::PushLoop() {
-  SetThreadName("tcp-inbox");
-  FrameBytes frame;
-  bool warned = false;
-  std::unique_lock<std::mutex> lock(mutex_);
-  for (;;) {
-    staged_bytes_ -= pushing_bytes_;
-    pushing_bytes_ = 0;
-    if (resume_wanted_ && staged_bytes_ <= kStagedBytesLimit / 2) {
-      resume_wanted_ = false;
-      asio::post(io_, [self = shared_from_this()] { self->ResumePaused(); });
-    }
-    staged_ready_.wait(lock, [this] { return stopping_ || !staged_.empty(); });
-    if (stopping_) return;
-    frame = std::move(staged_.front());
-    staged_.pop_front();
-    pushing_bytes_ = frame.size();
-    lock.unlock();
-    const bool pushed = inbox_->Push(std::move(frame));
-    lock.lock();
-    if (!pushed && !stopping_ && !warned) {
-      warned = true;
-      spdlog::warn("{}: the inbox is closed; received frames are dropped", name_);
-    }
-  }
-}
-
-void TcpListener::ResumePaused() {
-  if (closed_) return;
-  std::vector<std::shared_ptr<InboundConnection>> conns;
-  conns.swap(paused_);
-  for (auto& c : conns) c->Continue();
 }
 
 // ---------------------------------------------------------------------------
@@ -249,7 +180,8 @@ void InboundConnection::Continue() {
   }
   Parse();
   if (closed_) return;
-  if (!parsed_.empty() && !listener_->Stage(parsed_, shared_from_this())) return;
+  // May block in the sink: no connection is read meanwhile (backpressure).
+  if (!parsed_.empty()) listener_->Deliver(parsed_);
   if (large_have_ < large_.size()) {
     ReadLarge();
   } else {

@@ -48,8 +48,14 @@ void TcpPeerConnection::Start() {
 bool TcpPeerConnection::Send(FrameBytes& frame) {
   const size_t size = frame.size();
   std::unique_lock<std::mutex> lock(mutex_);
-  space_.wait(lock,
-              [&] { return closed_ || held_bytes_ == 0 || held_bytes_ + size <= max_held_bytes_; });
+  const auto room = [&] {
+    return closed_ || held_bytes_ == 0 || held_bytes_ + size <= max_held_bytes_;
+  };
+  if (!room()) {
+    send_blocked_ = true;
+    space_.wait(lock, room);
+    send_blocked_ = false;
+  }
   if (closed_) return false;
   if (connected_ && !writer_active_ && queued_.empty() && fd_ >= 0) {
     // The I/O thread closes fd_ only after DisconnectLocked, under mutex_.
@@ -78,6 +84,11 @@ bool TcpPeerConnection::Send(FrameBytes& frame) {
     asio::post(io_, [self = shared_from_this()] { self->StartWrite(); });
   }
   return true;
+}
+
+bool TcpPeerConnection::SendBlocked() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return send_blocked_;
 }
 
 void TcpPeerConnection::Close() {

@@ -60,6 +60,8 @@ class TcpPeerConnection : public std::enable_shared_from_this<TcpPeerConnection>
   // Takes the frame (leaving the vector empty, possibly with the capacity of
   // an earlier frame for the sender to reuse); false once closed.
   bool Send(FrameBytes& frame);
+  // Any thread: whether a Send is waiting for room now.
+  bool SendBlocked();
   // Any thread: Send returns false from now on, a blocked one at once; the
   // socket is shut, what is queued dropped. The transport keeps the object
   // until Abandon.
@@ -106,6 +108,7 @@ class TcpPeerConnection : public std::enable_shared_from_this<TcpPeerConnection>
   bool connected_ = false;          // guarded by mutex_
   bool writer_active_ = false;      // guarded by mutex_; a StartWrite is posted or writing
   bool closed_ = false;             // guarded by mutex_
+  bool send_blocked_ = false;       // guarded by mutex_; a Send waits on space_
   bool io_gone_ = false;            // guarded by mutex_; MarkClosed: post nothing to io_
   bool abandoned_ = false;          // guarded by mutex_
   int fd_ = -1;                     // guarded by mutex_; the socket while connected_

@@ -1,8 +1,8 @@
 // TcpTransport (contract in tcp_transport.h): two Asio I/O threads, one
 // serving the TcpListeners of the bound endpoints (tcp_listener.h), the other
 // the TcpPeerConnections behind the Connections (tcp_peer_connection.h). The
-// receiving one may block in an inbox (a worker consuming its frames on it,
-// Inbox::SetConsumer): that stops only the reading, never the sending.
+// receiving one may block in a sink (a worker whose executor queues are
+// full): that stops only the reading, never the sending.
 #include "worker/tcp_transport.h"
 
 #include <spdlog/spdlog.h>
@@ -53,6 +53,7 @@ class TcpConnection final : public Connection {
   ~TcpConnection() override { peer_->Abandon(); }
   bool Send(FrameBytes& frame) override { return peer_->Send(frame); }
   void Close() override { peer_->Close(); }
+  bool SendBlocked() const override { return peer_->SendBlocked(); }
 
  private:
   std::shared_ptr<TcpPeerConnection> peer_;
@@ -72,8 +73,8 @@ class TcpTransport final : public Transport {
     in_io_thread_ = std::thread([this] { RunIo(in_io_, "worker-recv"); });
   }
 
-  // Stops at once whatever the peers and inboxes do: blocked senders get
-  // false, pushers blocked on a full inbox are released by closing it.
+  // Stops at once whatever the peers do: blocked senders get false. A sink
+  // blocked in Deliver must have been released (see FrameSink).
   ~TcpTransport() override {
     std::vector<std::shared_ptr<TcpListener>> listeners;
     std::vector<std::shared_ptr<TcpPeerConnection>> peers;
@@ -84,7 +85,6 @@ class TcpTransport final : public Transport {
       peers.swap(peers_);
     }
     for (auto& p : peers) p->MarkClosed();
-    for (auto& l : listeners) l->StopPusher();
     in_io_.stop();
     in_io_thread_.join();
     io_.stop();
@@ -95,21 +95,21 @@ class TcpTransport final : public Transport {
     for (auto& l : listeners) l->DestroyIo();
   }
 
-  void Bind(const std::string& endpoint, Inbox* inbox) override {
+  uint16_t Bind(const std::string& endpoint, FrameSink* sink) override {
     const HostPort where = ParseEndpoint(endpoint, /*allow_port_zero=*/true);
     std::lock_guard<std::mutex> lock(mutex_);
-    if (listeners_.count(endpoint) > 0) {
+    if (where.port != 0 && listeners_.count(endpoint) > 0) {
       throw StormError("endpoint " + endpoint + " is bound already");
     }
-    auto listener = std::make_shared<TcpListener>(in_io_, endpoint, inbox, options_.topology_id);
-    listener->Listen(where.port);
+    auto listener = std::make_shared<TcpListener>(in_io_, endpoint, sink, options_.topology_id);
+    const uint16_t port = listener->Listen(where.port);
     listener->Start();
-    listeners_.emplace(endpoint, std::move(listener));
-    spdlog::info("listening on port {} for {}", where.port, endpoint);
+    // Known by the endpoint bound: "host:0" is now "host:<port>".
+    spdlog::info("listening on port {} for {}", port, listener->name());
+    listeners_.emplace(listener->name(), std::move(listener));
+    return port;
   }
 
-  // Closes the inbox too (see TcpListener::StopPusher): the frames in it can
-  // still be popped.
   void Unbind(const std::string& endpoint) override {
     std::shared_ptr<TcpListener> listener;
     {
@@ -119,18 +119,15 @@ class TcpTransport final : public Transport {
       listener = std::move(it->second);
       listeners_.erase(it);
     }
-    // The port is free again, and no frame comes into the inbox any more,
-    // when Unbind returns: wait for the receiving I/O thread.
+    // The port is free again, and the sink is not called any more, when
+    // Unbind returns: wait for the receiving I/O thread.
     std::promise<void> closed;
     asio::post(in_io_, [&listener, &closed] {
       listener->CloseOnIoThread();
       closed.set_value();
     });
     closed.get_future().wait();
-    listener->StopPusher();
   }
-
-  bool DeliversOnOneThread() const override { return true; }
 
   std::unique_ptr<Connection> Connect(const std::string& endpoint) override {
     HostPort target = ParseEndpoint(endpoint, /*allow_port_zero=*/false);

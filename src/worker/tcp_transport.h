@@ -2,14 +2,13 @@
 // and 6), over TCP with Boost.Asio. Endpoints are "host:port".
 //
 // Receiving (the worker receive side): Bind listens on the endpoint's port
-// (on every interface) and reads length-prefixed frames from each accepted
-// connection into the worker's Inbox, or, when the worker consumes them on
-// the receiving thread (Inbox::SetConsumer), hands each to the worker. A
-// frame longer than kMaxFrameBytes, a frame of unknown type, or garbage
-// closes that connection with a logged error; the worker keeps running. A
-// full Inbox (or a worker blocked on its full executor queues) stops
-// reading, so TCP's flow control slows the senders down: that is
-// backpressure across workers.
+// (on every interface; port 0: one the system picks, which Bind returns)
+// and delivers the length-prefixed frames read from each accepted
+// connection to the endpoint's FrameSink. A frame longer than
+// kMaxFrameBytes, a frame of unknown type, or garbage closes that
+// connection with a logged error; the worker keeps running. A sink that
+// blocks stops the reading, so TCP's flow control slows the senders down:
+// that is backpressure across workers.
 //
 // Sending (the worker send thread): Connect returns at once; the connection
 // is made in the background, with a hello frame first and reconnects with
@@ -18,8 +17,8 @@
 // past that Send blocks (backpressure, never a drop). Send returns false
 // only after Connection::Close or when the transport is shut down.
 //
-// Threads: two Asio I/O threads of its own, one receiving (it delivers into
-// the inboxes and may block there: DeliversOnOneThread), one sending.
+// Threads: two Asio I/O threads of its own, one receiving (the worker receive
+// thread: it calls the sinks, and may block there), one sending.
 // Thread safety: every method may be called from any thread; one Connection
 // is used by one sender at a time.
 #pragma once

@@ -1,16 +1,14 @@
-// Transport: the seam between workers (DESIGN section 2 and 6). A worker
-// binds its endpoint and receives whole frames into its Inbox, which its
-// worker receive thread drains; it connects to peers and sends frames.
-// In local mode the InProcessTransport moves frames between workers of one
-// process; across processes a TCP transport (Boost.Asio) does.
+// Transport: the seam between workers (DESIGN sections 2 and 6). A worker
+// binds its endpoint with a FrameSink, to which the transport hands every
+// frame sent there; it connects to its peers and sends them frames. In local
+// mode the InProcessTransport moves frames between workers of one process;
+// across processes the TCP transport (tcp_transport.h, Boost.Asio) does.
 #pragma once
 
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
-#include <deque>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,47 +18,19 @@ namespace storm {
 
 using FrameBytes = std::vector<uint8_t>;
 
-// A queue of received frames bounded in bytes. Producers: the transport's
-// threads (or, in process, the peers' send threads); consumer: the worker
-// receive thread. A full inbox blocks its producers, which is how
-// backpressure crosses workers. One frame is always admitted into an empty
-// inbox, whatever its size (frames are bounded by kMaxFrameBytes).
-class Inbox {
+// FrameSink: the worker receive side of a bound endpoint. The transport
+// calls Deliver with each frame that arrives, whole (length prefix
+// included), on the transport's receiving thread: the worker receive thread
+// of the paper's figure. Calls never overlap, and the frames of one
+// connection come in the order they were sent. Deliver may block (the
+// worker's executor queues are full): that stops the receiving, so the
+// senders are held back (backpressure across workers). Unbind and the
+// transport's destructor wait for a Deliver under way, so the sink's owner
+// makes a blocked one return first (Worker::Stop sets its stop flag).
+class FrameSink {
  public:
-  explicit Inbox(size_t capacity_bytes) : capacity_(capacity_bytes) {}
-
-  // Blocks while full; false when the inbox is closed, or when `cancel` (if
-  // given) is set and WakeProducers called.
-  bool Push(FrameBytes&& frame, const std::atomic<bool>* cancel = nullptr);
-  // Never blocks: takes the frame (moving it out) when there is room, or
-  // drops it when the inbox is closed; leaves it to the caller when full.
-  enum class TryPushResult { kPushed, kClosed, kFull };
-  TryPushResult TryPush(FrameBytes& frame);
-  // Wakes producers blocked in Push to look at their `cancel` flags.
-  void WakeProducers();
-  // Waits up to `timeout`; false when nothing came.
-  bool Pop(FrameBytes& out, std::chrono::microseconds timeout);
-  void Close();
-
-  // From now on, frames pushed go to `consumer`, called on the pushing
-  // thread, instead of the queue; a push returns once `consumer` has (and
-  // Push then never blocks of its own; TryPush never says kFull). Only for
-  // a transport that pushes from one thread (Transport::DeliversOnOneThread),
-  // before it is bound. After Close, frames are dropped as before.
-  void SetConsumer(std::function<void(const FrameBytes&)> consumer);
-
- private:
-  // With a consumer: hands the frame to it (clearing it) unless closed.
-  bool Consume(FrameBytes& frame);
-
-  const size_t capacity_;
-  std::function<void(const FrameBytes&)> consumer_;
-  std::mutex mutex_;
-  std::condition_variable not_empty_;
-  std::condition_variable not_full_;
-  std::deque<FrameBytes> frames_;  // guarded by mutex_
-  size_t bytes_ = 0;               // guarded by mutex_
-  bool closed_ = false;            // guarded by mutex_
+  virtual ~FrameSink() = default;
+  virtual void Deliver(const FrameBytes& frame) = 0;
 };
 
 class Connection {
@@ -75,48 +45,64 @@ class Connection {
   // stopping worker does so that its send thread, blocked on a peer that is
   // gone, can be joined.
   virtual void Close() = 0;
+  // Any thread: whether a Send is blocked now, waiting for the peer to take
+  // frames or to come. How backpressure shows on the sending side.
+  virtual bool SendBlocked() const { return false; }
 };
 
 class Transport {
  public:
   virtual ~Transport() = default;
-  // Starts delivering frames sent to `endpoint` into `inbox`.
-  virtual void Bind(const std::string& endpoint, Inbox* inbox) = 0;
+  // Starts delivering the frames sent to `endpoint` ("host:port") to `sink`
+  // and returns the port bound: for "host:0" one the system picks, and the
+  // endpoint bound is then "host:<that port>". Throws StormError when the
+  // endpoint is bound already or its port cannot be bound.
+  virtual uint16_t Bind(const std::string& endpoint, FrameSink* sink) = 0;
+  // Stops delivering to the sink of a bound endpoint: when Unbind returns,
+  // its Deliver is not called any more and the endpoint may be bound again.
   virtual void Unbind(const std::string& endpoint) = 0;
-  // Whether every frame reaches the inboxes from one thread of the
-  // transport's own, which may block in Inbox::Push (stopping only the
-  // receiving, so that TCP's flow control slows the senders down), and
-  // stops doing so once Unbind returns. A worker then consumes its frames
-  // on that thread (Inbox::SetConsumer): one thread hand-off less.
-  virtual bool DeliversOnOneThread() const { return false; }
   // A connection to a bound endpoint (possibly not bound yet: frames then
   // wait, bounded, or Send returns false when it never comes).
   virtual std::unique_ptr<Connection> Connect(const std::string& endpoint) = 0;
 };
 
-// Workers in one process (local mode and tests). Unbind closes the inbox
-// and returns once no sender is pushing into it any more, so that its owner
-// may free it.
+// Workers in one process (local mode and tests). Endpoints are names, with
+// no port bound: Bind returns the number after the name's last ':'. Each
+// bound endpoint has a queue of frames bounded in bytes, into which
+// senders push (blocking while it is full: backpressure), and a receive
+// thread of its own that delivers them to the sink.
 class InProcessTransport final : public Transport {
  public:
-  void Bind(const std::string& endpoint, Inbox* inbox) override;
+  static constexpr size_t kDefaultInboxBytes = 512 * 1024;
+
+  // `inbox_bytes`: each endpoint's queue. One frame is always admitted into
+  // an empty queue, whatever its size.
+  explicit InProcessTransport(size_t inbox_bytes = kDefaultInboxBytes);
+  // Unbinds what is still bound.
+  ~InProcessTransport() override;
+
+  uint16_t Bind(const std::string& endpoint, FrameSink* sink) override;
+  // Also releases the senders blocked on the endpoint's queue (their Send
+  // returns false) and drops the frames in it.
   void Unbind(const std::string& endpoint) override;
   std::unique_ptr<Connection> Connect(const std::string& endpoint) override;
 
-  // Pushes into the inbox bound at `endpoint`, blocking while it is full;
-  // false when none is bound or it is closed (or `cancel` is set, see
-  // Inbox::Push). The frame is taken only when true.
+  // Pushes into the queue of `endpoint`, blocking while it is full (with
+  // `*waiting`, if given, set meanwhile); the frame is taken only when
+  // kPushed. kRefused when the endpoint is being unbound, or `cancel` (if
+  // given) is set and WakeSenders called.
   enum class PushResult { kPushed, kNotBound, kRefused };
-  PushResult Push(const std::string& endpoint, FrameBytes& frame, const std::atomic<bool>* cancel);
-  // Wakes the senders blocked on the inbox of `endpoint`, if bound.
+  PushResult Push(const std::string& endpoint, FrameBytes& frame, const std::atomic<bool>* cancel,
+                  std::atomic<bool>* waiting = nullptr);
+  // Wakes the senders blocked on the queue of `endpoint`, if bound, to look
+  // at their `cancel` flags.
   void WakeSenders(const std::string& endpoint);
 
  private:
-  struct Binding {
-    std::string endpoint;
-    Inbox* inbox;
-    int senders = 0;  // guarded by mutex_; pushing into inbox now
-  };
+  struct Binding;  // the endpoint's queue and receive thread (transport.cc)
+  std::shared_ptr<Binding> Find(const std::string& endpoint);
+
+  const size_t inbox_bytes_;
   std::mutex mutex_;
   std::condition_variable no_senders_;
   std::vector<std::shared_ptr<Binding>> bindings_;  // guarded by mutex_

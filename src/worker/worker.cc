@@ -14,7 +14,6 @@
 namespace storm {
 
 namespace {
-constexpr size_t kInboxBytes = 512 * 1024;
 constexpr size_t kFrameFlushBytes = 32 * 1024;
 constexpr std::chrono::microseconds kIdlePark(2000);
 constexpr double kDefaultFlushIntervalMillis = 0.2;  // as conf/defaults.yaml
@@ -31,7 +30,6 @@ int64_t SteadyNanos() {
 Worker::Worker(WorkerSpec spec, Transport* transport, Clock* clock, ComponentFactory* factory)
     : spec_(std::move(spec)),
       transport_(transport),
-      inbox_(kInboxBytes),
       endpoint_of_task_(spec_.endpoint_of_task) {
   const TopologyLayout& layout = *spec_.layout;
   const Config& conf = layout.conf();
@@ -88,22 +86,20 @@ Worker::Worker(WorkerSpec spec, Transport* transport, Clock* clock, ComponentFac
 
 Worker::~Worker() { Stop(); }
 
-void Worker::Bind() {
-  if (bound_) return;
+uint16_t Worker::Bind() {
+  if (bound_) return bound_port_;
+  bound_port_ = transport_->Bind(spec_.endpoint, this);
   bound_ = true;
-  // Over TCP the transport's receiving thread is the worker receive thread:
-  // it deserializes each frame into the executors' in-queues itself.
-  consume_on_transport_thread_ = transport_->DeliversOnOneThread();
-  if (consume_on_transport_thread_) {
-    inbox_.SetConsumer([this](const FrameBytes& frame) { HandleFrame(frame); });
+  bound_endpoint_ = spec_.endpoint;
+  if (bound_endpoint_.ends_with(":0")) {
+    bound_endpoint_.replace(bound_endpoint_.size() - 1, 1, std::to_string(bound_port_));
   }
-  transport_->Bind(spec_.endpoint, &inbox_);
+  return bound_port_;
 }
 
 void Worker::Start() {
   started_ = true;
   Bind();
-  if (!consume_on_transport_thread_) receive_thread_ = std::thread([this] { ReceiveThread(); });
   send_thread_ = std::thread([this] { SendThread(); });
   for (auto& e : executors_) e->Start();
   spdlog::info("worker {} of {} started with {} executors", spec_.endpoint,
@@ -116,9 +112,8 @@ void Worker::Stop() {
     // Bound only: no more frames into this worker, which is going.
     if (bound_) {
       stopped_ = true;
-      stop_threads_.store(true);  // a frame being consumed stops waiting for room
-      transport_->Unbind(spec_.endpoint);
-      inbox_.Close();
+      stop_threads_.store(true);  // a frame being delivered stops waiting for room
+      transport_->Unbind(bound_endpoint_);
       RecycleReceived();
     }
     return;
@@ -142,9 +137,7 @@ void Worker::Stop() {
     for (Connection* c : connections_) c->Close();
   }
   if (send_thread_.joinable()) send_thread_.join();
-  transport_->Unbind(spec_.endpoint);
-  inbox_.Close();
-  if (receive_thread_.joinable()) receive_thread_.join();
+  transport_->Unbind(bound_endpoint_);
   RecycleReceived();
   spdlog::info("worker {} stopped", spec_.endpoint);
 }
@@ -279,20 +272,7 @@ void Worker::FlushPeer(Peer& peer) {
   frame_.clear();
 }
 
-void Worker::ReceiveThread() {
-  SetThreadName("worker-recv");
-  FrameBytes frame;
-  for (;;) {
-    if (!inbox_.Pop(frame, kIdlePark)) {
-      FlushReceived();
-      if (stop_threads_.load()) break;
-      continue;
-    }
-    HandleFrame(frame);
-  }
-}
-
-void Worker::HandleFrame(const FrameBytes& frame) {
+void Worker::Deliver(const FrameBytes& frame) {
   try {
     if (CheckFrame(frame) == FrameType::kTuples) {
       frames_received_.Add(1);

@@ -1,10 +1,8 @@
 // Worker: one worker process's runtime (DESIGN section 2): its executors,
 // the global transfer queue, the worker send thread (batches tuples per
 // destination worker into frames) and the worker receive thread (decodes
-// frames into the in-queues of its executors). Over TCP the receive thread
-// is the transport's receiving thread, which reads the sockets and decodes
-// each frame as it comes (Transport::DeliversOnOneThread); in process it is
-// the worker's own, popping frames from its Inbox.
+// frames into the in-queues of its executors). The receive thread is the
+// transport's: the Worker is the FrameSink of its endpoint (transport.h).
 // The Worker is driven the same way in local mode (several Workers in one
 // process over an InProcessTransport) and in a storm-worker process.
 #pragma once
@@ -61,17 +59,18 @@ struct WorkerTotals {
   size_t pending = 0;            // spout trees in flight
 };
 
-class Worker : private ErrorReporter {
+class Worker : private ErrorReporter, private FrameSink {
  public:
   Worker(WorkerSpec spec, Transport* transport, Clock* clock, ComponentFactory* factory);
   ~Worker() override;
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  // Starts receiving frames for this worker's endpoint. Start() binds too;
+  // Starts receiving frames for this worker's endpoint and returns its port
+  // (for an endpoint "host:0", the one bound). Start() binds too;
   // LocalCluster binds every worker first so that no worker sends to a
   // peer that is not listening yet.
-  void Bind();
+  uint16_t Bind();
   void Start();
   // Stops executors, then the send and receive threads. Idempotent. The
   // send thread gets kStopGrace to flush what is batched; past that its
@@ -103,8 +102,9 @@ class Worker : private ErrorReporter {
  private:
   void Report(const std::string& component, int task, const std::string& error) override;
   void SendThread();
-  void ReceiveThread();
-  void HandleFrame(const FrameBytes& frame);
+  // The worker receive thread (the transport's): decodes a frame into the
+  // executors' in-queues, blocking while one is full until Stop.
+  void Deliver(const FrameBytes& frame) override;
   void DeliverTuple(int task, ByteReader& bytes);
   void FlushReceived();
   // After the receiving stopped: the batches it was filling go back.
@@ -122,12 +122,11 @@ class Worker : private ErrorReporter {
   std::unique_ptr<BatchPool> pool_;
   std::unique_ptr<TupleQueue> transfer_queue_;
   std::vector<std::unique_ptr<Executor>> executors_;
-  Inbox inbox_;
   std::thread send_thread_;
-  std::thread receive_thread_;
   std::atomic<bool> stop_threads_{false};
   bool bound_ = false;
-  bool consume_on_transport_thread_ = false;  // see Bind
+  uint16_t bound_port_ = 0;
+  std::string bound_endpoint_;  // spec_.endpoint, with the port bound
   bool started_ = false;
   bool stopped_ = false;
 

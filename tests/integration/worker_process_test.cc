@@ -27,6 +27,7 @@
 #include "common/state/cluster_state.h"
 #include "common/state/local_state.h"
 #include "common/state/zookeeper_storage.h"
+#include "support/ports.h"
 #include "support/processes.h"
 #include "support/temp_dir.h"
 #include "support/test_support.h"
@@ -236,7 +237,8 @@ TEST_F(WorkerProcessIntegrationTest, TwoWorkerProcessesRunATopologyOverTcpAndFol
   // supervisor, whose worker is not started here): B exits 0 and takes its
   // beat along; A keeps running and sends to the new place.
   Assignment moved = Split();
-  const WorkerSlot slot_c{"sup-c", testing::zookeeper_detail::FreePort()};
+  const testing::RefusingPort no_worker_at_c;  // held: nobody else listens there meanwhile
+  const WorkerSlot slot_c{"sup-c", no_worker_at_c.port()};
   for (auto& [executor, slot] : moved.executor_slot) {
     if (slot == slot_b_) slot = slot_c;
   }
@@ -293,8 +295,9 @@ TEST_F(WorkerProcessIntegrationTest, ASlotWithNothingAssignedExitsZero) {
 }
 
 TEST_F(WorkerProcessIntegrationTest, NoZooKeeperAtStartIsAFatalError) {
+  const testing::RefusingPort no_zookeeper;
   sup_a_.conf()["storm.zookeeper.servers"] = {"127.0.0.1"};
-  sup_a_.conf()["storm.zookeeper.port"] = testing::zookeeper_detail::FreePort();
+  sup_a_.conf()["storm.zookeeper.port"] = no_zookeeper.port();
   sup_a_.conf()["storm.zookeeper.connection.timeout"] = 1000;
   auto worker = sup_a_.StartWorker(kId, slot_a_.port, "worker-a");
   EXPECT_EQ(WaitForExit(*worker, 30s), "exit status 1") << worker->LogTail();
