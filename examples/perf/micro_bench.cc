@@ -23,8 +23,8 @@ namespace {
 
 Tuple SampleTuple() {
   Tuple t;
-  t.mutableValues() = Values{int64_t{42}, "some data", 2.5};
-  t.mutableMessageId().putXor(0x1234, 0x5678);
+  MutableValues(t) = Values{int64_t{42}, "some data", 2.5};
+  MutableMessageId(t).putXor(0x1234, 0x5678);
   return t;
 }
 
@@ -59,10 +59,10 @@ BENCHMARK(BM_DeserializeTuple);
 // three ints) written into frames, and frames read back into tuples.
 std::vector<Tuple> PerfTopologyTuples() {
   std::vector<Tuple> tuples(3);
-  tuples[0].mutableValues() = Values{"some data"};
-  tuples[0].mutableMessageId().putXor(0x9e3779b97f4a7c15ULL, 0x7f4a7c159e3779b9ULL);
-  tuples[1].mutableValues() = Values{int64_t{-0x61c8864680b583ebLL}, int64_t{0x3c6ef372fe94f82aLL}};
-  tuples[2].mutableValues() = Values{int64_t{0x1b873593ab0e9789LL}, int64_t{0x5be0cd19137e2179LL},
+  MutableValues(tuples[0]) = Values{"some data"};
+  MutableMessageId(tuples[0]).putXor(0x9e3779b97f4a7c15ULL, 0x7f4a7c159e3779b9ULL);
+  MutableValues(tuples[1]) = Values{int64_t{-0x61c8864680b583ebLL}, int64_t{0x3c6ef372fe94f82aLL}};
+  MutableValues(tuples[2]) = Values{int64_t{0x1b873593ab0e9789LL}, int64_t{0x5be0cd19137e2179LL},
                                      int64_t{3}};
   return tuples;
 }

@@ -40,14 +40,12 @@ class STORM_API MessageId {
   std::vector<Entry> anchors_;
 };
 
-// What the runtime knows about a stream of a component; owned by the runtime,
-// shared by every tuple of that stream. Not for users to construct.
-struct TupleSchema {
-  std::string component;
-  std::string stream;
-  Fields fields;
-  int32_t stream_index = 0;  // the stream's index in the topology-wide table
-};
+// What the runtime knows about a stream of a component (the runtime's).
+struct TupleSchema;
+
+namespace detail {
+struct TupleAccess;  // the runtime's way in (not part of the SDK)
+}
 
 class STORM_API Tuple {
  public:
@@ -88,25 +86,15 @@ class STORM_API Tuple {
 
   std::string toString() const;
 
-  // ---- Runtime side: how executors fill and track tuples. ----
-  Values& mutableValues() { return values_; }
-  MessageId& mutableMessageId() { return message_id_; }
-  const TupleSchema* schema() const { return schema_; }
-  void setOrigin(const TupleSchema* schema, int32_t source_task) {
-    schema_ = schema;
-    source_task_ = source_task;
-  }
-  // XOR of the edge ids of the tuples anchored to this one (Storm's ackVal).
-  uint64_t ackVal() const { return ack_val_; }
-  void updateAckVal(uint64_t edge) const { ack_val_ ^= edge; }
-  void resetAckVal() { ack_val_ = 0; }
-
  private:
+  friend struct detail::TupleAccess;
+
+  // The runtime fills and tracks these (src/sdk/tuple_access.h).
   Values values_;
   MessageId message_id_;
   const TupleSchema* schema_ = nullptr;
   int32_t source_task_ = -1;
-  mutable uint64_t ack_val_ = 0;
+  mutable uint64_t ack_val_ = 0;  // XOR of the edges anchored to it (Storm's ackVal)
 };
 
 }  // namespace storm

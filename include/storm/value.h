@@ -163,12 +163,11 @@ class STORM_API Value {
   Type type_;
 };
 
-// The values of one tuple: a vector of Value that keeps up to kInline values
+// The values of one tuple: a vector of Value that keeps its first few values
 // inside itself, so that `emit(Values{word, count})` and a tuple's storage
 // in a pooled batch allocate nothing for the usual few fields.
 class STORM_API Values {
  public:
-  static constexpr size_t kInline = 4;
   using iterator = Value*;
   using const_iterator = const Value*;
 
@@ -216,6 +215,8 @@ class STORM_API Values {
   bool operator==(const Values& other) const;
 
  private:
+  static constexpr size_t kInline = 4;  // values kept inside (part of the ABI)
+
   bool IsInline() const { return data_ == reinterpret_cast<const Value*>(inline_); }
   void Grow(size_t capacity);
 

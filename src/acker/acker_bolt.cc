@@ -47,7 +47,7 @@ void AckerBolt::prepare(const Config&, TopologyContext&, OutputCollector& collec
 
 AckerBolt::Input AckerBolt::Classify(const Tuple& input) {
   for (const auto& [schema, kind] : kinds_) {
-    if (schema == input.schema()) return kind;
+    if (schema == SchemaOf(input)) return kind;
   }
   const std::string& stream = input.getSourceStreamId();
   Input kind = Input::kOther;
@@ -58,7 +58,7 @@ AckerBolt::Input AckerBolt::Classify(const Tuple& input) {
   } else if (stream == kAckFailStreamId) {
     kind = Input::kFail;
   }
-  kinds_.emplace_back(input.schema(), kind);
+  kinds_.emplace_back(SchemaOf(input), kind);
   return kind;
 }
 

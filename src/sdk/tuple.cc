@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "sdk/tuple_access.h"
 #include "storm/errors.h"
 
 namespace storm {

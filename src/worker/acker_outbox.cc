@@ -46,13 +46,13 @@ AckerOutbox::Pack* AckerOutbox::Find(int stream_index, int acker_task, int sourc
 
 void AckerOutbox::Emit(Pack& pack) {
   AddressedTuple& slot = transfer_.Next(pack.acker_task, ExecutorTransfer::kAcker);
-  Values& values = slot.tuple.mutableValues();
+  Values& values = MutableValues(slot.tuple);
   values.resize(1);
   values[0] = Value(Bytes{pack.bytes});  // a copy of its size; the pack keeps its room
   pack.bytes.clear();
-  slot.tuple.mutableMessageId().clear();
-  slot.tuple.setOrigin(&layout_.Schema(pack.stream_index), pack.source_task);
-  slot.tuple.resetAckVal();
+  MutableMessageId(slot.tuple).clear();
+  SetOrigin(slot.tuple, &layout_.Schema(pack.stream_index), pack.source_task);
+  ResetAckVal(slot.tuple);
   transfer_.Commit(ExecutorTransfer::kAcker);
 }
 

@@ -49,8 +49,8 @@ void BoltExecutor::Init() {
     tasks_.push_back(std::move(t));
   }
   for (Task& t : tasks_) t.bolt->prepare(conf_, *t.context, *t.collector);
-  tick_.setOrigin(&layout_.TickSchema(), kSystemTaskId);
-  tick_.mutableValues() = Values{tick_nanos_ / 1'000'000'000LL};
+  SetOrigin(tick_, &layout_.TickSchema(), kSystemTaskId);
+  MutableValues(tick_) = Values{tick_nanos_ / 1'000'000'000LL};
   next_tick_ = worker_.clock->NowNanos() + tick_nanos_;
 }
 
@@ -120,8 +120,8 @@ const TaskIds& BoltExecutor::Emit(int task_index, const std::string* stream,
     // Copy into the slot's own storage (its capacity is reused) rather than
     // hand over the caller's: memory then stays with the thread that
     // allocated it, where malloc's thread cache recycles it cheaply.
-    t.mutableValues() = values;
-    MessageId& id = t.mutableMessageId();
+    MutableValues(t) = values;
+    MessageId& id = MutableMessageId(t);
     id.clear();
     if (acking_) {
       // One new edge per (anchor, target): the anchor's ack value and every
@@ -130,12 +130,12 @@ const TaskIds& BoltExecutor::Emit(int task_index, const std::string* stream,
         const auto& roots = anchors[a]->getMessageId().anchors();
         if (roots.empty()) continue;
         const uint64_t edge = ids_.Next();
-        anchors[a]->updateAckVal(edge);
+        UpdateAckVal(*anchors[a], edge);
         for (const auto& entry : roots) id.putXor(entry.first, edge);
       }
     }
-    t.setOrigin(schema, task_id);
-    t.resetAckVal();
+    SetOrigin(t, schema, task_id);
+    ResetAckVal(t);
     transfer_.Commit();
   }
   stats_.emitted.Add(1);
@@ -146,7 +146,7 @@ const TaskIds& BoltExecutor::Emit(int task_index, const std::string* stream,
 void BoltExecutor::Ack(int task_index, const Tuple& input) {
   stats_.acked.Add(1);
   if (!acking_) return;
-  const uint64_t ack_val = input.ackVal();
+  const uint64_t ack_val = AckVal(input);
   const int task = tasks_[task_index].id;
   for (const auto& [root, edge] : input.getMessageId().anchors()) {
     acker_outbox_.Append(AckerMessage::kAck, task, root, edge ^ ack_val);

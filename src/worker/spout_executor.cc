@@ -151,7 +151,7 @@ bool SpoutExecutor::DrainInQueue() {
 }
 
 void SpoutExecutor::HandleInput(const Tuple& tuple) {
-  const int stream = tuple.schema() ? tuple.schema()->stream_index : -1;
+  const int stream = SchemaOf(tuple) ? SchemaOf(tuple)->stream_index : -1;
   if (stream == acker_ack_stream_ || stream == acker_fail_stream_) {
     // A pack of the roots of trees the acker decided (acker/ack_pack.h).
     static const Value kNoValue;
@@ -245,15 +245,15 @@ const TaskIds& SpoutExecutor::Emit(int task_index, const std::string* stream, co
     // Copy into the slot's own storage (its capacity is reused) rather than
     // hand over the caller's: memory then stays with the thread that
     // allocated it, where malloc's thread cache recycles it cheaply.
-    t.mutableValues() = values;
-    t.mutableMessageId().clear();
+    MutableValues(t) = values;
+    MutableMessageId(t).clear();
     if (tracked) {
       const uint64_t edge = ids_.Next();
       ack_val ^= edge;
-      t.mutableMessageId().putXor(root, edge);
+      MutableMessageId(t).putXor(root, edge);
     }
-    t.setOrigin(schema, task_id);
-    t.resetAckVal();
+    SetOrigin(t, schema, task_id);
+    ResetAckVal(t);
     transfer_.Commit();
   }
   ++emits_;

@@ -312,7 +312,7 @@ void Worker::DeliverTuple(int task, ByteReader& bytes) {
       throw SerializationError("task " + std::to_string(origin.source_task) +
                                " does not emit stream " + schema.component + ":" + schema.stream);
     }
-    slot.tuple.setOrigin(&schema, origin.source_task);
+    SetOrigin(slot.tuple, &schema, origin.source_task);
   } catch (const SerializationError& e) {
     // Undo the slot: the tuple is rejected, the rest of the frame goes on.
     batch->PopBack();

@@ -141,7 +141,7 @@ size_t MaxTupleBytes(const Tuple& tuple) {
 uint8_t* SerializeTupleTo(const Tuple& tuple, uint8_t* p) {
   // Task ids are >= -1 (the system task); +1 keeps the varint unsigned.
   p = wire::PutVarint(p, static_cast<uint64_t>(tuple.getSourceTask() + 1));
-  p = wire::PutVarint(p, static_cast<uint64_t>(tuple.schema() ? tuple.schema()->stream_index : 0));
+  p = wire::PutVarint(p, static_cast<uint64_t>(SchemaOf(tuple) ? SchemaOf(tuple)->stream_index : 0));
   const auto& anchors = tuple.getMessageId().anchors();
   p = wire::PutVarint(p, anchors.size());
   for (const auto& [root, edge] : anchors) {
@@ -169,7 +169,7 @@ DecodedOrigin DeserializeTuple(ByteReader& in, Tuple& out) {
   origin.source_task = static_cast<int32_t>(task) - 1;
   origin.stream_index = static_cast<int32_t>(stream);
 
-  MessageId& id = out.mutableMessageId();
+  MessageId& id = MutableMessageId(out);
   id.clear();
   size_t anchors = in.GetLength("an anchor count", 16);
   for (size_t i = 0; i < anchors; ++i) {
@@ -177,11 +177,11 @@ DecodedOrigin DeserializeTuple(ByteReader& in, Tuple& out) {
     uint64_t edge = in.GetFixed64();
     id.putXor(root, edge);
   }
-  Values& values = out.mutableValues();
+  Values& values = MutableValues(out);
   values.clear();
   size_t n = in.GetLength("a value count");
   for (size_t i = 0; i < n; ++i) values.push_back(DeserializeValue(in));
-  out.resetAckVal();
+  ResetAckVal(out);
   if (!in.AtEnd()) in.Fail(std::to_string(in.remaining()) + " bytes after the tuple");
   return origin;
 }

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "sdk/tuple_access.h"
 #include "storm/errors.h"
 #include "storm/tuple.h"
 #include "storm/value.h"
@@ -170,7 +171,7 @@ uint8_t* SerializeTupleTo(const Tuple& tuple, uint8_t* p);
 size_t MaxTupleBytes(const Tuple& tuple);
 
 // Decodes into `out` (reusing its storage). Returns the stream index; the
-// caller resolves it to a schema and calls out.setOrigin. Throws
+// caller resolves it to a schema and calls SetOrigin(out, ...). Throws
 // SerializationError when the bytes are malformed or not all consumed.
 struct DecodedOrigin {
   int32_t source_task;

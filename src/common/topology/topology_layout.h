@@ -18,6 +18,7 @@
 #include "storm/topology.h"
 #include "storm/tuple.h"
 #include "sdk/topology_def.h"
+#include "sdk/tuple_access.h"
 
 namespace storm {
 

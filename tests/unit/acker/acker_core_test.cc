@@ -424,8 +424,8 @@ struct PackedAcker {
     std::string pack;
     for (const auto& [root, value] : entries) AppendAckerEntry(pack, root, value);
     Tuple t;
-    t.setOrigin(&schema, task);
-    t.mutableValues() = Values{Value(Bytes{pack})};
+    SetOrigin(t, &schema, task);
+    MutableValues(t) = Values{Value(Bytes{pack})};
     bolt.execute(t);
   }
   UnusedContext context;
@@ -471,18 +471,18 @@ TEST(AckerCoreTest, AMalformedPackIsRefusedNamingItsStreamAndChangesNothing) {
   PackedAcker acker;
   acker.Send(acker.init, 7, {{0xc1, 0x5}});
   Tuple t;
-  t.setOrigin(&acker.ack, 9);
+  SetOrigin(t, &acker.ack, 9);
   std::string pack;
   AppendAckerEntry(pack, 0xc1, 0x5);
   pack.push_back('x');  // 17 bytes
-  t.mutableValues() = Values{Value(Bytes{pack})};
+  MutableValues(t) = Values{Value(Bytes{pack})};
   try {
     acker.bolt.execute(t);
     FAIL() << "a 17-byte pack was taken";
   } catch (const StormError& e) {
     EXPECT_NE(std::string(e.what()).find(kAckAckStreamId), std::string::npos) << e.what();
   }
-  t.mutableValues() = Values{int64_t{0xc1}, int64_t{0x5}};  // not a pack
+  MutableValues(t) = Values{int64_t{0xc1}, int64_t{0x5}};  // not a pack
   EXPECT_THROW(acker.bolt.execute(t), StormError);
   EXPECT_TRUE(acker.out.emits.empty());
   // The tree is still tracked: a well-formed ack completes it.

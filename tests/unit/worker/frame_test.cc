@@ -39,10 +39,10 @@ std::vector<Received> Receive(const std::vector<uint8_t>& frame) {
 
 Tuple MakeTuple(const TupleSchema* schema, int i) {
   Tuple t;
-  t.mutableValues() = Values{Value("word-" + std::to_string(i)), Value(int64_t{i}),
+  MutableValues(t) = Values{Value("word-" + std::to_string(i)), Value(int64_t{i}),
                              Value(ValueList{Value(i % 2 == 0)})};
-  if (i % 3 == 0) t.mutableMessageId().putXor(static_cast<uint64_t>(i) + 1, 0xfeedULL * i);
-  t.setOrigin(schema, i % 5);
+  if (i % 3 == 0) MutableMessageId(t).putXor(static_cast<uint64_t>(i) + 1, 0xfeedULL * i);
+  SetOrigin(t, schema, i % 5);
   return t;
 }
 
@@ -113,10 +113,10 @@ TEST(FrameTest, WriterEncodesAsSerializeTupleInAnyBufferItIsGiven) {
   const TupleSchema schema{"spout", "default", Fields{"w", "n", "l"}, 4};
   std::vector<Tuple> tuples;
   for (int i = 0; i < 40; ++i) tuples.push_back(MakeTuple(&schema, i));
-  tuples[7].mutableValues()[0] = Value(std::string(100000, 'x'));
-  tuples[8].mutableValues()[0] = Value(Bytes{std::string(5000, '\0')});
-  tuples[9].mutableValues()[1] = Value(-1.5);
-  tuples[9].mutableMessageId().putXor(~0ULL, ~0ULL);
+  MutableValues(tuples[7])[0] = Value(std::string(100000, 'x'));
+  MutableValues(tuples[8])[0] = Value(Bytes{std::string(5000, '\0')});
+  MutableValues(tuples[9])[1] = Value(-1.5);
+  MutableMessageId(tuples[9]).putXor(~0ULL, ~0ULL);
 
   TupleFrameWriter writer;
   std::vector<uint8_t> given(3, 0xab);  // a small used buffer, then a large one

@@ -171,12 +171,12 @@ TEST_F(WorkerTest, RejectsATupleFromATaskThatDoesNotEmitItsStream) {
   const TupleSchema* spout_stream = &layout_->Schema(layout_->StreamIndex("spout", "default"));
   TupleFrameWriter writer;
   Tuple tuple;
-  tuple.mutableValues() = Values{"some data"};
-  tuple.setOrigin(spout_stream, spout_task);
+  MutableValues(tuple) = Values{"some data"};
+  SetOrigin(tuple, spout_stream, spout_task);
   writer.Add(bolt_task, tuple);
-  tuple.setOrigin(spout_stream, bolt_task);  // the bolt does not emit the spout's stream
+  SetOrigin(tuple, spout_stream, bolt_task);  // the bolt does not emit the spout's stream
   writer.Add(bolt_task, tuple);
-  tuple.setOrigin(spout_stream, spout_task);
+  SetOrigin(tuple, spout_stream, spout_task);
   writer.Add(bolt_task, tuple);
   FrameBytes frame;
   writer.Finish(frame);
@@ -206,9 +206,9 @@ TEST_F(WorkerTest, RandomFramesAreCountedAsRejectedAndGoodOnesStillDelivered) {
   const auto frame_of = [&](int task, int tuples) {
     TupleFrameWriter writer;
     Tuple tuple;
-    tuple.setOrigin(spout_stream, spout_task);
+    SetOrigin(tuple, spout_stream, spout_task);
     for (int i = 0; i < tuples; ++i) {
-      tuple.mutableValues() = Values{"tuple " + std::to_string(i)};
+      MutableValues(tuple) = Values{"tuple " + std::to_string(i)};
       writer.Add(task, tuple);
     }
     FrameBytes frame;
@@ -299,17 +299,17 @@ TEST(WorkerAckerTest, MalformedAckerPacksAreRefusedAndAckingGoesOn) {
   TupleFrameWriter writer;
   Tuple tuple;
   // To the acker: 17 bytes on __ack_init, and a plain value on __ack_ack.
-  tuple.setOrigin(&layout->Schema(layout->StreamIndex("spout", kAckInitStreamId)), spout_task);
-  tuple.mutableValues() = Values{Value(Bytes{std::string(17, 'x')})};
+  SetOrigin(tuple, &layout->Schema(layout->StreamIndex("spout", kAckInitStreamId)), spout_task);
+  MutableValues(tuple) = Values{Value(Bytes{std::string(17, 'x')})};
   writer.Add(acker_task, tuple);
-  tuple.setOrigin(&layout->Schema(layout->StreamIndex("bolt1", kAckAckStreamId)),
+  SetOrigin(tuple, &layout->Schema(layout->StreamIndex("bolt1", kAckAckStreamId)),
                   layout->TasksOf("bolt1").front());
-  tuple.mutableValues() = Values{int64_t{42}};
+  MutableValues(tuple) = Values{int64_t{42}};
   writer.Add(acker_task, tuple);
   // To the spout: 5 bytes of roots on the acker's __ack_ack.
-  tuple.setOrigin(&layout->Schema(layout->StreamIndex(kAckerComponentId, kAckAckStreamId)),
+  SetOrigin(tuple, &layout->Schema(layout->StreamIndex(kAckerComponentId, kAckAckStreamId)),
                   acker_task);
-  tuple.mutableValues() = Values{Value(Bytes{std::string(5, 'x')})};
+  MutableValues(tuple) = Values{Value(Bytes{std::string(5, 'x')})};
   writer.Add(spout_task, tuple);
   FrameBytes frame;
   writer.Finish(frame);

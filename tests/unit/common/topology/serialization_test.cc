@@ -55,13 +55,13 @@ Value NestedList(int depth) {
 // A tuple with a bit of everything, as the data plane carries them.
 Tuple SampleTuple(const TupleSchema* schema, int source_task) {
   Tuple t;
-  t.mutableValues() = Values{Value("the quick brown fox"), Value(int64_t{-42}), Value(2.5),
+  MutableValues(t) = Values{Value("the quick brown fox"), Value(int64_t{-42}), Value(2.5),
                              Value(true),  Value(),
                              Value(Bytes{std::string("\x00\xff\x01", 3)}),
                              Value(ValueList{Value("a"), Value(ValueList{})})};
-  t.mutableMessageId().putXor(0x1111222233334444ULL, 0xaaaabbbbccccddddULL);
-  t.mutableMessageId().putXor(0xffffffffffffffffULL, 1);
-  t.setOrigin(schema, source_task);
+  MutableMessageId(t).putXor(0x1111222233334444ULL, 0xaaaabbbbccccddddULL);
+  MutableMessageId(t).putXor(0xffffffffffffffffULL, 1);
+  SetOrigin(t, schema, source_task);
   return t;
 }
 
@@ -287,7 +287,7 @@ TEST(SerializationTest, SystemSourceTaskMinusOneRoundTrips) {
 
 TEST(SerializationTest, TupleWithoutSchemaUsesStreamIndexZero) {
   Tuple t;
-  t.mutableValues() = Values{Value(int64_t{5})};
+  MutableValues(t) = Values{Value(int64_t{5})};
   Tuple decoded;
   const DecodedOrigin origin = DecodeTuple(EncodeTuple(t), decoded);
   EXPECT_EQ(origin.stream_index, 0);
@@ -298,15 +298,15 @@ TEST(SerializationTest, TupleWithoutSchemaUsesStreamIndexZero) {
 TEST(SerializationTest, DecodingReplacesWhatTheTargetTupleHeld) {
   TupleSchema schema{"spout", "default", Fields{}, 1};
   Tuple unanchored;
-  unanchored.mutableValues() = Values{Value("only")};
-  unanchored.setOrigin(&schema, 4);
+  MutableValues(unanchored) = Values{Value("only")};
+  SetOrigin(unanchored, &schema, 4);
 
   Tuple reused = SampleTuple(&schema, 9);
-  reused.updateAckVal(0x1234);
+  UpdateAckVal(reused, 0x1234);
   DecodeTuple(EncodeTuple(unanchored), reused);
   EXPECT_EQ(reused.getValues(), unanchored.getValues());
   EXPECT_TRUE(reused.getMessageId().empty());
-  EXPECT_EQ(reused.ackVal(), 0u);
+  EXPECT_EQ(AckVal(reused), 0u);
 }
 
 TEST(SerializationTest, EveryTruncationOfATupleThrows) {
@@ -361,7 +361,7 @@ TEST(SerializationTest, OutOfRangeTaskOrStreamIdThrows) {
 
 TEST(SerializationTest, TupleNestingDeeperThanTheLimitThrows) {
   Tuple t;
-  t.mutableValues() = Values{NestedList(kMaxListDepth + 1)};
+  MutableValues(t) = Values{NestedList(kMaxListDepth + 1)};
   Tuple out;
   EXPECT_THROW(DecodeTuple(EncodeTuple(t), out), SerializationError);
 }
