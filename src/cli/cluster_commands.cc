@@ -10,12 +10,12 @@
 #include <memory>
 
 #include "cli/commands.h"
-#include "common/config/config_loader.h"
-#include "common/util/logging.h"
-#include "common/topology/topology_library.h"
-#include "common/topology/topology_layout.h"  // ValidateTopologyName
 #include "common/client/nimbus_client.h"
+#include "common/config/config_loader.h"
+#include "common/topology/topology_layout.h"  // ValidateTopologyName
+#include "common/topology/topology_library.h"
 #include "common/topology/topology_thrift.h"
+#include "common/util/logging.h"
 
 namespace storm::cli {
 
@@ -82,8 +82,8 @@ struct TopologyOptions {
   std::map<std::string, int32_t> num_executors;
 };
 
-void AddNameArgument(CLI::App& verb, TopologyOptions& options) {
-  verb.add_option("topology-name", options.name, "the topology's name")->type_name("")->required();
+void AddNameArgument(CLI::App& verb, std::string& name) {
+  verb.add_option("topology-name", name, "the topology's name")->type_name("")->required();
 }
 
 void AddWaitOption(CLI::App& verb, TopologyOptions& options, const std::string& what) {
@@ -147,8 +147,8 @@ int List(const GlobalOptions& global) {
       std::printf("No topologies running.\n");
       return 0;
     }
-    std::printf("%-24s %-12s %-10s %-14s %-12s %-12s %s\n", "Topology_name", "Status",
-                "Num_tasks", "Num_executors", "Num_workers", "Uptime_secs", "Topology_Id");
+    std::printf("%-24s %-12s %-10s %-14s %-12s %-12s %s\n", "Topology_name", "Status", "Num_tasks",
+                "Num_executors", "Num_workers", "Uptime_secs", "Topology_Id");
     std::printf("%s\n", std::string(110, '-').c_str());
     for (const auto& t : summary.topologies) {
       std::printf("%-24s %-12s %-10d %-14d %-12d %-12d %s\n", t.name.c_str(), t.status.c_str(),
@@ -203,64 +203,55 @@ int Rebalance(const GlobalOptions& global, const TopologyOptions& options) {
   });
 }
 
+void AddJarVerb(CLI::App& storm, GlobalOptions& global, Command& run) {
+  struct JarArgs {
+    std::string library;
+    std::vector<std::string> main_args;
+  };
+  auto args = std::make_shared<JarArgs>();
+  CLI::App* jar =
+      AddVerb(storm, global, run, "jar", "runs a topology library's main, submits its topologies",
+              "storm jar [OPTIONS] <topology.so> [args...]",
+              [&global, args] { return Jar(global, args->library, args->main_args); });
+  TakeProgramAndArguments(
+      *jar, [&global](CLI::App& app) { AddGlobalOptions(app, global); }, "a topology library (.so)",
+      args->library, args->main_args);
+  jar->footer(
+      "The words after the library are its main's arguments, unchanged, except -c, --config and "
+      "--log-level, which are storm's wherever they stand, up to a '--' (all after it is the "
+      "main's). -c also reaches the config of the topologies submitted.");
+}
+
 // A verb whose only word is the topology's name.
 void AddNameVerb(CLI::App& storm, GlobalOptions& global, Command& run, const std::string& verb,
                  const std::string& description,
                  int (*body)(const GlobalOptions&, const std::string&)) {
   auto name = std::make_shared<std::string>();
-  AddVerb(storm, global, run, verb, description, "storm " + verb + " [OPTIONS] <topology-name>",
-          [&global, name, body] { return body(global, *name); })
-      ->add_option("topology-name", *name, "the topology's name")
-      ->type_name("")
-      ->required();
+  CLI::App* app =
+      AddVerb(storm, global, run, verb, description, "storm " + verb + " [OPTIONS] <topology-name>",
+              [&global, name, body] { return body(global, *name); });
+  AddNameArgument(*app, *name);
 }
 
-}  // namespace
+void AddKillVerb(CLI::App& storm, GlobalOptions& global, Command& run) {
+  auto options = std::make_shared<TopologyOptions>();
+  CLI::App* kill =
+      AddVerb(storm, global, run, "kill", "deactivates the topology, waits, then removes it",
+              "storm kill [OPTIONS] <topology-name>",
+              [&global, options] { return Kill(global, *options); });
+  AddNameArgument(*kill, options->name);
+  AddWaitOption(*kill, *options, "removing it");
+}
 
-void AddClusterCommands(CLI::App& storm, GlobalOptions& global, Command& run) {
-  struct JarArgs {
-    std::string library;
-    std::vector<std::string> main_args;
-  };
-  auto jar_args = std::make_shared<JarArgs>();
-  CLI::App* jar = AddVerb(storm, global, run, "jar",
-                          "runs a topology library's main, submits its topologies to Nimbus",
-                          "storm jar [OPTIONS] <topology.so> [args...]",
-                          [&global, jar_args] {
-                            return Jar(global, jar_args->library, jar_args->main_args);
-                          });
-  TakeProgramAndArguments(
-      *jar, [&global](CLI::App& app) { AddGlobalOptions(app, global); }, "a topology library (.so)",
-      jar_args->library, jar_args->main_args);
-  jar->footer(
-      "The words after the library are its main's arguments, unchanged, except -c, --config and "
-      "--log-level, which are storm's wherever they stand, up to a '--' (all after it is the "
-      "main's). -c also reaches the config of the topologies submitted.");
-
-  AddVerb(storm, global, run, "list", "lists the topologies on the cluster", "storm list [OPTIONS]",
-          [&global] { return List(global); });
-
-  auto kill_options = std::make_shared<TopologyOptions>();
-  CLI::App* kill = AddVerb(
-      storm, global, run, "kill",
-      "deactivates the topology, waits, then removes it",
-      "storm kill [OPTIONS] <topology-name>",
-      [&global, kill_options] { return Kill(global, *kill_options); });
-  AddNameArgument(*kill, *kill_options);
-  AddWaitOption(*kill, *kill_options, "removing it");
-
-  AddNameVerb(storm, global, run, "activate", "turns the topology's spouts on", Activate);
-  AddNameVerb(storm, global, run, "deactivate", "turns the topology's spouts off", Deactivate);
-
-  auto rebalance_options = std::make_shared<TopologyOptions>();
-  CLI::App* rebalance = AddVerb(
-      storm, global, run, "rebalance",
-      "spreads the topology over other numbers of workers and executors",
-      "storm rebalance [OPTIONS] <topology-name>",
-      [&global, rebalance_options] { return Rebalance(global, *rebalance_options); });
-  AddNameArgument(*rebalance, *rebalance_options);
-  AddWaitOption(*rebalance, *rebalance_options, "rebalancing it");
-  rebalance->add_option("-n,--num-workers", rebalance_options->num_workers, "the workers to use")
+void AddRebalanceVerb(CLI::App& storm, GlobalOptions& global, Command& run) {
+  auto options = std::make_shared<TopologyOptions>();
+  CLI::App* rebalance = AddVerb(storm, global, run, "rebalance",
+                                "spreads the topology over other numbers of workers and executors",
+                                "storm rebalance [OPTIONS] <topology-name>",
+                                [&global, options] { return Rebalance(global, *options); });
+  AddNameArgument(*rebalance, options->name);
+  AddWaitOption(*rebalance, *options, "rebalancing it");
+  rebalance->add_option("-n,--num-workers", options->num_workers, "the workers to use")
       ->type_name("WORKERS")
       ->check(WholeNumber(0));
   rebalance
@@ -268,11 +259,23 @@ void AddClusterCommands(CLI::App& storm, GlobalOptions& global, Command& run) {
                    "runs COMPONENT in PARALLELISM executors (repeatable: -e split=4 -e count=2)")
       ->type_name("COMPONENT=PARALLELISM")
       ->check(ComponentParallelism())
-      ->each([rebalance_options](const std::string& e) {
+      ->each([options](const std::string& e) {
         const size_t equals = e.find('=');
-        rebalance_options->num_executors[e.substr(0, equals)] = std::stoi(e.substr(equals + 1));
+        options->num_executors[e.substr(0, equals)] = std::stoi(e.substr(equals + 1));
       })
       ->trigger_on_parse();
+}
+
+}  // namespace
+
+void AddClusterCommands(CLI::App& storm, GlobalOptions& global, Command& run) {
+  AddJarVerb(storm, global, run);
+  AddVerb(storm, global, run, "list", "lists the topologies on the cluster", "storm list [OPTIONS]",
+          [&global] { return List(global); });
+  AddKillVerb(storm, global, run);
+  AddNameVerb(storm, global, run, "activate", "turns the topology's spouts on", Activate);
+  AddNameVerb(storm, global, run, "deactivate", "turns the topology's spouts off", Deactivate);
+  AddRebalanceVerb(storm, global, run);
 }
 
 }  // namespace storm::cli

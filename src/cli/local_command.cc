@@ -9,10 +9,10 @@
 
 #include "cli/commands.h"
 #include "common/config/config_loader.h"
-#include "common/util/logging.h"
 #include "common/topology/topology_library.h"
-#include "storm/errors.h"
+#include "common/util/logging.h"
 #include "local/in_process_cluster.h"
+#include "storm/errors.h"
 
 namespace storm::cli {
 
@@ -20,7 +20,9 @@ namespace {
 
 std::atomic<bool> interrupted{false};
 
-void OnSignal(int) { interrupted.store(true); }
+void OnSignal(int) {
+  interrupted.store(true);
+}
 
 struct LocalArgs {
   double ttl_secs = 20;  // Storm's --local-ttl default
@@ -62,7 +64,8 @@ int Local(const GlobalOptions& global, const LocalArgs& args) {
     }
     const auto start = std::chrono::steady_clock::now();
     WaitFor(args.ttl_secs);
-    const double ran = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double ran =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     for (const auto& s : submissions) {
       TopologyTotals t = cluster.KillTopology(s.name, /*wait_secs=*/2);
       std::printf("storm local: topology %s ran %.1f s: emitted %llu, acked %llu, failed %llu\n",
@@ -86,11 +89,10 @@ int Local(const GlobalOptions& global, const LocalArgs& args) {
 
 void AddLocalCommand(CLI::App& storm, GlobalOptions& global, Command& run) {
   auto args = std::make_shared<LocalArgs>();
-  CLI::App* local = AddVerb(
-      storm, global, run, "local",
-      "runs a topology library in this process, without ZooKeeper or Nimbus",
-      "storm local [OPTIONS] <topology.so> [args...]",
-      [&global, args] { return Local(global, *args); });
+  CLI::App* local = AddVerb(storm, global, run, "local",
+                            "runs a topology library in this process, without ZooKeeper or Nimbus",
+                            "storm local [OPTIONS] <topology.so> [args...]",
+                            [&global, args] { return Local(global, *args); });
   AddTtlOption(*local, *args);
   TakeProgramAndArguments(
       *local,

@@ -16,13 +16,12 @@ namespace {
 // `storm help [<verb>]`: what --help prints.
 void AddHelpCommand(CLI::App& storm, GlobalOptions& global, Command& run) {
   auto topic = std::make_shared<std::string>();
-  AddVerb(storm, global, run, "help", "prints this help, or a command's",
-          "storm help [<command>]",
+  AddVerb(storm, global, run, "help", "prints this help, or a command's", "storm help [<command>]",
           [&storm, topic] {
             if (topic->empty()) {
               // Not storm.help(): it prints the help of the verb parsed, `help`.
               std::cout << storm.get_formatter()->make_help(&storm, storm.get_name(),
-                                                           CLI::AppFormatMode::Normal);
+                                                            CLI::AppFormatMode::Normal);
               return 0;
             }
             const auto verbs = storm.get_subcommands([&topic](const CLI::App* verb) {
@@ -57,10 +56,11 @@ int main(int argc, char** argv) {
           "storm nimbus [OPTIONS]", [&global] { return RunNimbusDaemon(global); });
   AddVerb(app, global, run, "supervisor", "runs the Supervisor daemon (as storm-supervisor)",
           "storm supervisor [OPTIONS]", [&global] { return RunSupervisorDaemon(global); });
-  AddVerb(app, global, run, "version", "prints the storm-cpp version", "storm version [OPTIONS]", [] {
-    std::printf("storm-cpp %s\n", STORM_VERSION);
-    return 0;
-  });
+  AddVerb(app, global, run, "version", "prints the storm-cpp version", "storm version [OPTIONS]",
+          [] {
+            std::printf("storm-cpp %s\n", STORM_VERSION);
+            return 0;
+          });
   AddHelpCommand(app, global, run);
   // Nimbus runs its own binary, this one for `storm nimbus`, to check libraries.
   AddCheckLibraryCommand(app, run);

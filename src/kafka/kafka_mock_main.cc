@@ -72,7 +72,8 @@ int main(int argc, char** argv) {
                  "its partitions");
   app.add_option("--bootstrap-file", bootstrap_file, "also write the bootstrap address here");
   app.add_option("--brokers", brokers, "number of mock brokers")->check(storm::WholeNumber(1, 16));
-  storm::AddLogLevelOption(app, log_level)->description("trace, debug, info, warn (default), error");
+  storm::AddLogLevelOption(app, log_level)
+      ->description("trace, debug, info, warn (default), error");
   std::string print_topic;
   std::string connect;
   app.add_option("--print", print_topic,

@@ -132,8 +132,8 @@ void TakeProgramAndArguments(CLI::App& command, const std::function<void(CLI::Ap
     std::reverse(words.begin(), words.end());  // CLI11 parses a vector from its back
     rest.parse(words);
     words = rest.remaining();
-    // The first "--" is the one that ended the options: one before it would
-    // have been the end of the options, and a -c's value is not left over.
+    // The first "--" left is the one that ended the options (CLI11 keeps it
+    // and all after it); an option's value "--" is not left over.
     auto mark = std::find(words.begin(), words.end(), "--");
     if (mark != words.end()) words.erase(mark);
     if (words.empty()) throw CLI::RequiredError(program_description);
@@ -152,9 +152,10 @@ CLI::Validator WholeNumber(int64_t min, int64_t max) {
             n <= max) {
           return "";
         }
-        const std::string range = max == std::numeric_limits<int32_t>::max()
-                                      ? " >= " + std::to_string(min)
-                                      : " from " + std::to_string(min) + " to " + std::to_string(max);
+        const std::string range =
+            max == std::numeric_limits<int32_t>::max()
+                ? " >= " + std::to_string(min)
+                : " from " + std::to_string(min) + " to " + std::to_string(max);
         return "expected a whole number" + range + ", got '" + text + "'";
       },
       "");
@@ -164,8 +165,8 @@ CLI::Validator Seconds() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
         double secs = 0;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), secs,
-                                         std::chars_format::fixed);
+        auto [end, ec] =
+            std::from_chars(text.data(), text.data() + text.size(), secs, std::chars_format::fixed);
         if (ec == std::errc() && end == text.data() + text.size() && std::isfinite(secs) &&
             secs >= 0) {
           return "";

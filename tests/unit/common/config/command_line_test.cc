@@ -41,9 +41,7 @@ class CommandLineTest : public ::testing::Test {
   }
 
   // Parses; returns the exit status ParseCommandLine gives (-1 to go on).
-  int Parse(const Words& words) {
-    return ParseCommandLine(app_, words, out_, err_).value_or(-1);
-  }
+  int Parse(const Words& words) { return ParseCommandLine(app_, words, out_, err_).value_or(-1); }
   // Parses a command line that must be refused; returns its one error line.
   std::string ErrorOf(const Words& words) {
     out_.str("");
