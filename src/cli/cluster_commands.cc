@@ -1,19 +1,21 @@
-// The `storm` subcommands that talk to Nimbus over Thrift: jar, list, kill,
+// The `storm` verbs that talk to Nimbus over Thrift: jar, list, kill,
 // activate, deactivate, rebalance. Each prints one line on success, and on
-// failure one line naming the reason, with a non-zero exit status.
+// failure one line naming the reason, with exit status 1.
 #include <pwd.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <functional>
+#include <map>
+#include <memory>
 
 #include "cli/commands.h"
-#include "common/config/command_line.h"
-#include "common/util/logging.h"
-#include "common/topology/topology_library.h"
-#include "common/topology/topology_layout.h"  // ValidateTopologyName
 #include "common/client/nimbus_client.h"
+#include "common/config/config_loader.h"
+#include "common/topology/topology_layout.h"  // ValidateTopologyName
+#include "common/topology/topology_library.h"
 #include "common/topology/topology_thrift.h"
+#include "common/util/logging.h"
 
 namespace storm::cli {
 
@@ -40,27 +42,16 @@ int Guard(const char* command, const std::function<int()>& body) {
 }
 
 struct Session {
-  CommandLine cl;
   Config conf;
   std::unique_ptr<NimbusClient> nimbus;
 };
 
-Session Open(const std::vector<std::string>& args, const std::vector<std::string>& value_options,
-             bool reject_unknown = true) {
+Session Open(const GlobalOptions& global) {
   Session s;
-  s.cl = ParseCommandLine(args, value_options, reject_unknown);
-  InitLogging("storm", s.cl.log_level == "info" ? "warn" : s.cl.log_level);
-  s.conf = LoadConfig(s.cl.sources);
+  InitLogging("storm", global.LogLevelOr("warn"));
+  s.conf = LoadConfig(global.sources);
   s.nimbus = NimbusClient::Connect(s.conf);
   return s;
-}
-
-const std::string& OneName(const Session& s, const char* command) {
-  if (s.cl.positional.size() != 1) {
-    throw ConfigError(std::string("usage: storm ") + command + " <topology-name>" +
-                      (std::string(command) == "kill" ? " [-w secs]" : ""));
-  }
-  return s.cl.positional[0];
 }
 
 std::string UserName() {
@@ -83,24 +74,53 @@ void CheckNameIsFree(NimbusClient& nimbus, const std::string& name) {
   }
 }
 
-}  // namespace
+// The options of kill and rebalance.
+struct TopologyOptions {
+  std::string name;
+  int wait_secs = -1;  // -1: not given
+  int num_workers = -1;
+  std::map<std::string, int32_t> num_executors;
+};
 
-int RunJar(const std::vector<std::string>& args) {
+void AddNameArgument(CLI::App& verb, std::string& name) {
+  verb.add_option("topology-name", name, "the topology's name")->type_name("")->required();
+}
+
+void AddWaitOption(CLI::App& verb, TopologyOptions& options, const std::string& what) {
+  verb.add_option("-w,--wait", options.wait_secs,
+                  "seconds to wait with the topology deactivated before " + what +
+                      " (default: its topology.message.timeout.secs)")
+      ->type_name("SECS")
+      ->check(WholeNumber(0));
+}
+
+// -e COMPONENT=PARALLELISM: "-e split=4" runs split in 4 executors.
+CLI::Validator ComponentParallelism() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const size_t equals = text.find('=');
+        if (equals == std::string::npos || equals == 0) {
+          return "expected COMPONENT=PARALLELISM, got '" + text + "'";
+        }
+        std::string count = text.substr(equals + 1);
+        std::string error = WholeNumber(0)(count);
+        return error.empty() ? "" : "component " + text.substr(0, equals) + ": " + error;
+      },
+      "");
+}
+
+int Jar(const GlobalOptions& global, const std::string& path,
+        const std::vector<std::string>& main_args) {
   return Guard("jar", [&] {
-    // Everything but -c/--config/--log-level belongs to the library's main.
-    CommandLine cl = ParseCommandLine(args, {}, /*reject_unknown_options=*/false);
-    if (cl.positional.empty()) throw ConfigError("usage: storm jar <topology.so> [args...]");
-    InitLogging("storm", cl.log_level == "info" ? "warn" : cl.log_level);
-    Config conf = LoadConfig(cl.sources);
-    const std::string path = cl.positional[0];
-    const std::vector<std::string> main_args(cl.positional.begin() + 1, cl.positional.end());
+    InitLogging("storm", global.LogLevelOr("warn"));
+    Config conf = LoadConfig(global.sources);
     auto library = TopologyLibrary::Load(path);
     std::vector<Submission> submissions = library->Run(main_args);
     auto nimbus = NimbusClient::Connect(conf);
     for (Submission& s : submissions) {
       CheckNameIsFree(*nimbus, s.name);
       Config topology_conf = s.conf;
-      topology_conf.merge(cl.Overrides());
+      topology_conf.merge(global.Overrides());
       topology_conf.put(Config::kTopologyCppMainArgs, main_args);
       if (!topology_conf.contains(Config::kTopologySubmitterUser)) {
         topology_conf.put(Config::kTopologySubmitterUser, UserName());
@@ -118,18 +138,17 @@ int RunJar(const std::vector<std::string>& args) {
   });
 }
 
-int RunList(const std::vector<std::string>& args) {
+int List(const GlobalOptions& global) {
   return Guard("list", [&] {
-    Session s = Open(args, {});
-    if (!s.cl.positional.empty()) throw ConfigError("usage: storm list");
+    Session s = Open(global);
     gen::ClusterSummary summary;
     s.nimbus->Call([&](gen::NimbusClient& c) { c.getClusterInfo(summary); });
     if (summary.topologies.empty()) {
       std::printf("No topologies running.\n");
       return 0;
     }
-    std::printf("%-24s %-12s %-10s %-14s %-12s %-12s %s\n", "Topology_name", "Status",
-                "Num_tasks", "Num_executors", "Num_workers", "Uptime_secs", "Topology_Id");
+    std::printf("%-24s %-12s %-10s %-14s %-12s %-12s %s\n", "Topology_name", "Status", "Num_tasks",
+                "Num_executors", "Num_workers", "Uptime_secs", "Topology_Id");
     std::printf("%s\n", std::string(110, '-').c_str());
     for (const auto& t : summary.topologies) {
       std::printf("%-24s %-12s %-10d %-14d %-12d %-12d %s\n", t.name.c_str(), t.status.c_str(),
@@ -139,71 +158,124 @@ int RunList(const std::vector<std::string>& args) {
   });
 }
 
-int RunKill(const std::vector<std::string>& args) {
+int Kill(const GlobalOptions& global, const TopologyOptions& options) {
   return Guard("kill", [&] {
-    Session s = Open(args, {"-w", "--wait"});
-    const std::string name = OneName(s, "kill");
-    gen::KillOptions options;
-    auto wait = s.cl.Option("-w");
-    if (!wait) wait = s.cl.Option("--wait");
-    if (wait) options.__set_wait_secs(ParseCount("-w", *wait));
-    s.nimbus->Call([&](gen::NimbusClient& c) { c.killTopologyWithOpts(name, options); });
-    std::printf("storm kill: killed topology %s%s\n", name.c_str(),
-                wait ? (" (removed after " + *wait + " s)").c_str() : "");
+    Session s = Open(global);
+    gen::KillOptions kill;
+    if (options.wait_secs >= 0) kill.__set_wait_secs(options.wait_secs);
+    s.nimbus->Call([&](gen::NimbusClient& c) { c.killTopologyWithOpts(options.name, kill); });
+    std::printf("storm kill: killed topology %s%s\n", options.name.c_str(),
+                options.wait_secs >= 0
+                    ? (" (removed after " + std::to_string(options.wait_secs) + " s)").c_str()
+                    : "");
     return 0;
   });
 }
 
-int RunActivate(const std::vector<std::string>& args) {
+int Activate(const GlobalOptions& global, const std::string& name) {
   return Guard("activate", [&] {
-    Session s = Open(args, {});
-    const std::string name = OneName(s, "activate");
+    Session s = Open(global);
     s.nimbus->Call([&](gen::NimbusClient& c) { c.activate(name); });
     std::printf("storm activate: activated topology %s\n", name.c_str());
     return 0;
   });
 }
 
-int RunDeactivate(const std::vector<std::string>& args) {
+int Deactivate(const GlobalOptions& global, const std::string& name) {
   return Guard("deactivate", [&] {
-    Session s = Open(args, {});
-    const std::string name = OneName(s, "deactivate");
+    Session s = Open(global);
     s.nimbus->Call([&](gen::NimbusClient& c) { c.deactivate(name); });
     std::printf("storm deactivate: deactivated topology %s\n", name.c_str());
     return 0;
   });
 }
 
-int RunRebalance(const std::vector<std::string>& args) {
+int Rebalance(const GlobalOptions& global, const TopologyOptions& options) {
   return Guard("rebalance", [&] {
-    Session s = Open(args, {"-w", "--wait", "-n", "--num-workers", "-e", "--executor"});
-    if (s.cl.positional.size() != 1) {
-      throw ConfigError(
-          "usage: storm rebalance <topology-name> [-w secs] [-n workers] [-e component=parallelism]...");
-    }
-    const std::string name = s.cl.positional[0];
-    gen::RebalanceOptions options;
-    auto wait = s.cl.Option("-w");
-    if (!wait) wait = s.cl.Option("--wait");
-    if (wait) options.__set_wait_secs(ParseCount("-w", *wait));
-    auto workers = s.cl.Option("-n");
-    if (!workers) workers = s.cl.Option("--num-workers");
-    if (workers) options.__set_num_workers(ParseCount("-n", *workers));
-    std::vector<std::string> executors = s.cl.Options("-e");
-    for (const auto& e : s.cl.Options("--executor")) executors.push_back(e);
-    std::map<std::string, int32_t> counts;
-    for (const auto& e : executors) {
-      const size_t eq = e.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        throw ConfigError("option -e: expected component=parallelism, got \"" + e + "\"");
-      }
-      counts[e.substr(0, eq)] = ParseCount("-e " + e.substr(0, eq), e.substr(eq + 1));
-    }
-    if (!counts.empty()) options.__set_num_executors(counts);
-    s.nimbus->Call([&](gen::NimbusClient& c) { c.rebalance(name, options); });
-    std::printf("storm rebalance: rebalancing topology %s\n", name.c_str());
+    Session s = Open(global);
+    gen::RebalanceOptions rebalance;
+    if (options.wait_secs >= 0) rebalance.__set_wait_secs(options.wait_secs);
+    if (options.num_workers >= 0) rebalance.__set_num_workers(options.num_workers);
+    if (!options.num_executors.empty()) rebalance.__set_num_executors(options.num_executors);
+    s.nimbus->Call([&](gen::NimbusClient& c) { c.rebalance(options.name, rebalance); });
+    std::printf("storm rebalance: rebalancing topology %s\n", options.name.c_str());
     return 0;
   });
+}
+
+void AddJarVerb(CLI::App& storm, GlobalOptions& global, Command& run) {
+  struct JarArgs {
+    std::string library;
+    std::vector<std::string> main_args;
+  };
+  auto args = std::make_shared<JarArgs>();
+  CLI::App* jar =
+      AddVerb(storm, global, run, "jar", "runs a topology library's main, submits its topologies",
+              "storm jar [OPTIONS] <topology.so> [args...]",
+              [&global, args] { return Jar(global, args->library, args->main_args); });
+  TakeProgramAndArguments(
+      *jar, [&global](CLI::App& app) { AddGlobalOptions(app, global); }, "a topology library (.so)",
+      args->library, args->main_args);
+  jar->footer(
+      "The words after the library are its main's arguments, unchanged, except -c, --config and "
+      "--log-level, which are storm's wherever they stand, up to a '--' (all after it is the "
+      "main's). -c also reaches the config of the topologies submitted.");
+}
+
+// A verb whose only word is the topology's name.
+void AddNameVerb(CLI::App& storm, GlobalOptions& global, Command& run, const std::string& verb,
+                 const std::string& description,
+                 int (*body)(const GlobalOptions&, const std::string&)) {
+  auto name = std::make_shared<std::string>();
+  CLI::App* app =
+      AddVerb(storm, global, run, verb, description, "storm " + verb + " [OPTIONS] <topology-name>",
+              [&global, name, body] { return body(global, *name); });
+  AddNameArgument(*app, *name);
+}
+
+void AddKillVerb(CLI::App& storm, GlobalOptions& global, Command& run) {
+  auto options = std::make_shared<TopologyOptions>();
+  CLI::App* kill =
+      AddVerb(storm, global, run, "kill", "deactivates the topology, waits, then removes it",
+              "storm kill [OPTIONS] <topology-name>",
+              [&global, options] { return Kill(global, *options); });
+  AddNameArgument(*kill, options->name);
+  AddWaitOption(*kill, *options, "removing it");
+}
+
+void AddRebalanceVerb(CLI::App& storm, GlobalOptions& global, Command& run) {
+  auto options = std::make_shared<TopologyOptions>();
+  CLI::App* rebalance = AddVerb(storm, global, run, "rebalance",
+                                "spreads the topology over other numbers of workers and executors",
+                                "storm rebalance [OPTIONS] <topology-name>",
+                                [&global, options] { return Rebalance(global, *options); });
+  AddNameArgument(*rebalance, options->name);
+  AddWaitOption(*rebalance, *options, "rebalancing it");
+  rebalance->add_option("-n,--num-workers", options->num_workers, "the workers to use")
+      ->type_name("WORKERS")
+      ->check(WholeNumber(0));
+  rebalance
+      ->add_option("-e,--executor",
+                   "runs COMPONENT in PARALLELISM executors (repeatable: -e split=4 -e count=2)")
+      ->type_name("COMPONENT=PARALLELISM")
+      ->check(ComponentParallelism())
+      ->each([options](const std::string& e) {
+        const size_t equals = e.find('=');
+        options->num_executors[e.substr(0, equals)] = std::stoi(e.substr(equals + 1));
+      })
+      ->trigger_on_parse();
+}
+
+}  // namespace
+
+void AddClusterCommands(CLI::App& storm, GlobalOptions& global, Command& run) {
+  AddJarVerb(storm, global, run);
+  AddVerb(storm, global, run, "list", "lists the topologies on the cluster", "storm list [OPTIONS]",
+          [&global] { return List(global); });
+  AddKillVerb(storm, global, run);
+  AddNameVerb(storm, global, run, "activate", "turns the topology's spouts on", Activate);
+  AddNameVerb(storm, global, run, "deactivate", "turns the topology's spouts off", Deactivate);
+  AddRebalanceVerb(storm, global, run);
 }
 
 }  // namespace storm::cli

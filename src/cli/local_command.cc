@@ -1,18 +1,18 @@
 // `storm local`: loads a topology library, runs its main, and runs what it
-// submits on a InProcessCluster for --duration seconds (or until Ctrl-C).
+// submits on an InProcessCluster for --local-ttl seconds (or until Ctrl-C).
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <thread>
 
 #include "cli/commands.h"
-#include "common/config/command_line.h"
 #include "common/config/config_loader.h"
-#include "common/util/logging.h"
 #include "common/topology/topology_library.h"
-#include "storm/errors.h"
+#include "common/util/logging.h"
 #include "local/in_process_cluster.h"
+#include "storm/errors.h"
 
 namespace storm::cli {
 
@@ -20,37 +20,23 @@ namespace {
 
 std::atomic<bool> interrupted{false};
 
-void OnSignal(int) { interrupted.store(true); }
+void OnSignal(int) {
+  interrupted.store(true);
+}
 
 struct LocalArgs {
-  CommandLine cl;
-  double duration_secs = 20;  // Storm's --local-ttl default
+  double ttl_secs = 20;  // Storm's --local-ttl default
   std::string library;
   std::vector<std::string> library_args;
 };
 
-// -c/--config/--log-level/--duration wherever they stand; the first other
-// word is the library, the rest are its arguments.
-LocalArgs ParseArgs(const std::vector<std::string>& args) {
-  LocalArgs out;
-  out.cl = ParseCommandLine(args, {"--duration", "--local-ttl"}, /*reject_unknown_options=*/false);
-  for (const char* option : {"--duration", "--local-ttl"}) {
-    auto v = out.cl.Option(option);
-    if (!v) continue;
-    try {
-      size_t used = 0;
-      out.duration_secs = std::stod(*v, &used);
-      if (used != v->size() || out.duration_secs < 0) throw std::invalid_argument(*v);
-    } catch (const std::exception&) {
-      throw ConfigError(std::string("option ") + option + ": expected a number of seconds, got \"" +
-                        *v + "\"");
-    }
-  }
-  if (out.cl.positional.empty()) throw ConfigError("storm local needs a topology library (.so)");
-  out.library = out.cl.positional[0];
-  if (!out.library.empty() && out.library[0] == '-') throw ConfigError("unknown option " + out.library);
-  out.library_args.assign(out.cl.positional.begin() + 1, out.cl.positional.end());
-  return out;
+void AddTtlOption(CLI::App& app, LocalArgs& args) {
+  app.add_option("--local-ttl,--duration", args.ttl_secs,
+                 "seconds to run the topologies before killing them (default 20; Ctrl-C stops "
+                 "them sooner)")
+      ->type_name("SECS")
+      ->check(Seconds())
+      ->trigger_on_parse();  // a later one wins, also before and after the library
 }
 
 void WaitFor(double secs) {
@@ -60,28 +46,26 @@ void WaitFor(double secs) {
   }
 }
 
-}  // namespace
-
-int RunLocal(const std::vector<std::string>& args) {
+int Local(const GlobalOptions& global, const LocalArgs& args) {
   try {
-    LocalArgs parsed = ParseArgs(args);
-    InitLogging("storm-local", parsed.cl.log_level);
-    Config daemon_conf = LoadConfig(parsed.cl.sources);
-    auto library = TopologyLibrary::Load(parsed.library);
-    std::vector<Submission> submissions = library->Run(parsed.library_args);
+    InitLogging("storm-local", global.LogLevelOr("info"));
+    Config daemon_conf = LoadConfig(global.sources);
+    auto library = TopologyLibrary::Load(args.library);
+    std::vector<Submission> submissions = library->Run(args.library_args);
 
     std::signal(SIGINT, OnSignal);
     std::signal(SIGTERM, OnSignal);
     InProcessClusterOptions options;
     options.daemon_conf = daemon_conf;
-    options.overrides = parsed.cl.Overrides();
+    options.overrides = global.Overrides();
     InProcessCluster cluster(options);
     for (const auto& s : submissions) {
       cluster.SubmitTopology(s.name, s.conf, s.topology, library);
     }
     const auto start = std::chrono::steady_clock::now();
-    WaitFor(parsed.duration_secs);
-    const double ran = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    WaitFor(args.ttl_secs);
+    const double ran =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     for (const auto& s : submissions) {
       TopologyTotals t = cluster.KillTopology(s.name, /*wait_secs=*/2);
       std::printf("storm local: topology %s ran %.1f s: emitted %llu, acked %llu, failed %llu\n",
@@ -99,6 +83,28 @@ int RunLocal(const std::vector<std::string>& args) {
     std::fprintf(stderr, "storm local: unexpected error: %s\n", e.what());
   }
   return 1;
+}
+
+}  // namespace
+
+void AddLocalCommand(CLI::App& storm, GlobalOptions& global, Command& run) {
+  auto args = std::make_shared<LocalArgs>();
+  CLI::App* local = AddVerb(storm, global, run, "local",
+                            "runs a topology library in this process, without ZooKeeper or Nimbus",
+                            "storm local [OPTIONS] <topology.so> [args...]",
+                            [&global, args] { return Local(global, *args); });
+  AddTtlOption(*local, *args);
+  TakeProgramAndArguments(
+      *local,
+      [&global, args](CLI::App& app) {
+        AddGlobalOptions(app, global);
+        AddTtlOption(app, *args);
+      },
+      "a topology library (.so)", args->library, args->library_args);
+  local->footer(
+      "The words after the library are its main's arguments, unchanged, except -c, --config, "
+      "--log-level and --local-ttl, which are storm's wherever they stand, up to a '--' (all "
+      "after it is the main's).");
 }
 
 }  // namespace storm::cli

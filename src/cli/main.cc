@@ -1,5 +1,8 @@
-// `storm`: the command-line client (DESIGN section 8).
+// `storm`: the command-line client (DESIGN section 8), with Storm's verbs:
+// `storm <verb> [args] [OPTIONS]`, `storm --help`, `storm <verb> --help`.
 #include <cstdio>
+#include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -7,79 +10,69 @@
 #include "nimbus/nimbus_daemon.h"
 #include "supervisor/supervisor_daemon.h"
 
+namespace storm::cli {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: storm <command> [args]\n"
-    "\n"
-    "commands:\n"
-    "  jar <topology.so> [args...]\n"
-    "        runs the library's main and submits its topologies to Nimbus\n"
-    "  list\n"
-    "        lists the topologies on the cluster\n"
-    "  kill <name> [-w secs]\n"
-    "        deactivates the topology, waits (default: its message timeout), removes it\n"
-    "  activate <name> | deactivate <name>\n"
-    "        turns the topology's spouts on or off\n"
-    "  rebalance <name> [-w secs] [-n workers] [-e component=parallelism]...\n"
-    "        spreads the topology over other numbers of workers and executors\n"
-    "  nimbus\n"
-    "        runs the Nimbus daemon (as storm-nimbus)\n"
-    "  supervisor\n"
-    "        runs the Supervisor daemon of this host (as storm-supervisor)\n"
-    "  local <topology.so> [args...] [--duration SECS] [-c key=value]... [--config FILE]\n"
-    "        runs a topology library in this process (no ZooKeeper, no Nimbus)\n"
-    "  version\n"
-    "        prints the storm-cpp version\n"
-    "\n"
-    "-c key=value, --config FILE and --log-level LEVEL may stand anywhere on the command\n"
-    "line; -c also reaches the config of topologies submitted with jar.\n"
-    "Nimbus is found at nimbus.seeds and nimbus.thrift.port.\n";
+// `storm help [<verb>]`: what --help prints.
+void AddHelpCommand(CLI::App& storm, GlobalOptions& global, Command& run) {
+  auto topic = std::make_shared<std::string>();
+  AddVerb(storm, global, run, "help", "prints this help, or a command's", "storm help [<command>]",
+          [&storm, topic] {
+            if (topic->empty()) {
+              // Not storm.help(): it prints the help of the verb parsed, `help`.
+              std::cout << storm.get_formatter()->make_help(&storm, storm.get_name(),
+                                                            CLI::AppFormatMode::Normal);
+              return 0;
+            }
+            const auto verbs = storm.get_subcommands([&topic](const CLI::App* verb) {
+              return verb->get_name() == *topic && !verb->get_group().empty();  // not hidden
+            });
+            if (verbs.empty()) {
+              std::fprintf(stderr, "storm help: unknown command '%s' (see storm --help)\n",
+                           topic->c_str());
+              return 2;
+            }
+            std::cout << verbs[0]->help();
+            return 0;
+          })
+      ->add_option("command", *topic, "a command")
+      ->type_name("");
+}
 
 }  // namespace
+}  // namespace storm::cli
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
-    std::fputs(kUsage, args.empty() ? stderr : stdout);
-    return args.empty() ? 2 : 0;
-  }
-  // The command is the first word that is not a global option or its value:
-  // `storm -c k=v list` is `storm list -c k=v`.
-  size_t at = 0;
-  while (at < args.size()) {
-    const std::string& a = args[at];
-    if ((a == "-c" || a == "--config" || a == "--log-level") && at + 1 < args.size()) {
-      at += 2;
-    } else if (a.rfind("-c", 0) == 0 && a.size() > 2 && a.find('=') != std::string::npos) {
-      at += 1;
-    } else {
-      break;
-    }
-  }
-  if (at == args.size()) {
-    std::fputs(kUsage, stderr);
+  using namespace storm;
+  using namespace storm::cli;
+  CLI::App app{"storm: the command-line client of a storm-cpp cluster, as Apache Storm's.",
+               "storm"};
+  GlobalOptions global;
+  AddGlobalOptions(app, global);
+  Command run;
+  AddClusterCommands(app, global, run);
+  AddLocalCommand(app, global, run);
+  AddVerb(app, global, run, "nimbus", "runs the Nimbus daemon (as storm-nimbus)",
+          "storm nimbus [OPTIONS]", [&global] { return RunNimbusDaemon(global); });
+  AddVerb(app, global, run, "supervisor", "runs the Supervisor daemon (as storm-supervisor)",
+          "storm supervisor [OPTIONS]", [&global] { return RunSupervisorDaemon(global); });
+  AddVerb(app, global, run, "version", "prints the storm-cpp version", "storm version [OPTIONS]",
+          [] {
+            std::printf("storm-cpp %s\n", STORM_VERSION);
+            return 0;
+          });
+  AddHelpCommand(app, global, run);
+  // Nimbus runs its own binary, this one for `storm nimbus`, to check libraries.
+  AddCheckLibraryCommand(app, run);
+  app.require_subcommand(1);
+  SetUsage(app, "storm [OPTIONS] <command> [args...]");
+  app.footer(
+      "-c, --config and --log-level may stand anywhere on the command line; -c also reaches the "
+      "config of topologies submitted with jar. Nimbus is found at nimbus.seeds and "
+      "nimbus.thrift.port. See storm <command> --help.");
+  if (argc == 1) {
+    std::cerr << app.help();
     return 2;
   }
-  const std::string command = args[at];
-  args.erase(args.begin() + static_cast<long>(at));
-  if (command == "local") return storm::cli::RunLocal(args);
-  if (command == "jar") return storm::cli::RunJar(args);
-  if (command == "list") return storm::cli::RunList(args);
-  if (command == "kill") return storm::cli::RunKill(args);
-  if (command == "activate") return storm::cli::RunActivate(args);
-  if (command == "deactivate") return storm::cli::RunDeactivate(args);
-  if (command == "rebalance") return storm::cli::RunRebalance(args);
-  // `check-library` is Nimbus's own: it runs itself to check uploaded libraries.
-  if (command == "nimbus" || command == "check-library") {
-    if (command == "check-library") args.insert(args.begin(), command);
-    return storm::RunNimbusDaemon(args);
-  }
-  if (command == "supervisor") return storm::RunSupervisorDaemon(args);
-  if (command == "version") {
-    std::printf("storm-cpp %s\n", STORM_VERSION);
-    return 0;
-  }
-  std::fprintf(stderr, "storm: unknown command '%s' (see storm help)\n", command.c_str());
-  return 2;
+  return RunCommandLine(app, argc, argv, run);
 }

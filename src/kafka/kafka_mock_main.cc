@@ -10,12 +10,12 @@
 //   storm-kafka-mock --print counts --connect $(cat /tmp/kafka.addr)   # "key value" lines
 #include <signal.h>
 
-#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "common/config/command_line.h"
 #include "common/util/logging.h"
 #include "kafka/mock_cluster.h"
 #include "storm/errors.h"
@@ -59,7 +59,8 @@ std::vector<std::string> ReadLines(const std::string& file) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"storm-kafka-mock: librdkafka's mock Kafka cluster on loopback, until Ctrl-C"};
+  CLI::App app{"storm-kafka-mock: librdkafka's mock Kafka cluster on loopback, until Ctrl-C",
+               "storm-kafka-mock"};
   std::vector<std::string> topics;
   std::string load;
   std::string bootstrap_file;
@@ -70,15 +71,18 @@ int main(int argc, char** argv) {
                  "TOPIC=FILE: write each non-empty line of FILE into TOPIC, round-robin over "
                  "its partitions");
   app.add_option("--bootstrap-file", bootstrap_file, "also write the bootstrap address here");
-  app.add_option("--brokers", brokers, "number of mock brokers")->check(CLI::Range(1, 16));
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error");
+  app.add_option("--brokers", brokers, "number of mock brokers")->check(storm::WholeNumber(1, 16));
+  storm::AddLogLevelOption(app, log_level)
+      ->description("trace, debug, info, warn (default), error");
   std::string print_topic;
   std::string connect;
   app.add_option("--print", print_topic,
                  "instead of starting a cluster: print every record of TOPIC as \"key value\" "
                  "lines (needs --connect)");
   app.add_option("--connect", connect, "the bootstrap address of a running cluster, for --print");
-  CLI11_PARSE(app, argc, argv);
+  if (auto status = storm::ParseCommandLine(app, std::vector<std::string>(argv + 1, argv + argc))) {
+    return *status;
+  }
 
   if (!print_topic.empty() || !connect.empty()) {
     try {

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 
 #include "common/config/daemon.h"
 #include "common/util/logging.h"
@@ -13,12 +14,9 @@
 
 namespace storm {
 
-int RunNimbusDaemon(const std::vector<std::string>& args) {
+int RunNimbusDaemon(const GlobalOptions& command_line) {
   try {
-    if (!args.empty() && args[0] == "check-library") {
-      return RunLibraryCheckCommand(std::vector<std::string>(args.begin() + 1, args.end()));
-    }
-    Config conf = StartDaemon("nimbus", args);
+    Config conf = StartDaemon("nimbus", command_line);
     const sigset_t signals = BlockStopSignals();  // taken by sigwait below
 
     ZooKeeperOptions zk = ZooKeeperOptionsFromConfig(conf);
@@ -53,6 +51,18 @@ int RunNimbusDaemon(const std::vector<std::string>& args) {
     spdlog::error("nimbus: {}", e.what());
     return 1;
   }
+}
+
+void AddCheckLibraryCommand(CLI::App& app, std::function<int()>& run) {
+  CLI::App* check = app.add_subcommand("check-library", "")->group("");  // "": hidden
+  auto args = std::make_shared<std::vector<std::string>>();
+  // Every word after `check-library` is the check's, verbatim.
+  check->prefix_command();
+  check->set_help_flag();
+  check->callback([check, args, &run] {
+    *args = check->remaining();
+    run = [args] { return RunLibraryCheckCommand(*args); };
+  });
 }
 
 }  // namespace storm

@@ -1,9 +1,12 @@
 // storm-nimbus: the master daemon (see nimbus/nimbus_daemon.h).
-#include <string>
-#include <vector>
-
 #include "nimbus/nimbus_daemon.h"
 
 int main(int argc, char** argv) {
-  return storm::RunNimbusDaemon(std::vector<std::string>(argv + 1, argv + argc));
+  CLI::App app{storm::kNimbusDescription, "storm-nimbus"};
+  storm::GlobalOptions options;
+  storm::AddGlobalOptions(app, options);
+  std::function<int()> run = [&options] { return storm::RunNimbusDaemon(options); };
+  storm::AddCheckLibraryCommand(app, run);
+  storm::SetUsage(app, "storm-nimbus [OPTIONS]");
+  return storm::RunCommandLine(app, argc, argv, run);
 }

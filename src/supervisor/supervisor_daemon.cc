@@ -11,9 +11,9 @@
 
 namespace storm {
 
-int RunSupervisorDaemon(const std::vector<std::string>& args) {
+int RunSupervisorDaemon(const GlobalOptions& command_line) {
   try {
-    Config conf = StartDaemon("supervisor", args);
+    Config conf = StartDaemon("supervisor", command_line);
     // storm.local.dir is handed to workers: make it absolute first.
     conf.put(Config::kStormLocalDir,
              std::filesystem::absolute(conf.getString(Config::kStormLocalDir)).string());

@@ -1,9 +1,10 @@
 // storm-supervisor: the daemon on every host (see supervisor/supervisor_daemon.h).
-#include <string>
-#include <vector>
-
 #include "supervisor/supervisor_daemon.h"
 
 int main(int argc, char** argv) {
-  return storm::RunSupervisorDaemon(std::vector<std::string>(argv + 1, argv + argc));
+  CLI::App app{storm::kSupervisorDescription, "storm-supervisor"};
+  storm::GlobalOptions options;
+  storm::AddGlobalOptions(app, options);
+  return storm::RunCommandLine(app, argc, argv,
+                               [&options] { return storm::RunSupervisorDaemon(options); });
 }

@@ -10,7 +10,6 @@
 #include <fstream>
 #include <thread>
 
-#include "common/config/command_line.h"
 #include "common/config/daemon.h"
 #include "common/state/local_state.h"
 #include "common/util/logging.h"
@@ -25,26 +24,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-WorkerProcessOptions ParseOptions(const std::vector<std::string>& args, std::string& log_level) {
-  CommandLine cl =
-      ParseCommandLine(args, {"--topology-id", "--supervisor-id", "--port", "--worker-id"});
-  if (!cl.positional.empty()) throw ConfigError("unexpected argument '" + cl.positional[0] + "'");
-  auto required = [&cl](const std::string& option) {
-    auto value = cl.Option(option);
-    if (!value || value->empty()) throw ConfigError("missing option " + option);
-    return *value;
-  };
+WorkerProcessOptions MakeOptions(const WorkerCommandLine& command_line) {
   WorkerProcessOptions options;
-  options.topology_id = required("--topology-id");
-  options.supervisor_id = required("--supervisor-id");
-  options.port = ParseCount("--port", required("--port"));
-  if (options.port < 1 || options.port > 65535) {
-    throw ConfigError("option --port: " + std::to_string(options.port) + " is not a TCP port");
-  }
-  options.worker_id = required("--worker-id");
+  options.topology_id = command_line.topology_id;
+  options.supervisor_id = command_line.supervisor_id;
+  options.port = command_line.port;
+  options.worker_id = command_line.worker_id;
   options.make_transport = MakeTcpTransport;
-  options.conf = LoadConfig(cl.sources);
-  log_level = cl.log_level;
+  options.conf = LoadConfig(command_line.global.sources);
   const int64_t beat_secs = options.conf.getInt(Config::kWorkerHeartbeatFrequencySecs, 1);
   options.heartbeat_interval = std::chrono::seconds(std::max<int64_t>(beat_secs, 1));
   return options;
@@ -64,11 +51,28 @@ void WritePidFile(const std::string& path) {
 
 }  // namespace
 
-int RunWorkerDaemon(const std::vector<std::string>& args) {
+void AddWorkerOptions(CLI::App& app, WorkerCommandLine& out) {
+  AddGlobalOptions(app, out.global);
+  app.add_option("--topology-id", out.topology_id, "the topology whose worker this is")
+      ->type_name("ID")
+      ->required();
+  app.add_option("--supervisor-id", out.supervisor_id, "the supervisor that started it")
+      ->type_name("ID")
+      ->required();
+  app.add_option("--port", out.port, "the slot's port, which the worker listens on")
+      ->type_name("PORT")
+      ->check(WholeNumber(1, 65535))
+      ->required();
+  app.add_option("--worker-id", out.worker_id, "its id on the supervisor's host")
+      ->type_name("ID")
+      ->required();
+}
+
+int RunWorkerDaemon(const WorkerCommandLine& command_line) {
   WorkerProcessOptions options;
-  std::string log_level;
+  const std::string log_level = command_line.global.LogLevelOr("info");
   try {
-    options = ParseOptions(args, log_level);
+    options = MakeOptions(command_line);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "storm-worker: %s\n", e.what());
     return 1;

@@ -1,9 +1,10 @@
 // storm-worker: one worker process of a topology (see worker/worker_daemon.h).
-#include <string>
-#include <vector>
-
 #include "worker/worker_daemon.h"
 
 int main(int argc, char** argv) {
-  return storm::RunWorkerDaemon(std::vector<std::string>(argv + 1, argv + argc));
+  CLI::App app{storm::kWorkerDescription, "storm-worker"};
+  storm::WorkerCommandLine options;
+  storm::AddWorkerOptions(app, options);
+  return storm::RunCommandLine(app, argc, argv,
+                               [&options] { return storm::RunWorkerDaemon(options); });
 }

@@ -145,57 +145,205 @@ TEST_F(NimbusCliTest, SubmitListDeactivateActivateRebalanceKillAndResubmit) {
   EXPECT_NE(listed["wc"].id, wc.id);
 }
 
-// Every way a command can be refused: non-zero, one line naming why, and
+// A refusal: status 1 (a usage error would be 2) and one line naming why.
+void ExpectRefusal(const CommandResult& r, const std::vector<std::string>& fragments) {
+  ExpectFailure(r, fragments);
+  EXPECT_EQ(r.status, 1) << r.Describe();
+}
+
+// Every way a command can be refused: status 1, one line naming why, and
 // nothing left on the cluster.
 TEST_F(NimbusCliTest, EveryRefusalExitsNonZeroWithOneLineNamingTheReason) {
   ExpectSuccess(cluster().Storm({"jar", WordCountLibrary(), "alive"}));
   // A name that cannot be taken is refused before the library is uploaded.
   const size_t inbox_files = cluster().InboxFiles().size();
-  ExpectFailure(cluster().Storm({"jar", WordCountLibrary(), "alive"}),
+  ExpectRefusal(cluster().Storm({"jar", WordCountLibrary(), "alive"}),
                 {"storm jar: already alive", "'alive'"});
   for (const std::string name : {"a/b", "a.b", "a:b"}) {
-    ExpectFailure(cluster().Storm({"jar", WordCountLibrary(), name}),
+    ExpectRefusal(cluster().Storm({"jar", WordCountLibrary(), name}),
                   {"storm jar: invalid topology", "'" + name + "'"});
   }
   EXPECT_EQ(cluster().InboxFiles().size(), inbox_files)
       << "a refused name left its upload in Nimbus's inbox";
 
-  ExpectFailure(cluster().Storm({"jar", TestLibrary("test_no_entry"), "x"}),
+  ExpectRefusal(cluster().Storm({"jar", TestLibrary("test_no_entry"), "x"}),
                 {"storm jar:", "has no entry point storm_topology_entry"});
-  ExpectFailure(cluster().Storm({"jar", TestLibrary("test_wrong_abi"), "x"}),
+  ExpectRefusal(cluster().Storm({"jar", TestLibrary("test_wrong_abi"), "x"}),
                 {"storm jar:", "built for topology ABI version 99"});
-  ExpectFailure(cluster().Storm({"jar", TestLibrary("test_throwing_main"), "x"}),
+  ExpectRefusal(cluster().Storm({"jar", TestLibrary("test_throwing_main"), "x"}),
                 {"storm jar:", "boom: the main gave up"});
-  ExpectFailure(cluster().Storm({"jar", TestLibrary("test_invalid_topology")}),
+  ExpectRefusal(cluster().Storm({"jar", TestLibrary("test_invalid_topology")}),
                 {"storm jar: invalid topology", "unknown component 'nowhere'"});
-  ExpectFailure(
+  ExpectRefusal(
       cluster().Storm({"jar", WordCountLibrary(), "noworkers", "-c", "topology.workers=0"}),
       {"storm jar:", "topology.workers"});
-  ExpectFailure(cluster().Storm({"jar", WordCountLibrary(), "badconf", "-c",
+  ExpectRefusal(cluster().Storm({"jar", WordCountLibrary(), "badconf", "-c",
                                  "topology.message.timeout.secs=abc"}),
                 {"storm jar:", "topology.message.timeout.secs"});
 
   for (const std::string command : {"kill", "activate", "deactivate", "rebalance"}) {
-    ExpectFailure(cluster().Storm({command, "nosuch"}),
+    ExpectRefusal(cluster().Storm({command, "nosuch"}),
                   {"storm " + command + ": no such topology", "nosuch"});
   }
-  ExpectFailure(cluster().Storm({"rebalance", "alive", "-w", "0", "-e", "nosuch=2"}),
+  ExpectRefusal(cluster().Storm({"rebalance", "alive", "-w", "0", "-e", "nosuch=2"}),
                 {"storm rebalance:", "no component 'nosuch'"});
 
   // Nimbus is not there: a closed port.
   const int closed = testing::zookeeper_detail::FreePort();
   const std::string unreachable = "Nimbus unreachable at 127.0.0.1:" + std::to_string(closed);
   const std::string port_option = "nimbus.thrift.port=" + std::to_string(closed);
-  ExpectFailure(cluster().Storm({"list", "-c", port_option}), {"storm list:", unreachable});
-  ExpectFailure(cluster().Storm({"kill", "alive", "-c", port_option}),
+  ExpectRefusal(cluster().Storm({"list", "-c", port_option}), {"storm list:", unreachable});
+  ExpectRefusal(cluster().Storm({"kill", "alive", "-c", port_option}),
                 {"storm kill:", unreachable});
-  ExpectFailure(cluster().Storm({"jar", WordCountLibrary(), "x", "-c", port_option}),
+  ExpectRefusal(cluster().Storm({"jar", WordCountLibrary(), "x", "-c", port_option}),
                 {"storm jar:", unreachable});
 
   // None of the refused submissions left a topology behind.
   auto listed = cluster().List();
   EXPECT_EQ(listed.size(), 1u) << cluster().Storm({"list"}).out;
   EXPECT_EQ(listed["alive"].status, "ACTIVE");
+}
+
+// A command line that makes no sense: status 2 and one line, "storm <verb>:
+// <reason>" (the verb said once), naming the word or option at fault.
+// Nothing reaches Nimbus.
+TEST_F(NimbusCliTest, UsageErrorsExit2WithOneLineNamingTheVerbOnce) {
+  const struct {
+    std::vector<std::string> args;
+    std::string line;
+  } cases[] = {
+      {{"frobnicate"}, "storm: unknown command 'frobnicate' (see storm --help)"},
+      {{"--log-level", "info", "frobnicate"}, "storm: unknown command 'frobnicate' (see storm --help)"},
+      {{"--frob", "list"}, "storm list: unknown option '--frob'"},
+      {{"list", "extra"}, "storm list: unexpected argument 'extra'"},
+      {{"list", "--log-level", "verbose"},
+       "storm list: --log-level: unknown level 'verbose' (trace, debug, info, warn, error, "
+       "critical or off)"},
+      {{"list", "-c"}, "storm list: option -c needs a value"},
+      {{"list", "-c", "topology.workers"},
+       "storm list: -c: expected KEY=VALUE, got 'topology.workers'"},
+      {{"list", "--config"}, "storm list: option --config needs a value"},
+      {{"kill"}, "storm kill: topology-name is required"},
+      {{"kill", "wc", "-w"}, "storm kill: option --wait needs a value"},
+      {{"kill", "wc", "-w", "abc"}, "storm kill: --wait: expected a whole number >= 0, got 'abc'"},
+      {{"activate", "a", "b"}, "storm activate: unexpected argument 'b'"},
+      {{"deactivate", "--wait", "3", "wc"}, "storm deactivate: unknown option '--wait'"},
+      {{"rebalance", "wc", "-n", "two"},
+       "storm rebalance: --num-workers: expected a whole number >= 0, got 'two'"},
+      {{"rebalance", "wc", "-e", "split"},
+       "storm rebalance: --executor: expected COMPONENT=PARALLELISM, got 'split'"},
+      {{"rebalance", "wc", "-e", "split=many"},
+       "storm rebalance: --executor: component split: expected a whole number >= 0, got 'many'"},
+      {{"jar"}, "storm jar: a topology library (.so) is required"},
+      {{"jar", "--frob", WordCountLibrary(), "wc"}, "storm jar: unknown option '--frob'"},
+      {{"jar", WordCountLibrary(), "wc", "-c"}, "storm jar: option -c needs a value"},
+      {{"nimbus", "extra"}, "storm nimbus: unexpected argument 'extra'"},
+      {{"supervisor", "--port", "6700"}, "storm supervisor: unknown option '--port'"},
+      {{"version", "2"}, "storm version: unexpected argument '2'"},
+  };
+  for (const auto& c : cases) {
+    const CommandResult r = cluster().Storm(c.args);
+    EXPECT_EQ(r.status, 2) << r.Describe();
+    EXPECT_EQ(r.err, c.line + "\n") << r.Describe();
+    EXPECT_EQ(r.out, "") << r.Describe();
+  }
+
+  const std::string bin = testing::BuildDir() + "/bin/";
+  const struct {
+    std::vector<std::string> argv;
+    std::string line;
+  } daemon_cases[] = {
+      {{bin + "storm-nimbus", "extra"}, "storm-nimbus: unexpected argument 'extra'"},
+      {{bin + "storm-nimbus", "--log-level", "loud"},
+       "storm-nimbus: --log-level: unknown level 'loud' (trace, debug, info, warn, error, "
+       "critical or off)"},
+      {{bin + "storm-supervisor", "-c"}, "storm-supervisor: option -c needs a value"},
+      {{bin + "storm-worker"}, "storm-worker: --topology-id is required"},
+      {{bin + "storm-worker", "--topology-id", "t", "--supervisor-id", "s", "--worker-id", "w",
+        "--port", "70000"},
+       "storm-worker: --port: expected a whole number from 1 to 65535, got '70000'"},
+      {{bin + "storm-worker", "--topology-id", "t", "--supervisor-id", "s", "--worker-id", "w",
+        "--port"},
+       "storm-worker: option --port needs a value"},
+  };
+  for (const auto& c : daemon_cases) {
+    const CommandResult r = testing::RunProgram(c.argv, {}, 30s);
+    EXPECT_EQ(r.status, 2) << r.Describe();
+    EXPECT_EQ(r.err, c.line + "\n") << r.Describe();
+  }
+  EXPECT_TRUE(cluster().List().empty()) << cluster().Storm({"list"}).out;
+}
+
+// `--help` of storm, of each verb and of each daemon: the usage and the
+// options on stdout, status 0.
+TEST_F(NimbusCliTest, EveryCommandHasHelp) {
+  const CommandResult storm = cluster().Storm({"--help"});
+  EXPECT_EQ(storm.status, 0) << storm.Describe();
+  EXPECT_NE(storm.out.find("Usage: storm [OPTIONS] <command> [args...]"), std::string::npos)
+      << storm.out;
+  const std::map<std::string, std::vector<std::string>> verbs = {
+      {"jar", {"Usage: storm jar [OPTIONS] <topology.so> [args...]", "-c KEY=VALUE"}},
+      {"local",
+       {"Usage: storm local [OPTIONS] <topology.so> [args...]", "--local-ttl,--duration SECS"}},
+      {"list", {"Usage: storm list [OPTIONS]", "--config FILE"}},
+      {"kill", {"Usage: storm kill [OPTIONS] <topology-name>", "-w,--wait SECS"}},
+      {"activate", {"Usage: storm activate [OPTIONS] <topology-name>"}},
+      {"deactivate", {"Usage: storm deactivate [OPTIONS] <topology-name>"}},
+      {"rebalance",
+       {"Usage: storm rebalance [OPTIONS] <topology-name>", "-w,--wait SECS",
+        "-n,--num-workers WORKERS", "-e,--executor COMPONENT=PARALLELISM"}},
+      {"nimbus", {"Usage: storm nimbus [OPTIONS]", "--log-level LEVEL"}},
+      {"supervisor", {"Usage: storm supervisor [OPTIONS]", "--log-level LEVEL"}},
+      {"version", {"Usage: storm version [OPTIONS]"}},
+      {"help", {"Usage: storm help [<command>]"}},
+  };
+  for (const auto& [verb, fragments] : verbs) {
+    EXPECT_NE(storm.out.find("\n  " + verb + " "), std::string::npos)
+        << "storm --help does not list " << verb << ":\n" << storm.out;
+    const CommandResult help = cluster().Storm({verb, "--help"});
+    EXPECT_EQ(help.status, 0) << help.Describe();
+    EXPECT_EQ(help.err, "") << help.Describe();
+    for (const std::string& fragment : fragments) {
+      EXPECT_NE(help.out.find(fragment), std::string::npos)
+          << "storm " << verb << " --help does not say \"" << fragment << "\":\n" << help.out;
+    }
+  }
+  const CommandResult kill = cluster().Storm({"help", "kill"});
+  EXPECT_EQ(kill.status, 0) << kill.Describe();
+  EXPECT_EQ(kill.out, cluster().Storm({"kill", "--help"}).out);
+
+  const std::string bin = testing::BuildDir() + "/bin/";
+  const std::map<std::string, std::string> daemons = {
+      {"storm-nimbus", "--config FILE"},
+      {"storm-supervisor", "--config FILE"},
+      {"storm-worker", "--topology-id ID"},
+  };
+  for (const auto& [daemon, option] : daemons) {
+    const CommandResult help = testing::RunProgram({bin + daemon, "--help"}, {}, 30s);
+    EXPECT_EQ(help.status, 0) << help.Describe();
+    EXPECT_NE(help.out.find("Usage: " + daemon + " [OPTIONS]"), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find(option), std::string::npos) << help.out;
+    // The hidden command Nimbus runs on itself stays hidden.
+    EXPECT_EQ(help.out.find("check-library"), std::string::npos) << help.out;
+  }
+  EXPECT_EQ(storm.out.find("check-library"), std::string::npos) << storm.out;
+}
+
+// The words after the library are its main's, except storm's own options;
+// after a "--" every word is the main's, -c too. Nimbus's check of the
+// library runs the main again with those words, unchanged.
+TEST_F(NimbusCliTest, JarPassesTheLibrarysArgumentsOnUnchanged) {
+  ExpectSuccess(cluster().Storm({"jar", WordCountLibrary(), "dashed", "-c", "topology.workers=1",
+                                 "--", "-c", "topology.workers=3"}));
+  auto listed = cluster().List();
+  ASSERT_EQ(listed.count("dashed"), 1u) << cluster().Storm({"list"}).out;
+  EXPECT_EQ(listed["dashed"].workers, 1) << "the -c after '--' reached storm";
+
+  // Storm's options before the verb, and after the library's arguments
+  // (the word count asks for 2 workers itself).
+  ExpectSuccess(cluster().Storm(
+      {"-c", "topology.workers=1", "jar", WordCountLibrary(), "before", "--log-level", "warn"}));
+  EXPECT_EQ(cluster().List()["before"].workers, 1);
 }
 
 // Nimbus checks a submission itself, whatever the client checked before

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include "common/topology/topology_library.h"
 #include "storm/errors.h"
@@ -217,24 +218,68 @@ TEST(LocalModeTest, StormLocalStopsOnCtrlCAndPrintsTheSummary) {
 
 TEST(LocalModeTest, StormLocalReportsErrorsInOneLine) {
   const std::string wc = BuildDir() + "/examples/libword_count.so";
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {"local /nonexistent.so", "storm local: topology library /nonexistent.so: no such file\n"},
-      {"local " + LibPath("test_wrong_abi"), "built for topology ABI version 99"},
-      {"local " + LibPath("test_invalid_topology"),
+  // Failures exit 1; command lines that make no sense exit 2.
+  const std::vector<std::tuple<std::string, int, std::string>> cases = {
+      {"local /nonexistent.so", 1, "storm local: topology library /nonexistent.so: no such file\n"},
+      {"local " + LibPath("test_wrong_abi"), 1, "built for topology ABI version 99"},
+      {"local " + LibPath("test_invalid_topology"), 1,
        "storm local: invalid topology: bolt 'bolt' subscribes to unknown component 'nowhere'"},
-      {"local " + wc + " -c topology.workers=abc --duration 1",
+      {"local " + wc + " -c topology.workers=abc --duration 1", 1,
        "config key 'topology.workers': expected a positive integer"},
       // Options may stand before the command too, as in Storm.
-      {"-c topology.workers=0 local " + wc, "config key 'topology.workers': expected a positive integer"},
-      {"--log-level info frobnicate", "unknown command 'frobnicate'"},
-      {"local " + wc + " --duration soon", "expected a number of seconds"},
+      {"-c topology.workers=0 local " + wc, 1,
+       "config key 'topology.workers': expected a positive integer"},
+      {"--log-level info frobnicate", 2, "storm: unknown command 'frobnicate' (see storm --help)\n"},
+      {"local " + wc + " --duration soon", 2,
+       "storm local: --local-ttl: expected a number of seconds, got 'soon'\n"},
+      {"local " + wc + " --local-ttl", 2, "storm local: option --local-ttl needs a value\n"},
+      {"local", 2, "storm local: a topology library (.so) is required\n"},
+      {"local --log-level loud " + wc, 2,
+       "storm local: --log-level: unknown level 'loud' (trace, debug, info, warn, error, critical "
+       "or off)\n"},
   };
-  for (const auto& [args, message] : cases) {
+  for (const auto& [args, status, message] : cases) {
     CommandResult r = RunStorm(args);
-    EXPECT_NE(r.status, 0) << args;
+    EXPECT_EQ(r.status, status) << args << " printed: " << r.err;
     EXPECT_NE(r.err.find(message), std::string::npos) << args << " printed: " << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << ": " << r.err;
   }
+}
+
+TEST(LocalModeTest, StormLocalHasHelp) {
+  CommandResult r = RunStorm("local --help");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("Usage: storm local [OPTIONS] <topology.so> [args...]"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("--local-ttl,--duration SECS"), std::string::npos) << r.out;
+  r = RunStorm("--help");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("Usage: storm [OPTIONS] <command> [args...]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n  local "), std::string::npos) << r.out;
+}
+
+// How long `storm local` says topology `name` ran; -1 if it does not say.
+double SecondsRan(const std::string& out, const std::string& name) {
+  const std::string prefix = "storm local: topology " + name + " ran ";
+  const size_t at = out.find(prefix);
+  return at == std::string::npos ? -1 : std::stod(out.substr(at + prefix.size()));
+}
+
+// The words after the library are its main's (the word count names its
+// topology after the first), even when they look like options; storm's own
+// options are taken wherever they stand, up to a "--".
+TEST(LocalModeTest, StormLocalPassesTheLibrarysArgumentsOnUnchanged) {
+  const std::string wc = BuildDir() + "/examples/libword_count.so";
+  CommandResult r = RunStorm("local " + wc + " --odd --local-ttl 0.5");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_GE(SecondsRan(r.out, "--odd"), 0.5) << r.out;
+  EXPECT_LT(SecondsRan(r.out, "--odd"), 10) << r.out;
+  r = RunStorm("local --duration 0.5 " + wc + " -- --local-ttl 60");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_GE(SecondsRan(r.out, "--local-ttl"), 0.5) << r.out;
+  EXPECT_LT(SecondsRan(r.out, "--local-ttl"), 10) << "the --local-ttl after '--' reached storm: "
+                                                  << r.out;
 }
 
 TEST(LocalModeTest, TopologyDebugLogsEveryEmittedTuple) {

@@ -6,23 +6,12 @@
 #include "common/config/config_loader.h"
 #include "common/util/host_name.h"
 #include "common/util/logging.h"
-#include "storm/errors.h"
 
 namespace storm {
 
-Config StartDaemon(const std::string& name, const std::vector<std::string>& args) {
-  CommandLine cl;
-  try {
-    cl = ParseCommandLine(args);
-    if (!cl.positional.empty()) {
-      throw ConfigError("unexpected argument '" + cl.positional[0] + "'");
-    }
-  } catch (const ConfigError&) {
-    InitLogging(name);  // so that the caller's error line has the one format
-    throw;
-  }
-  InitLogging(name, cl.log_level);
-  Config conf = LoadConfig(cl.sources);
+Config StartDaemon(const std::string& name, const GlobalOptions& options) {
+  InitLogging(name, options.LogLevelOr("info"));
+  Config conf = LoadConfig(options.sources);
   for (const auto& key : UnknownReservedKeys(conf)) {
     spdlog::warn("{}: unknown config key '{}' (a typo?)", name, key);
   }

@@ -9,7 +9,6 @@
 
 #include <gtest/gtest.h>
 
-#include "common/config/command_line.h"
 #include "storm/errors.h"
 #include "support/temp_dir.h"
 #include "sdk/config_json.h"
@@ -339,15 +338,6 @@ TEST(ConfigLoaderTest, GettersNameTheKeyTheTypeAndTheValue) {
   EXPECT_DOUBLE_EQ(conf.getDouble("rate"), 1.0);  // Integers are numbers.
   EXPECT_EQ(conf.getInt("absent", 7), 7);
   EXPECT_NE(ConfigErrorOf([] { ConfigFromJson(json::array()); }).find("map"), std::string::npos);
-}
-
-TEST(ConfigLoaderTest, CommandLineRejectsAnUnknownLogLevel) {
-  // spdlog takes an unknown level for "off": a typo would silence the log.
-  EXPECT_EQ(ConfigErrorOf([] { ParseCommandLine({"--log-level", "verbose"}); }),
-            "--log-level: unknown level 'verbose' (trace, debug, info, warn, error, critical or "
-            "off)");
-  EXPECT_EQ(ParseCommandLine({"--log-level", "debug"}).log_level, "debug");
-  EXPECT_EQ(ParseCommandLine({}).log_level, "info");
 }
 
 }  // namespace
