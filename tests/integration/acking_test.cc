@@ -147,6 +147,8 @@ TEST(AckingTest, TreeNotCompletedWithinTimeoutFails) {
     clock.AdvanceSecs(31);
     WaitUntil([&] { return Recorder::Get(r).Count("fail") > 0; }, std::chrono::milliseconds(300));
   }
+  // Nothing more can come once no tree is pending at the spout.
+  ASSERT_TRUE(WaitUntil([&] { return cluster.Totals("timeout").totals.pending == 0; }));
   EXPECT_EQ(Recorder::Get(r).Ids("fail"), std::vector<int64_t>{1});
   EXPECT_EQ(Recorder::Get(r).Count("ack"), 2u);
 }
