@@ -126,7 +126,8 @@ class Supervisor {
   // slots, removes code no longer assigned here, and refreshes its
   // registration when supervisor.heartbeat.frequency.secs has passed.
   // Throws what the cluster state throws (StateStorageError); a worker
-  // that cannot be started is logged and tried again next round.
+  // that cannot be started is logged and tried again next round. Call it
+  // after Start().
   void SyncOnce();
 
   const std::string& id() const { return id_; }

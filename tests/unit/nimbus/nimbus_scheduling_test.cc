@@ -234,7 +234,10 @@ TEST_F(NimbusTest, ConcurrentCallsKeepSlotsExclusive) {
 TEST_F(NimbusTest, ManyTopologiesNeverShareASlot) {
   AddSupervisor("sup-c", "host-c", {6700, 6701, 6702, 6703});
   std::vector<std::string> ids;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wrestrict"  // GCC bug 105651: "t" + std::string at -O3
   for (int i = 0; i < 6; ++i) ids.push_back(Submit("t" + std::to_string(i), Workers(1 + i % 3)));
+#pragma GCC diagnostic pop
   auto check = [&] {
     std::map<WorkerSlot, std::string> owner;
     for (const std::string& id : state_->AssignmentIds()) {
