@@ -4,7 +4,8 @@
 # test scripts/docker-test.sh. Exits with ctest's status, or when that is 0,
 # with docker-test.sh's.
 #
-#   scripts/test.sh [preset]      preset: default (build/), debug, asan, tsan, ...
+#   scripts/test.sh [preset]      preset: default (build/), ci (the default when
+#                                 CI=true: warnings are errors), debug, asan, tsan, ...
 #
 # With CI=true nothing reads the terminal (stdin is /dev/null).
 # shellcheck disable=SC2317  # functions run from the EXIT trap or by start_servers
@@ -14,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source-path=SCRIPTDIR/..
 . scripts/lib.sh
 
-preset="${1:-default}"
+if [[ -z "${1:-}" && "${CI:-}" == "true" ]]; then preset=ci; else preset="${1:-default}"; fi
 build_dir="$(build_dir_for_preset "$preset")"
 
 if [[ "${CI:-}" == "true" ]]; then

@@ -22,8 +22,8 @@
 #include "common/topology/code_dir.h"
 #include "common/util/files.h"
 #include "common/client/code_download.h"
-#include "storm/errors.h"
 #include "sdk/config_json.h"
+#include "storm/errors.h"
 
 extern char** environ;
 
@@ -128,6 +128,7 @@ Supervisor::Supervisor(SupervisorOptions options)
 Supervisor::~Supervisor() { Stop(); }
 
 int64_t Supervisor::UnixSecs() const {
+  if (options_.unix_secs) return options_.unix_secs();
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -149,13 +150,17 @@ void Supervisor::Start() {
   fs::create_directories(local_.CodeRoot());
   LoadOrMakeId();
   AdoptOrKillPreviousWorkers();
-  Heartbeat();
+  {
+    std::lock_guard<std::mutex> lock(sync_mutex_);
+    Heartbeat();
+    last_heartbeat_nanos_ = options_.clock->NowNanos();
+  }
   listener_id_ = options_.state->storage().AddListener([this](const WatchEvent&) {
     std::lock_guard<std::mutex> lock(mutex_);
     wake_ = true;
     cv_.notify_all();
   });
-  thread_ = std::thread([this] { Loop(); });
+  if (options_.run_sync_thread) thread_ = std::thread([this] { Loop(); });
   spdlog::info("supervisor: {} started on host {} with slots [{}]", id_, options_.hostname,
                fmt::join(slots_, ", "));
 }
@@ -246,11 +251,10 @@ void Supervisor::Heartbeat() {
   options_.state->SetSupervisor(info);
 }
 
+// The daemon's thread: one SyncOnce per wake-up, woken by a watch event
+// (an assignment changed) or the monitor period.
 void Supervisor::Loop() {
   const auto monitor = std::chrono::seconds(options_.conf.getInt(Config::kSupervisorMonitorFrequencySecs));
-  const int64_t heartbeat_every =
-      options_.conf.getInt(Config::kSupervisorHeartbeatFrequencySecs) * 1'000'000'000;
-  int64_t last_heartbeat = options_.clock->NowNanos();
   std::unique_lock<std::mutex> lock(mutex_);
   wake_ = true;
   while (!stopping_) {
@@ -260,14 +264,21 @@ void Supervisor::Loop() {
     lock.unlock();
     try {
       SyncOnce();
-      if (options_.clock->NowNanos() - last_heartbeat >= heartbeat_every) {
-        Heartbeat();
-        last_heartbeat = options_.clock->NowNanos();
-      }
     } catch (const std::exception& e) {
       spdlog::warn("supervisor: sync failed, trying again in {} s: {}", monitor.count(), e.what());
     }
     lock.lock();
+  }
+}
+
+void Supervisor::SyncOnce() {
+  std::lock_guard<std::mutex> lock(sync_mutex_);
+  SyncProcesses();  // when it throws, the registration waits for the next round too
+  const int64_t heartbeat_every =
+      options_.conf.getInt(Config::kSupervisorHeartbeatFrequencySecs) * 1'000'000'000;
+  if (options_.clock->NowNanos() - last_heartbeat_nanos_ >= heartbeat_every) {
+    Heartbeat();
+    last_heartbeat_nanos_ = options_.clock->NowNanos();
   }
 }
 
@@ -288,7 +299,7 @@ std::map<int, Supervisor::SlotAssignment> Supervisor::ReadMyAssignments() {
   return mine;
 }
 
-void Supervisor::SyncOnce() {
+void Supervisor::SyncProcesses() {
   const std::map<int, SlotAssignment> mine = ReadMyAssignments();
   const int64_t now = options_.clock->NowNanos();
   const int64_t now_secs = UnixSecs();

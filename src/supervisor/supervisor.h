@@ -18,8 +18,17 @@
 // adopts the workers of a previous run that still match their assignment
 // and kills every other, so there are never two workers on one port.
 //
-// Thread safety: Start/Stop from one thread; the rest runs on the
-// supervisor's own thread.
+// Time: SyncOnce() is one round of that work, run synchronously. The
+// daemon's thread calls it on every wake-up (a watch, or the monitor
+// period); with options.run_sync_thread false nothing calls it but the
+// caller, so tests advance a ManualClock (and unix_secs with it) and call
+// SyncOnce() instead of waiting. Every timeout is read on options.clock
+// (start timeout, registration refresh) or options.unix_secs (the age of a
+// worker's heartbeat, which the worker writes in Unix seconds); only the
+// wait for a signalled worker process to exit is on real time.
+//
+// Thread safety: Start/Stop from one thread. SyncOnce may be called from
+// any thread (rounds are serialized); WorkerPids from any thread.
 #pragma once
 
 #include <condition_variable>
@@ -85,7 +94,14 @@ struct SupervisorOptions {
   std::shared_ptr<WorkerLauncher> launcher;
   CodeDownloader download;
   Clock* clock = RealClock::Get();
+  // Unix time in seconds (registration times, the age of workers' local
+  // heartbeats). Empty: the system clock.
+  std::function<int64_t()> unix_secs;
   std::string hostname;  // advertised to workers of other hosts
+  // Whether Start() runs SyncOnce on a thread of its own, woken by
+  // assignment changes and every supervisor.monitor.frequency.secs. Tests
+  // turn it off and call SyncOnce themselves.
+  bool run_sync_thread = true;
 };
 
 class Supervisor {
@@ -96,11 +112,23 @@ class Supervisor {
   Supervisor& operator=(const Supervisor&) = delete;
 
   // Loads or makes its id, adopts or kills the workers of a previous run,
-  // registers, and starts syncing on its own thread.
+  // registers, and (with options.run_sync_thread) starts syncing on its own
+  // thread.
   void Start();
   // Stops syncing and deregisters. Workers keep running (as Storm's: a
   // restarted supervisor finds them again) unless `kill_workers`.
   void Stop(bool kill_workers = false);
+
+  // One round of the supervisor's work, synchronously: reads the
+  // assignments for this supervisor, kills the workers that must go (slot
+  // no longer theirs, process exited, heartbeat too old or never written),
+  // downloads missing code and launches the workers of free assigned
+  // slots, removes code no longer assigned here, and refreshes its
+  // registration when supervisor.heartbeat.frequency.secs has passed.
+  // Throws what the cluster state throws (StateStorageError); a worker
+  // that cannot be started is logged and tried again next round. Call it
+  // after Start().
+  void SyncOnce();
 
   const std::string& id() const { return id_; }
   // port -> pid of the workers it runs now (for tests and logs).
@@ -124,7 +152,7 @@ class Supervisor {
   void AdoptOrKillPreviousWorkers();
   void Heartbeat();
   void Loop();
-  void SyncOnce();
+  void SyncProcesses();
   std::map<int, SlotAssignment> ReadMyAssignments();
   void EnsureCode(const std::string& topology_id, const std::string& master_code_dir);
   void LaunchWorker(int port, const SlotAssignment& assignment);
@@ -138,6 +166,9 @@ class Supervisor {
   std::vector<int> slots_;
   int64_t start_secs_ = 0;
   int listener_id_ = -1;
+
+  std::mutex sync_mutex_;             // held for a whole SyncOnce; guards last_heartbeat_nanos_
+  int64_t last_heartbeat_nanos_ = 0;  // options.clock, when it last registered
 
   std::mutex mutex_;  // guards workers_, wake_, stopping_
   std::condition_variable cv_;

@@ -403,6 +403,10 @@ TEST_F(NimbusCliTest, NimbusRefusesBadSubmissionsFromAnyClient) {
         << "\", got: " << message;
   }
   EXPECT_TRUE(cluster().List().empty()) << cluster().Storm({"list"}).out;
+  // Each refused upload was discarded, not left in the inbox until it expired.
+  const std::vector<std::string> left = cluster().InboxFiles();
+  EXPECT_TRUE(left.empty()) << "the inbox holds " << left.size() << " files after the refusals";
+  EXPECT_TRUE(cluster().nimbus().Alive()) << cluster().nimbus().exit_description();
 
   // A name alive is refused at submit too, also when the client did not
   // ask about it first (the CLI does), or took it meanwhile.
@@ -483,54 +487,6 @@ TEST_F(NimbusCliTest, ExecutorsOfALostSupervisorAreReassigned) {
   }
 }
 
-// A plain TCP connection to Nimbus's port, for bytes no Thrift client sends.
-class RawConnection {
- public:
-  explicit RawConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = fd_ >= 0 && ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    timeval timeout{0, 100'000};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  }
-  ~RawConnection() { Close(); }
-  RawConnection(const RawConnection&) = delete;
-  RawConnection& operator=(const RawConnection&) = delete;
-
-  bool connected() const { return connected_; }
-  // Sends what it can (the peer may close mid-way); no SIGPIPE.
-  void Send(const std::string& bytes) {
-    size_t sent = 0;
-    while (sent < bytes.size()) {
-      const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) return;
-      sent += static_cast<size_t>(n);
-    }
-  }
-  // Whether the peer closes the connection within `timeout` (what it sends
-  // before is ignored).
-  bool ClosedByPeer(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    char buffer[4096];
-    while (std::chrono::steady_clock::now() < deadline) {
-      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-      if (n == 0) return true;
-      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return true;
-    }
-    return false;
-  }
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-  bool connected_ = false;
-};
-
 std::string FrameHeader(uint32_t length) {
   const uint32_t big_endian = htonl(length);
   return std::string(reinterpret_cast<const char*>(&big_endian), 4);
@@ -554,6 +510,7 @@ TEST_F(NimbusCliTest, BadBytesOnTheWireLeaveNimbusServing) {
     RawConnection c(cluster().port());
     ASSERT_TRUE(c.connected());
     c.Send(RandomBytes(4096, 1));
+    EXPECT_TRUE(c.ClosedByPeer(10s)) << "Nimbus kept a connection of random bytes open";
   }
   expect_serving("random bytes");
 
@@ -562,6 +519,7 @@ TEST_F(NimbusCliTest, BadBytesOnTheWireLeaveNimbusServing) {
     RawConnection c(cluster().port());
     ASSERT_TRUE(c.connected());
     c.Send(FrameHeader(256) + RandomBytes(256, 2));
+    EXPECT_TRUE(c.ClosedByPeer(10s)) << "Nimbus kept a connection whose frame is no request open";
   }
   expect_serving("a frame of random bytes");
 
@@ -595,6 +553,7 @@ TEST_F(NimbusCliTest, BadBytesOnTheWireLeaveNimbusServing) {
     RawConnection c(cluster().port());
     ASSERT_TRUE(c.connected());
     c.Send(FrameHeader(0x7fffffff) + RandomBytes(16, 6));
+    EXPECT_TRUE(c.ClosedByPeer(10s)) << "Nimbus kept a connection announcing 2 GiB open";
   }
   expect_serving("a frame of 2 GiB announced");
 }

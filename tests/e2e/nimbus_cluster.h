@@ -17,8 +17,12 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -195,6 +199,8 @@ class TestCluster {
 
   DaemonProcess& nimbus() { return *nimbus_; }
   int port() const { return port_; }
+  // The cluster's root in ZooKeeper (storm.zookeeper.root).
+  const std::string& root() const { return root_; }
   std::string config_file() const { return (dir_ / "conf" / "storm.yaml").string(); }
   fs::path local_dir() const { return dir_ / "storm-local"; }
   fs::path code_dir(const std::string& id) const {
@@ -258,6 +264,26 @@ class TestCluster {
     }
   }
 
+  // Waits until Nimbus's monitor has run `rounds` whole rounds after this
+  // call (false if not within 30 s each). A round ends by removing what
+  // topologies no longer alive left: an error node of a made-up topology,
+  // planted after the previous round's clean-up read the list, is gone at
+  // the end of the next round.
+  bool MonitorRoundsPass(int rounds) {
+    for (int i = 0; i < rounds; ++i) {
+      const std::string ghost = "ghost-" + std::to_string(++ghosts_) + "-1";
+      state().ReportError(ghost, "c", ErrorRecordInfo{"planted by the test", 1, "none", 0});
+      const bool removed = Eventually(
+          [&] {
+            const std::vector<std::string> ids = state().ErrorTopologies();
+            return std::find(ids.begin(), ids.end(), ghost) == ids.end();
+          },
+          30s);
+      if (!removed) return false;
+    }
+    return true;
+  }
+
   // Kills every topology with no wait and waits until they are gone.
   void KillAll() {
     auto client = NimbusClient::Connect(ClientConfig());
@@ -292,6 +318,58 @@ class TestCluster {
   int port_;
   std::unique_ptr<DaemonProcess> nimbus_;
   std::unique_ptr<ClusterState> state_;
+  int ghosts_ = 0;  // made-up topologies planted by MonitorRoundsPass
+};
+
+// A plain TCP connection to 127.0.0.1:port (Nimbus's, a worker's), for bytes
+// no real client sends.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = fd_ >= 0 && ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    timeval timeout{0, 100'000};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  }
+  ~RawConnection() { Close(); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool connected() const { return connected_; }
+  // Sends what it can (the peer may close mid-way); no SIGPIPE. Returns
+  // whether all of it was sent.
+  bool Send(const std::string& bytes) {
+    size_t sent = 0;
+    while (sent < bytes.size()) {
+      const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      sent += static_cast<size_t>(n);
+    }
+    return true;
+  }
+  // Whether the peer closes the connection within `timeout` (what it sends
+  // before is ignored).
+  bool ClosedByPeer(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    char buffer[4096];
+    while (std::chrono::steady_clock::now() < deadline) {
+      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n == 0) return true;
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return true;
+    }
+    return false;
+  }
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
 };
 
 // A command that must fail as a shell user relies on: non-zero exit and

@@ -21,6 +21,7 @@ namespace storm::e2e {
 namespace {
 
 using testing::AnyZooKeeper;
+using testing::ZooKeeperDump;
 using testing::ZooKeeperServer;
 
 // Nimbus is stateless: SIGKILLed and restarted, it finds everything again
@@ -57,9 +58,9 @@ TEST(NimbusRestartTest, SigkilledNimbusFindsItsTopologiesAssignmentsAndLibraries
     EXPECT_EQ(after.at(name).workers, t.workers) << name;
     EXPECT_EQ(after.at(name).executors, t.executors) << name;
   }
-  // Give the restarted Nimbus's monitor (every second) a few rounds to
+  // The restarted Nimbus's monitor runs a few rounds, in which it could
   // change something it should not.
-  std::this_thread::sleep_for(3s);
+  ASSERT_TRUE(cluster.MonitorRoundsPass(3)) << "the restarted Nimbus's monitor does not run";
   for (const auto& [id, a] : assignments) {
     auto now = cluster.state().GetAssignment(id);
     ASSERT_TRUE(now) << "the assignment of " << id << " is gone";
@@ -86,15 +87,41 @@ TEST(NimbusRestartTest, SigkilledNimbusFindsItsTopologiesAssignmentsAndLibraries
 // Clients find the leader through /nimbuses (getLeader, as Storm's do). The
 // killed Nimbus's entry there is an ephemeral node of its session, which
 // ZooKeeper ends a session timeout after the kill: the restarted Nimbus's
-// entry must not go with it.
+// entry must not go with it. A ZooKeeper of its own, whose sessions and
+// node owners the test reads (four-letter command "dump").
 TEST(NimbusRestartTest, RestartedNimbusStaysTheLeaderAfterTheKilledOnesSessionExpires) {
-  TestCluster cluster(AnyZooKeeper(), {"-c", "storm.zookeeper.session.timeout=2000"});
+  ZooKeeperServer zookeeper;
+  TestCluster cluster(zookeeper.connect_string(), {"-c", "storm.zookeeper.session.timeout=2000"});
   LogOnFailure log(cluster);
+  const std::vector<NimbusInfo> registered = cluster.state().Nimbuses();
+  ASSERT_EQ(registered.size(), 1u);
+  const std::string entry =
+      cluster.root() + "/nimbuses/" + registered[0].host + ":" + std::to_string(registered[0].port);
+  const std::set<std::string> before = zookeeper.Dump().sessions;  // the test's, Nimbus's
+  ASSERT_EQ(zookeeper.Dump().ephemeral_owner.count(entry), 1u) << entry << " is no ephemeral node";
   cluster.nimbus().Kill(SIGKILL);
   cluster.StartNimbus();
-  // Nothing to watch for: the killed session ends within its timeout (2 s)
-  // and a server tick (0.5 s).
-  std::this_thread::sleep_for(4s);
+  // The restarted Nimbus takes the entry over: it belongs to a session made
+  // after the kill, so the end of the killed Nimbus's session cannot take it.
+  std::string owner;
+  EXPECT_TRUE(Eventually([&] {
+    const ZooKeeperDump dump = zookeeper.Dump();
+    auto it = dump.ephemeral_owner.find(entry);
+    owner = it == dump.ephemeral_owner.end() ? "" : it->second;
+    return !owner.empty() && before.count(owner) == 0;
+  })) << entry
+      << " is owned by " << (owner.empty() ? "no session" : owner)
+      << ", a session of before the kill";
+  // And when that end comes (a session timeout, 2 s, after the kill), the
+  // entry is still there.
+  ASSERT_TRUE(Eventually(
+      [&] {
+        const std::set<std::string> now = zookeeper.Dump().sessions;
+        return std::any_of(before.begin(), before.end(),
+                           [&](const std::string& s) { return now.count(s) == 0; });
+      },
+      30s))
+      << "the killed Nimbus's session does not end";
   auto client = NimbusClient::Connect(cluster.ClientConfig());
   try {
     gen::NimbusSummary leader;
@@ -149,7 +176,7 @@ TEST(ZooKeeperOutageTest, NimbusServesAgainAfterZooKeeperComesBack) {
   // A command during the outage may fail, with one clear line, but ends.
   CommandResult during;
   std::thread client([&] { during = cluster.Storm({"list"}, 90s); });
-  std::this_thread::sleep_for(4s);
+  std::this_thread::sleep_for(4s);  // the outage lasts
   zookeeper.Start();
   client.join();
   EXPECT_FALSE(during.timed_out) << during.Describe();
@@ -229,7 +256,7 @@ TEST(NimbusHeartbeatTest, ExecutorsWhoseHeartbeatsStopAreReassigned) {
       } catch (const std::exception&) {
         // The next beat tries again.
       }
-      std::this_thread::sleep_for(250ms);
+      std::this_thread::sleep_for(250ms);  // pacing: a worker beats every few hundred ms
     }
   });
   std::optional<Assignment> after;

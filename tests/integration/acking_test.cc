@@ -19,12 +19,18 @@ namespace {
 using testing::Recorder;
 using testing::WaitUntil;
 
-// Emits ids [0, count) split over its tasks, each with its id as message id.
-// Records "ack" and "fail"; replays failed ids when `replay` is set.
+// Emits ids [0, count) split over its tasks, each with its id as message id,
+// an id only once `may_emit(id)` (when given) allows it. Records "emit",
+// "ack", "fail", "activate" and "deactivate"; replays failed ids when
+// `replay` is set.
 class IdSpout : public BaseRichSpout {
  public:
-  IdSpout(std::string recorder, int64_t count, bool replay = false)
-      : recorder_(std::move(recorder)), count_(count), replay_(replay) {}
+  IdSpout(std::string recorder, int64_t count, bool replay = false,
+          std::function<bool(int64_t)> may_emit = nullptr)
+      : recorder_(std::move(recorder)),
+        count_(count),
+        replay_(replay),
+        may_emit_(std::move(may_emit)) {}
 
   void open(const Config&, TopologyContext& context, SpoutOutputCollector& collector) override {
     collector_ = &collector;
@@ -36,7 +42,7 @@ class IdSpout : public BaseRichSpout {
     if (!replays_.empty()) {
       id = replays_.back();
       replays_.pop_back();
-    } else if (next_ < count_) {
+    } else if (next_ < count_ && (!may_emit_ || may_emit_(next_))) {
       id = next_;
       next_ += stride_;
     } else {
@@ -46,6 +52,8 @@ class IdSpout : public BaseRichSpout {
     collector_->emit(Values{id}, Value(id));
   }
   void ack(const Value& id) override { Recorder::Get(recorder_).Add("ack", id.asInt()); }
+  void activate() override { Recorder::Get(recorder_).Add("activate", 0); }
+  void deactivate() override { Recorder::Get(recorder_).Add("deactivate", 0); }
   void fail(const Value& id) override {
     Recorder::Get(recorder_).Add("fail", id.asInt());
     if (replay_) replays_.push_back(id.asInt());
@@ -56,6 +64,7 @@ class IdSpout : public BaseRichSpout {
   std::string recorder_;
   int64_t count_;
   bool replay_;
+  std::function<bool(int64_t)> may_emit_;
   SpoutOutputCollector* collector_ = nullptr;
   int64_t next_ = 0;
   int64_t stride_ = 1;
@@ -138,13 +147,18 @@ TEST(AckingTest, TreeNotCompletedWithinTimeoutFails) {
     clock.AdvanceSecs(31);
     WaitUntil([&] { return Recorder::Get(r).Count("fail") > 0; }, std::chrono::milliseconds(300));
   }
+  // Nothing more can come once no tree is pending at the spout.
+  ASSERT_TRUE(WaitUntil([&] { return cluster.Totals("timeout").totals.pending == 0; }));
   EXPECT_EQ(Recorder::Get(r).Ids("fail"), std::vector<int64_t>{1});
   EXPECT_EQ(Recorder::Get(r).Count("ack"), 2u);
 }
 
-// A gate bolt that holds its inputs until `open` is set, then acks them on
-// its next tick.
+// A gate bolt that holds its inputs of id 0 until `gate_open` is set, then
+// acks them on its next tick; it acks other ids at once. Records "gate" for
+// each held input and "tick" for each tick it has handled.
 std::atomic<bool> gate_open{false};
+// Whether the tree test's spout may emit its marker, id 1.
+std::atomic<bool> marker_released{false};
 
 class GateBolt : public BaseRichBolt {
  public:
@@ -154,13 +168,19 @@ class GateBolt : public BaseRichBolt {
   }
   void execute(const Tuple& input) override {
     if (!input.isTick()) {
+      if (input.getLong(0) != 0) {
+        collector_->ack(input);
+        return;
+      }
       Recorder::Get(recorder_).Add("gate", input.getLong(0));
       held_.push_back(input);
       return;
     }
-    if (!gate_open.load()) return;
-    for (const Tuple& t : held_) collector_->ack(t);
-    held_.clear();
+    if (gate_open.load()) {
+      for (const Tuple& t : held_) collector_->ack(t);
+      held_.clear();
+    }
+    Recorder::Get(recorder_).Add("tick", 0);
   }
   Config getComponentConfiguration() override {
     Config c;
@@ -225,33 +245,47 @@ class JoinBolt : public BaseRichBolt {
   std::map<int64_t, Tuple> first_;
 };
 
-StormTopology TreeTopology(const std::string& r, bool fail_second) {
+// spout -> fan -> join -> gate, each bolt with `parallelism` executors; the
+// spout emits `ids` ids as `may_emit` allows.
+StormTopology TreeTopology(const std::string& r, bool fail_second, int parallelism = 2,
+                           int64_t ids = 1, std::function<bool(int64_t)> may_emit = nullptr) {
   TopologyBuilder builder;
-  builder.setSpout("spout", std::make_shared<IdSpout>(r, 1));
-  builder.setBolt("fan", std::make_shared<FanBolt>(), 2).shuffleGrouping("spout");
-  builder.setBolt("join", std::make_shared<JoinBolt>(fail_second), 2)
+  builder.setSpout("spout", std::make_shared<IdSpout>(r, ids, false, std::move(may_emit)));
+  builder.setBolt("fan", std::make_shared<FanBolt>(), parallelism).shuffleGrouping("spout");
+  builder.setBolt("join", std::make_shared<JoinBolt>(fail_second), parallelism)
       .fieldsGrouping("fan", Fields{"id"});
   builder.setBolt("gate", std::make_shared<GateBolt>(r), 1).shuffleGrouping("join");
   return builder.createTopology();
 }
 
+// Tree 0 is held at its last edge; that it is not acked before is shown by
+// a marker, tree 1, sent after it along the same path and acked: every
+// executor has one task (parallelism 1, one acker), and messages from one
+// executor to another keep their order, so the acker has handled all of
+// tree 0's other acks (and the spout any reply for it) before tree 1's.
 TEST(AckingTest, TreeIsAckedExactlyWhenItsLastEdgeIsAcked) {
   ManualClock clock;
+  gate_open = false;
+  marker_released = false;
   InProcessCluster cluster(WithClock(&clock));
   const std::string r = "tree";
-  gate_open = false;
-  cluster.SubmitTopology("tree", TestConf(), TreeTopology(r, false));
+  cluster.SubmitTopology("tree", TestConf(),
+                         TreeTopology(r, false, /*parallelism=*/1, /*ids=*/2,
+                                      [](int64_t id) { return id == 0 || marker_released; }));
 
   // The whole tree but its last edge is done: spout -> fan -> 2 children ->
   // join -> one multi-anchored tuple held by the gate.
   ASSERT_TRUE(WaitUntil([&] { return Recorder::Get(r).Count("gate") == 1; }));
   clock.AdvanceSecs(2);  // ticks reach the gate, which is still closed
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  EXPECT_EQ(Recorder::Get(r).Count("ack"), 0u);
+  ASSERT_TRUE(WaitUntil([&] { return Recorder::Get(r).Count("tick") > 0; }));
+  marker_released = true;
+  ASSERT_TRUE(WaitUntil([&] { return Recorder::Get(r).IdSet("ack").count(1) == 1; }))
+      << "the marker tree was not acked";
+  EXPECT_EQ(Recorder::Get(r).IdSet("ack").count(0), 0u) << "acked before its last edge";
 
   gate_open = true;
   clock.AdvanceSecs(2);
-  ASSERT_TRUE(WaitUntil([&] { return Recorder::Get(r).Count("ack") == 1; }))
+  ASSERT_TRUE(WaitUntil([&] { return Recorder::Get(r).Count("ack") == 2; }))
       << "pending " << cluster.Totals("tree").totals.pending << ", bolt acks "
       << cluster.Totals("tree").totals.bolt_acked << ", executed "
       << cluster.Totals("tree").totals.executed;
@@ -300,7 +334,12 @@ TEST(AckingTest, EveryMessageIdEndsInExactlyOneAckOrFail) {
 
   auto done = [&] { return Recorder::Get(r).Count("ack") + Recorder::Get(r).Count("fail"); };
   ASSERT_TRUE(WaitUntil([&] { return done() == kCount; })) << done();
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // no late extra callbacks
+  // No late extra callback can come: every id was emitted once (no replay)
+  // and no tree is left pending at the spouts, which call ack or fail only
+  // for a tree they hold.
+  ASSERT_TRUE(WaitUntil([&] { return cluster.Totals("exactly-one").totals.pending == 0; }))
+      << cluster.Totals("exactly-one").totals.pending << " trees still pending";
+  EXPECT_EQ(Recorder::Get(r).Count("emit"), static_cast<size_t>(kCount));
   std::map<int64_t, int> callbacks;
   for (int64_t id : Recorder::Get(r).Ids("ack")) ++callbacks[id];
   for (int64_t id : Recorder::Get(r).Ids("fail")) ++callbacks[id];
@@ -365,7 +404,18 @@ TEST(AckingTest, MaxSpoutPendingCapsTreesInFlight) {
   conf.setMaxSpoutPending(25);
   cluster.SubmitTopology("max-pending", conf, builder.createTopology());
   ASSERT_TRUE(WaitUntil([&] { return Recorder::Get(r).Count("hold") == 25; }));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // no 26th comes
+  // No 26th comes: the spout's loop calls activate() and, in the same turn,
+  // checks max pending before it would emit; deactivate() runs in a later
+  // turn. So between the two callbacks there was a whole active turn at 25
+  // pending, and it emitted nothing.
+  auto count = [&](const char* event) { return Recorder::Get(r).Count(event); };
+  const size_t activations = count("activate");
+  cluster.Deactivate("max-pending");
+  ASSERT_TRUE(WaitUntil([&] { return count("deactivate") == 1; }));
+  cluster.Activate("max-pending");
+  ASSERT_TRUE(WaitUntil([&] { return count("activate") == activations + 1; }));
+  cluster.Deactivate("max-pending");
+  ASSERT_TRUE(WaitUntil([&] { return count("deactivate") == 2; }));
   EXPECT_EQ(Recorder::Get(r).Count("emit"), 25u);
   EXPECT_EQ(cluster.Totals("max-pending").totals.pending, 25u);
 }

@@ -31,9 +31,17 @@ using storm::testing::BuildDir;
 using storm::testing::Recorder;
 using storm::testing::WaitUntil;
 
+// The key of marker records (see WriteMarkers).
+constexpr const char* kMarkerKey = "marker";
+
+std::string MarkerEvent(const std::string& topic, int64_t partition) {
+  return "marker " + topic + "-" + std::to_string(partition);
+}
+
 // Records every tuple it gets: "<partition>" with the offset, and
 // "task<source task>" with the partition. Fails the offsets that are a
 // multiple of fail_every (0: none), recording each attempt's clock time.
+// Marker records are only acked and recorded as MarkerEvent.
 class RecordingBolt : public BaseRichBolt {
  public:
   RecordingBolt(std::string recorder, int64_t fail_every = 0, const Clock* clock = nullptr)
@@ -45,6 +53,12 @@ class RecordingBolt : public BaseRichBolt {
     Recorder& r = Recorder::Get(recorder_);
     const int64_t partition = input.getLongByField("partition");
     const int64_t offset = input.getLongByField("offset");
+    const Value& key = input.getValueByField("key");
+    if (key.isString() && key.asString() == kMarkerKey) {
+      r.Add(MarkerEvent(input.getStringByField("topic"), partition), offset);
+      collector_->ack(input);
+      return;
+    }
     r.Add(std::to_string(partition), offset);
     r.Add("task" + std::to_string(input.getSourceTask()), partition);
     r.Add("all", offset);
@@ -64,6 +78,10 @@ class RecordingBolt : public BaseRichBolt {
   OutputCollector* collector_ = nullptr;
 };
 
+// GCC bug 105651: a false -Wrestrict on "k" + std::string at -O3, which GCC
+// places at the function's closing brace, hence around the whole function.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wrestrict"
 void ProduceNumbered(const std::string& bootstrap, const std::string& topic, int partitions,
                      int records) {
   std::vector<ProducedRecord> out;
@@ -71,6 +89,31 @@ void ProduceNumbered(const std::string& bootstrap, const std::string& topic, int
     out.push_back({i % partitions, "k" + std::to_string(i), "value " + std::to_string(i)});
   }
   ProduceRecords(bootstrap, topic, out);
+}
+#pragma GCC diagnostic pop
+
+// Writes a marker record to each of `partitions` of `topic` and waits until
+// the RecordingBolt under `recorder` got each: nothing the spout would emit
+// is still to come then from those partitions. A spout task reads a
+// partition in offset order (a due retry seeks back first), and the tuples
+// of one executor reach one bolt executor in order, so with one bolt
+// executor every record before a marker in its partition was recorded.
+bool WriteMarkers(const std::string& bootstrap, const std::string& topic,
+                  const std::vector<int32_t>& partitions, const std::string& recorder) {
+  Recorder& r = Recorder::Get(recorder);
+  std::map<int32_t, size_t> before;
+  std::vector<ProducedRecord> markers;
+  for (int32_t p : partitions) {
+    before[p] = r.Count(MarkerEvent(topic, p));
+    markers.push_back({p, kMarkerKey, "marker"});
+  }
+  ProduceRecords(bootstrap, topic, markers);
+  return WaitUntil([&] {
+    for (const auto& [p, n] : before) {
+      if (r.Count(MarkerEvent(topic, p)) <= n) return false;
+    }
+    return true;
+  });
 }
 
 bool HasError(const InProcessCluster& cluster, const std::string& name, const std::string& text) {
@@ -214,18 +257,22 @@ TEST(KafkaSpoutTest, FailedTuplesAreRetriedWithBackoffAndGivenUpAfterTheRetryLim
   cluster.SubmitTopology("retry", Config(), builder.createTopology());
   Recorder& r = Recorder::Get("retry");
 
+  // Marker records, each acked at once, show what the spout emits at the
+  // clock's current time (WriteMarkers): no retry that is not due.
+  int64_t markers = 0;
   auto stays = [&](size_t count) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    return r.Count("all") == count;
+    ++markers;
+    return WriteMarkers(kafka.bootstrap(), "retry", {0}, "retry") && r.Count("all") == count;
   };
   // The clock may move only once the spout got the fails (the acker tells
   // it after the bolt failed): the retry is scheduled from the time then.
+  // The count moves just before the spout's fail() runs; a marker emitted
+  // afterwards, on the same thread, shows that fail() has run.
   auto spout_got_fails = [&](uint64_t fails) {
     const bool got =
         WaitUntil([&] { return cluster.Totals("retry").totals.spout_failed >= fails; });
-    // The count moves just before the spout's fail() runs: let it finish.
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    return got;
+    ++markers;
+    return got && WriteMarkers(kafka.bootstrap(), "retry", {0}, "retry");
   };
   // First attempts: 20 tuples, 4 of them (offsets 0, 5, 10, 15) fail.
   ASSERT_TRUE(WaitUntil([&] { return r.Count("all") >= 20; })) << Errors(cluster, "retry");
@@ -258,17 +305,20 @@ TEST(KafkaSpoutTest, FailedTuplesAreRetriedWithBackoffAndGivenUpAfterTheRetryLim
     EXPECT_EQ(attempts[1], t0 + 100);
     EXPECT_EQ(attempts[2], t0 + 300);
   }
-  // Given up counts as done: the commit moves past every offset.
+  // Given up counts as done: the commit moves past every offset (and the
+  // markers after them).
   clock.AdvanceMillis(1'000);
-  EXPECT_TRUE(WaitUntil(
-      [&] { return CommittedOffsets(kafka.bootstrap(), "retry", "retry", 1).at(0) == 20; }));
+  EXPECT_TRUE(WaitUntil([&] {
+    return CommittedOffsets(kafka.bootstrap(), "retry", "retry", 1).at(0) == 20 + markers;
+  }));
   TopologyTotals totals = cluster.KillTopology("retry", 1);
   EXPECT_EQ(totals.totals.spout_failed, 12u);  // 4 offsets x 3 attempts
 }
 
-// Runs a one-spout topology reading `topic` until `count` tuples were
-// recorded under `recorder` (or the wait times out), then kills it.
-size_t RunUntil(const std::string& name, const KafkaSpoutConfig& config,
+// Runs a one-spout topology reading partition 0 of `topic` until `count`
+// tuples were recorded under `recorder` (or the wait times out) and a marker
+// written then came through (nothing more may come), then kills it.
+size_t RunUntil(const std::string& name, const KafkaSpoutConfig& config, const std::string& topic,
                 const std::string& recorder, size_t count) {
   TopologyBuilder builder;
   builder.setSpout("kafka", std::make_shared<KafkaSpout>(config));
@@ -277,8 +327,8 @@ size_t RunUntil(const std::string& name, const KafkaSpoutConfig& config,
   cluster.SubmitTopology(name, Config(), builder.createTopology());
   Recorder& r = Recorder::Get(recorder);
   WaitUntil([&] { return r.Count("all") >= count; }, std::chrono::seconds(10));
-  // A little longer: nothing more may come.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(WriteMarkers(config.bootstrapServers(), topic, {0}, recorder))
+      << "the marker after the records did not come through";
   cluster.KillTopology(name, 1);
   return r.Count("all");
 }
@@ -293,16 +343,20 @@ TEST(KafkaSpoutTest, FirstPollOffsetStrategiesStartWhereStormKafkaClientStarts) 
         .setFirstPollOffsetStrategy(s)
         .build();
   };
+  // Each RunUntil ends with a marker record: offsets 40, 42 and 43.
   // A first deployment reads everything and commits it when it stops.
-  EXPECT_EQ(RunUntil("a", config(FirstPollOffsetStrategy::UNCOMMITTED_EARLIEST), "first-a", 40),
-            40u);
-  EXPECT_EQ(CommittedOffsets(kafka.bootstrap(), "first", "first", 1).at(0), 40);
+  EXPECT_EQ(
+      RunUntil("a", config(FirstPollOffsetStrategy::UNCOMMITTED_EARLIEST), "first", "first-a", 40),
+      40u);
+  EXPECT_EQ(CommittedOffsets(kafka.bootstrap(), "first", "first", 1).at(0), 41);
   // UNCOMMITTED_EARLIEST resumes from the commit: only the record written since.
   ProduceNumbered(kafka.bootstrap(), "first", 1, 1);
-  EXPECT_EQ(RunUntil("b", config(FirstPollOffsetStrategy::UNCOMMITTED_EARLIEST), "first-b", 1), 1u);
-  EXPECT_EQ(Recorder::Get("first-b").IdSet("0"), std::set<int64_t>{40});
+  EXPECT_EQ(
+      RunUntil("b", config(FirstPollOffsetStrategy::UNCOMMITTED_EARLIEST), "first", "first-b", 1),
+      1u);
+  EXPECT_EQ(Recorder::Get("first-b").IdSet("0"), std::set<int64_t>{41});
   // EARLIEST ignores what another topology committed: all again.
-  EXPECT_EQ(RunUntil("c", config(FirstPollOffsetStrategy::EARLIEST), "first-c", 41), 41u);
+  EXPECT_EQ(RunUntil("c", config(FirstPollOffsetStrategy::EARLIEST), "first", "first-c", 41), 41u);
   // LATEST, in a new group, starts at the end: only records written later.
   TopologyBuilder builder;
   builder.setSpout("kafka", std::make_shared<KafkaSpout>(
@@ -316,12 +370,12 @@ TEST(KafkaSpoutTest, FirstPollOffsetStrategiesStartWhereStormKafkaClientStarts) 
   // Records written before the spout took its partition are skipped, those
   // after are read: write one at a time until one comes through.
   Recorder& r = Recorder::Get("first-d");
-  int64_t written = 41;
+  int64_t written = 44;  // the end of the partition: 41 records, 3 markers
   ASSERT_TRUE(WaitUntil([&] {
     if (r.Count("all") > 0) return true;
     ProduceNumbered(kafka.bootstrap(), "first", 1, 1);
     ++written;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // pacing the writes
     return false;
   }));
   ProduceNumbered(kafka.bootstrap(), "first", 1, 5);
@@ -329,7 +383,7 @@ TEST(KafkaSpoutTest, FirstPollOffsetStrategiesStartWhereStormKafkaClientStarts) 
   ASSERT_TRUE(
       WaitUntil([&] { return !r.IdSet("0").empty() && *r.IdSet("0").rbegin() == written - 1; }));
   const std::set<int64_t> read = r.IdSet("0");
-  EXPECT_GE(*read.begin(), 41) << "LATEST read a record written before the topology started";
+  EXPECT_GE(*read.begin(), 44) << "LATEST read a record written before the topology started";
   EXPECT_EQ(static_cast<int64_t>(read.size()), *read.rbegin() - *read.begin() + 1);  // no gap
   cluster.KillTopology("d", 1);
 }
@@ -370,7 +424,8 @@ TEST(KafkaSpoutTest, ATopicPatternFollowsNewTopicsAndTheTasksDealThePartitionsAg
                            .setPartitionRefreshPeriodMs(200)
                            .build()),
                    2);
-  builder.setBolt("record", std::make_shared<RecordingBolt>("pattern"), 2).shuffleGrouping("kafka");
+  // One bolt executor: the markers below come after the records before them.
+  builder.setBolt("record", std::make_shared<RecordingBolt>("pattern")).shuffleGrouping("kafka");
   InProcessCluster cluster;
   cluster.SubmitTopology("pattern", Config(), builder.createTopology());
   Recorder& r = Recorder::Get("pattern");
@@ -381,7 +436,8 @@ TEST(KafkaSpoutTest, ATopicPatternFollowsNewTopicsAndTheTasksDealThePartitionsAg
   ProduceNumbered(kafka.bootstrap(), "events-b", 2, 20);
   ProduceNumbered(kafka.bootstrap(), "events-a", 2, 20);
   ASSERT_TRUE(WaitUntil([&] { return r.Count("all") == 60; })) << r.Count("all");
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(WriteMarkers(kafka.bootstrap(), "events-a", {0, 1}, "pattern"));
+  ASSERT_TRUE(WriteMarkers(kafka.bootstrap(), "events-b", {0, 1}, "pattern"));
   EXPECT_EQ(r.Count("all"), 60u);  // nothing twice
   std::vector<int64_t> a0 = r.Ids("0");
   std::sort(a0.begin(), a0.end());

@@ -7,16 +7,22 @@
 // Tests that leave ZooKeeper running use AnyZooKeeper() (scripts/test.sh's
 // server, or one started for this binary) under a root of their own; those
 // that stop it start their own server.
+#include "common/state/zookeeper_storage.h"
+
 #include <gtest/gtest.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <future>
+#include <iterator>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
-#include "common/state/zookeeper_storage.h"
 #include "support/test_support.h"
 #include "support/watch_event_log.h"
 #include "support/zookeeper_server.h"
@@ -33,6 +39,16 @@ using testing::ZooKeeperServer;
 using Type = WatchEvent::Type;
 
 using EventLog = storm::testing::WatchEventLog;
+
+// Whether thread `tid` of this process is asleep (state S: waiting on a
+// futex, a socket, a timer), read from /proc.
+bool ThreadIsAsleep(pid_t tid) {
+  std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t end_of_name = stat.rfind(") ");
+  return end_of_name != std::string::npos && stat.size() > end_of_name + 2 &&
+         stat[end_of_name + 2] == 'S';
+}
 
 std::unique_ptr<ZooKeeperStorage> ConnectShared(const std::string& root) {
   return ZooKeeperStorage::Connect(TestZooKeeperOptions(AnyZooKeeper(), root));
@@ -169,7 +185,7 @@ TEST(ZooKeeperStorageTest, RemovedListenerIsNotCalledAfterRemoveReturns) {
   const int slow = zk->AddListener([&](const WatchEvent&) {
     if (removed) ++calls_after_remove;
     in_listener = true;
-    while (!release) std::this_thread::sleep_for(1ms);
+    while (!release) std::this_thread::sleep_for(1ms);  // held until the test releases it
   });
   // A listener that removes itself from inside its call: no deadlock.
   std::atomic<int> self_calls{0};
@@ -182,12 +198,18 @@ TEST(ZooKeeperStorageTest, RemovedListenerIsNotCalledAfterRemoveReturns) {
   zk->Exists("/n", true);
   zk->Set("/n", "");
   ASSERT_TRUE(WaitUntil([&] { return in_listener.load(); }));
+  // RemoveListener waits for the call in progress: the remover is seen
+  // asleep in it (nothing else in the remover can sleep) and has not
+  // returned. A RemoveListener that did not wait would return at once.
+  std::atomic<pid_t> remover_tid{0};
   std::thread remover([&] {
+    remover_tid = static_cast<pid_t>(::syscall(SYS_gettid));
     zk->RemoveListener(slow);
     removed = true;
   });
-  std::this_thread::sleep_for(100ms);
-  EXPECT_FALSE(removed);  // waits for the call in progress
+  ASSERT_TRUE(
+      WaitUntil([&] { return removed || (remover_tid != 0 && ThreadIsAsleep(remover_tid)); }));
+  EXPECT_FALSE(removed) << "RemoveListener returned while the listener was still running";
   release = true;
   remover.join();
 
@@ -215,7 +237,7 @@ TEST(ZooKeeperStorageTest, RidesOutZooKeeperRestart) {
   std::optional<std::string> read;
   std::thread reader([&] { read = zk->Get("/storms/t"); });
   std::thread writer([&] { zk->Set("/storms/u", "written during the outage"); });
-  std::this_thread::sleep_for(2500ms);  // the outage: calls wait for ZooKeeper
+  std::this_thread::sleep_for(2500ms);  // the outage lasts: the calls wait for ZooKeeper
   server.Start();  // from this thread: the server dies with the thread that starts it
   reader.join();
   writer.join();
@@ -329,7 +351,7 @@ TEST(ZooKeeperStorageTest, CallsDuringAnExpiryWaitForTheNewSession) {
   for (int i = 0; i < 20; ++i) {
     EXPECT_EQ(zk->Get("/x"), "v");
     zk->Set("/e", std::to_string(i), NodeMode::kEphemeral);
-    std::this_thread::sleep_for(20ms);
+    std::this_thread::sleep_for(20ms);  // pacing: the calls spread over the replacement
   }
   EXPECT_EQ(zk->Get("/e"), "19");
 }

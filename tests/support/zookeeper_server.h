@@ -32,7 +32,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -71,10 +74,12 @@ inline int FreePort() {
   return ntohs(addr.sin_port);
 }
 
-// Sends ZooKeeper's "ruok" four-letter command; true when it answers "imok".
-inline bool AnswersRuok(int port) {
+// Sends a four-letter command to the ZooKeeper on 127.0.0.1:port and
+// returns its whole answer ("" when it cannot connect or the command is not
+// whitelisted).
+inline std::string FourLetterWord(int port, const std::string& word) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
+  if (fd < 0) return "";
   timeval timeout{1, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
@@ -84,19 +89,53 @@ inline bool AnswersRuok(int port) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   std::string answer;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::send(fd, "ruok", 4, MSG_NOSIGNAL) == 4) {
-    char buffer[16];
+      ::send(fd, word.data(), word.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(word.size())) {
+    char buffer[4096];
     ssize_t n;
-    while (answer.size() < 4 && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+    while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
       answer.append(buffer, static_cast<size_t>(n));
     }
   }
   ::close(fd);
-  return answer == "imok";
+  return answer;
 }
+
+// Sends ZooKeeper's "ruok" four-letter command; true when it answers "imok".
+inline bool AnswersRuok(int port) { return FourLetterWord(port, "ruok") == "imok"; }
 
 
 }  // namespace zookeeper_detail
+
+// What the four-letter command "dump" tells of a server: its sessions
+// ("0x..." ids, those not yet expired) and which session owns each
+// ephemeral node (full paths, the client's root included).
+struct ZooKeeperDump {
+  std::set<std::string> sessions;
+  std::map<std::string, std::string> ephemeral_owner;
+};
+
+inline ZooKeeperDump ParseZooKeeperDump(const std::string& text) {
+  ZooKeeperDump dump;
+  enum { kNone, kSessions, kEphemerals } part = kNone;
+  std::string owner;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("SessionTracker dump", 0) == 0) {
+      part = kSessions;
+    } else if (line.rfind("ephemeral nodes dump", 0) == 0) {
+      part = kEphemerals;
+    } else if (line.rfind("Connections dump", 0) == 0) {
+      part = kNone;
+    } else if (part == kSessions && line.rfind("\t0x", 0) == 0) {
+      dump.sessions.insert(line.substr(1));
+    } else if (part == kEphemerals && line.rfind("0x", 0) == 0 && line.back() == ':') {
+      owner = line.substr(0, line.size() - 1);
+    } else if (part == kEphemerals && line.rfind("\t/", 0) == 0) {
+      dump.ephemeral_owner[line.substr(1)] = owner;
+    }
+  }
+  return dump;
+}
 
 class ZooKeeperServer {
  public:
@@ -112,7 +151,7 @@ class ZooKeeperServer {
                           "clientPort=" + std::to_string(port_) + "\n" +
                           "clientPortAddress=127.0.0.1\n"
                           "admin.enableServer=false\n"
-                          "4lw.commands.whitelist=ruok,srvr,stat,mntr\n"
+                          "4lw.commands.whitelist=ruok,srvr,stat,mntr,dump\n"
                           "preAllocSize=1024\n"
                           "forceSync=no\n");
     std::filesystem::create_directories(dir_ / "data");
@@ -169,6 +208,11 @@ class ZooKeeperServer {
   void Restart() {
     Stop();
     Start();
+  }
+
+  // Its sessions and ephemeral nodes now (four-letter command "dump").
+  ZooKeeperDump Dump() const {
+    return ParseZooKeeperDump(zookeeper_detail::FourLetterWord(port_, "dump"));
   }
 
   bool running() const { return daemon_ && daemon_->pid() > 0; }

@@ -1,14 +1,16 @@
-// The Supervisor over in-memory cluster state with a fake process launcher:
-// it registers, starts one worker per assigned slot after fetching the code,
-// restarts workers that exit or stop heartbeating, stops workers whose slot
-// goes away, and a restarted supervisor adopts matching workers and kills
-// the others.
+// The Supervisor over in-memory cluster state with a fake process launcher,
+// driven one SyncOnce() at a time on a ManualClock: it registers and
+// refreshes its registration, starts one worker per assigned slot after
+// fetching the code, restarts workers that exit, stop heartbeating or never
+// start heartbeating, stops workers whose slot goes away, and a restarted
+// supervisor adopts matching workers and kills the others. One test runs
+// the daemon's own thread, woken by the assignment's watch.
 #include "supervisor/supervisor.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <chrono>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -17,6 +19,7 @@
 #include "common/config/config_loader.h"
 #include "common/state/in_memory_storage.h"
 #include "common/thrift/thrift_bytes.h"
+#include "common/util/clock.h"
 #include "storm_types.h"
 #include "support/temp_dir.h"
 #include "support/test_support.h"
@@ -27,11 +30,7 @@ namespace {
 using storm::testing::TempDir;
 using storm::testing::WaitUntil;
 
-int64_t Now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+constexpr int64_t kEpochSecs = 1'700'000'000;
 
 // Processes that exist only as entries of a table; "running" until killed.
 class FakeLauncher final : public WorkerLauncher {
@@ -76,7 +75,7 @@ class FakeLauncher final : public WorkerLauncher {
 class SupervisorTest : public ::testing::Test {
  protected:
   SupervisorTest()
-      : state_(std::make_shared<ClusterState>(std::make_shared<InMemoryStorage>())),
+      : state_(std::make_shared<ClusterState>(storage_)),
         launcher_(std::make_shared<FakeLauncher>()) {}
 
   SupervisorOptions Options() {
@@ -85,7 +84,9 @@ class SupervisorTest : public ::testing::Test {
     o.conf.put(Config::kStormLocalDir, dir_.path().string());
     o.conf.put("supervisor.slots.ports", std::vector<int64_t>{7000, 7001});
     o.conf.put("supervisor.monitor.frequency.secs", 1);
+    o.conf.put("supervisor.heartbeat.frequency.secs", 5);
     o.conf.put("supervisor.worker.timeout.secs", 5);
+    o.conf.put("supervisor.worker.start.timeout.secs", 120);
     o.conf.put("supervisor.worker.shutdown.sleep.secs", 0);
     o.state = state_;
     o.launcher = launcher_;
@@ -95,9 +96,13 @@ class SupervisorTest : public ::testing::Test {
       std::ofstream(dest + "/stormconf.ser") << "{}";
       ++downloads_;
     };
+    o.clock = &clock_;
+    o.unix_secs = [this] { return UnixSecs(); };
     o.hostname = "host-a";
+    o.run_sync_thread = false;  // the tests call SyncOnce()
     return o;
   }
+  int64_t UnixSecs() const { return kEpochSecs + clock_.NowNanos() / 1'000'000'000; }
 
   void Assign(const std::string& topology, const std::string& node, std::vector<int> ports) {
     Assignment a;
@@ -118,6 +123,8 @@ class SupervisorTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  ManualClock clock_;
+  std::shared_ptr<InMemoryStorage> storage_ = std::make_shared<InMemoryStorage>();
   std::shared_ptr<ClusterState> state_;
   std::shared_ptr<FakeLauncher> launcher_;
   std::atomic<int> downloads_{0};
@@ -134,6 +141,7 @@ TEST_F(SupervisorTest, RegistersWithItsSlotsAndKeepsItsId) {
     ASSERT_TRUE(info.has_value());
     EXPECT_EQ(info->hostname, "host-a");
     EXPECT_EQ(info->slots, (std::vector<int>{7000, 7001}));
+    EXPECT_EQ(info->time_secs, UnixSecs());
     s.Stop();
     EXPECT_FALSE(state_->GetSupervisor(id).has_value());
   }
@@ -142,12 +150,33 @@ TEST_F(SupervisorTest, RegistersWithItsSlotsAndKeepsItsId) {
   EXPECT_EQ(again.id(), id) << "the id is kept in storm.local.dir";
 }
 
+TEST_F(SupervisorTest, RefreshesItsRegistrationEveryHeartbeatPeriod) {
+  Supervisor s(Options());
+  s.Start();
+  const int64_t registered = UnixSecs();
+  Assign("topo-1-1", s.id(), {7001});
+  clock_.AdvanceSecs(4);
+  s.SyncOnce();  // starts the worker; the registration is 4 s old
+  auto info = state_->GetSupervisor(s.id());
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->time_secs, registered);
+  EXPECT_TRUE(info->used_ports.empty());
+  clock_.AdvanceSecs(1);
+  s.SyncOnce();  // 5 s: supervisor.heartbeat.frequency.secs
+  info = state_->GetSupervisor(s.id());
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->time_secs, registered + 5);
+  EXPECT_EQ(info->uptime_secs, 5);
+  EXPECT_EQ(info->used_ports, std::vector<int>{7001});
+}
+
 TEST_F(SupervisorTest, StartsOneWorkerPerAssignedSlotAfterFetchingTheCode) {
   Supervisor s(Options());
   s.Start();
   Assign("topo-1-1", s.id(), {7000, 7001});
   Assign("other-1-1", "another-supervisor", {7000});
-  ASSERT_TRUE(WaitUntil([&] { return s.WorkerPids().size() == 2; }));
+  s.SyncOnce();
+  ASSERT_EQ(s.WorkerPids().size(), 2u);
   EXPECT_EQ(downloads_.load(), 1);
   EXPECT_TRUE(std::filesystem::exists(dir_.path() / "supervisor/stormdist/topo-1-1/stormjar.so"));
   std::set<int> ports;
@@ -158,6 +187,19 @@ TEST_F(SupervisorTest, StartsOneWorkerPerAssignedSlotAfterFetchingTheCode) {
     ports.insert(spec.port);
   }
   EXPECT_EQ(ports, (std::set<int>{7000, 7001}));
+  // A round with nothing changed changes nothing.
+  s.SyncOnce();
+  EXPECT_EQ(launcher_->launched().size(), 2u);
+  EXPECT_EQ(downloads_.load(), 1);
+}
+
+TEST_F(SupervisorTest, AnAssignedPortThatIsNotOneOfItsSlotsIsIgnored) {
+  Supervisor s(Options());
+  s.Start();
+  Assign("topo-1-1", s.id(), {7000, 7999});
+  s.SyncOnce();
+  EXPECT_EQ(s.WorkerPids().size(), 1u);
+  EXPECT_EQ(s.WorkerPids().count(7000), 1u);
 }
 
 TEST_F(SupervisorTest, ACorruptDownloadIsNotInstalledAndNoWorkerStarts) {
@@ -165,38 +207,69 @@ TEST_F(SupervisorTest, ACorruptDownloadIsNotInstalledAndNoWorkerStarts) {
   Supervisor s(Options());
   s.Start();
   Assign("topo-1-1", s.id(), {7000});
-  ASSERT_TRUE(WaitUntil([&] { return downloads_.load() >= 2; }));  // tried again each sync
+  s.SyncOnce();
+  EXPECT_EQ(downloads_.load(), 1);
   EXPECT_TRUE(s.WorkerPids().empty());
   EXPECT_FALSE(std::filesystem::exists(dir_.path() / "supervisor/stormdist/topo-1-1"));
+  s.SyncOnce();
+  EXPECT_EQ(downloads_.load(), 2) << "tried again each round";
+  EXPECT_TRUE(s.WorkerPids().empty());
   corrupt_download_ = false;
-  ASSERT_TRUE(WaitUntil([&] { return s.WorkerPids().size() == 1; }));
+  s.SyncOnce();
+  EXPECT_EQ(s.WorkerPids().size(), 1u);
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "supervisor/stormdist/topo-1-1/stormjar.so"));
 }
 
 TEST_F(SupervisorTest, RestartsAWorkerThatExits) {
   Supervisor s(Options());
   s.Start();
   Assign("topo-1-1", s.id(), {7000});
-  ASSERT_TRUE(WaitUntil([&] { return s.WorkerPids().size() == 1; }));
+  s.SyncOnce();
+  ASSERT_EQ(s.WorkerPids().size(), 1u);
   const int first = s.WorkerPids().at(7000);
   launcher_->Crash(first);
-  ASSERT_TRUE(WaitUntil([&] {
-    auto pids = s.WorkerPids();
-    return pids.count(7000) != 0 && pids.at(7000) != first;
-  }));
+  s.SyncOnce();
+  const auto pids = s.WorkerPids();
+  ASSERT_EQ(pids.count(7000), 1u);
+  EXPECT_NE(pids.at(7000), first);
   EXPECT_EQ(launcher_->launched().size(), 2u);
+  EXPECT_EQ(downloads_.load(), 1) << "the code is kept";
 }
 
 TEST_F(SupervisorTest, RestartsAWorkerWhoseHeartbeatStopped) {
   Supervisor s(Options());
   s.Start();
   Assign("topo-1-1", s.id(), {7000});
-  ASSERT_TRUE(WaitUntil([&] { return s.WorkerPids().size() == 1; }));
+  s.SyncOnce();
+  ASSERT_EQ(s.WorkerPids().size(), 1u);
   const int first = s.WorkerPids().at(7000);
-  Beat(launcher_->launched().at(0), Now() - 60, {{1, 1}});  // older than the 5 s timeout
-  ASSERT_TRUE(WaitUntil([&] {
-    auto pids = s.WorkerPids();
-    return pids.count(7000) != 0 && pids.at(7000) != first;
-  }));
+  const WorkerLaunchSpec spec = launcher_->launched().at(0);
+  Beat(spec, UnixSecs(), {{1, 1}});
+  clock_.AdvanceSecs(5);  // supervisor.worker.timeout.secs: not older than it yet
+  s.SyncOnce();
+  EXPECT_EQ(s.WorkerPids().at(7000), first);
+  clock_.AdvanceSecs(1);
+  s.SyncOnce();
+  const auto pids = s.WorkerPids();
+  ASSERT_EQ(pids.count(7000), 1u);
+  EXPECT_NE(pids.at(7000), first);
+  EXPECT_FALSE(launcher_->Alive(first, spec.worker_id));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "supervisor/workers" / spec.worker_id))
+      << "the stopped worker's dir is removed";
+}
+
+TEST_F(SupervisorTest, RestartsAWorkerThatNeverHeartbeatsAfterTheStartTimeout) {
+  Supervisor s(Options());
+  s.Start();
+  Assign("topo-1-1", s.id(), {7000});
+  s.SyncOnce();
+  const int first = s.WorkerPids().at(7000);
+  clock_.AdvanceSecs(120);  // supervisor.worker.start.timeout.secs: still starting
+  s.SyncOnce();
+  EXPECT_EQ(s.WorkerPids().at(7000), first);
+  clock_.AdvanceSecs(1);
+  s.SyncOnce();
+  EXPECT_NE(s.WorkerPids().at(7000), first);
   EXPECT_FALSE(launcher_->Alive(first, launcher_->launched().at(0).worker_id));
 }
 
@@ -204,11 +277,29 @@ TEST_F(SupervisorTest, StopsWorkersAndRemovesCodeWhenTheSlotGoes) {
   Supervisor s(Options());
   s.Start();
   Assign("topo-1-1", s.id(), {7000});
-  ASSERT_TRUE(WaitUntil([&] { return s.WorkerPids().size() == 1; }));
+  s.SyncOnce();
+  ASSERT_EQ(s.WorkerPids().size(), 1u);
   state_->RemoveAssignment("topo-1-1");
-  ASSERT_TRUE(WaitUntil([&] { return s.WorkerPids().empty() && launcher_->running() == 0; }));
-  EXPECT_TRUE(WaitUntil(
-      [&] { return !std::filesystem::exists(dir_.path() / "supervisor/stormdist/topo-1-1"); }));
+  s.SyncOnce();
+  EXPECT_TRUE(s.WorkerPids().empty());
+  EXPECT_EQ(launcher_->running(), 0u);
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "supervisor/stormdist/topo-1-1"));
+}
+
+TEST_F(SupervisorTest, AWorkerWhoseSlotIsReassignedIsReplaced) {
+  Supervisor s(Options());
+  s.Start();
+  Assign("topo-1-1", s.id(), {7000});
+  s.SyncOnce();
+  const int first = s.WorkerPids().at(7000);
+  state_->RemoveAssignment("topo-1-1");
+  Assign("next-2-2", s.id(), {7000});
+  s.SyncOnce();
+  ASSERT_EQ(s.WorkerPids().count(7000), 1u);
+  EXPECT_NE(s.WorkerPids().at(7000), first);
+  EXPECT_EQ(launcher_->launched().back().topology_id, "next-2-2");
+  EXPECT_EQ(launcher_->running(), 1u) << "never two workers on one port";
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "supervisor/stormdist/topo-1-1"));
 }
 
 TEST_F(SupervisorTest, ARestartedSupervisorAdoptsMatchingWorkersAndKillsTheRest) {
@@ -217,7 +308,8 @@ TEST_F(SupervisorTest, ARestartedSupervisorAdoptsMatchingWorkersAndKillsTheRest)
     Supervisor s(Options());
     s.Start();
     Assign("topo-1-1", s.id(), {7000, 7001});
-    ASSERT_TRUE(WaitUntil([&] { return s.WorkerPids().size() == 2; }));
+    s.SyncOnce();
+    ASSERT_EQ(s.WorkerPids().size(), 2u);
     before = launcher_->launched();
     s.Stop();  // workers keep running
   }
@@ -225,17 +317,47 @@ TEST_F(SupervisorTest, ARestartedSupervisorAdoptsMatchingWorkersAndKillsTheRest)
   // The worker on 7000 heartbeats its assignment; the one on 7001 reports
   // executors it no longer has.
   for (const auto& spec : before) {
-    Beat(spec, Now(), spec.port == 7000 ? std::vector<ExecutorId>{{1, 1}}
-                                        : std::vector<ExecutorId>{{9, 9}});
+    Beat(spec, UnixSecs(),
+         spec.port == 7000 ? std::vector<ExecutorId>{{1, 1}} : std::vector<ExecutorId>{{9, 9}});
   }
   Supervisor again(Options());
   again.Start();
-  ASSERT_TRUE(WaitUntil([&] { return again.WorkerPids().size() == 2; }));
+  EXPECT_EQ(again.WorkerPids().size(), 1u) << "adopted at start, before any round";
+  again.SyncOnce();
+  ASSERT_EQ(again.WorkerPids().size(), 2u);
   const auto pids = again.WorkerPids();
   const WorkerLaunchSpec& kept = before[0].port == 7000 ? before[0] : before[1];
   EXPECT_TRUE(launcher_->Alive(pids.at(7000), kept.worker_id)) << "the matching worker is adopted";
   EXPECT_EQ(launcher_->launched().size(), 3u) << "only the mismatched slot gets a new worker";
   EXPECT_EQ(launcher_->running(), 2u) << "never two workers on one port";
+}
+
+TEST_F(SupervisorTest, ARoundThatCannotReachTheClusterStateThrowsAndTheNextOneWorks) {
+  Supervisor s(Options());
+  s.Start();
+  Assign("topo-1-1", s.id(), {7000});
+  storage_->SetUnavailable(true);
+  EXPECT_THROW(s.SyncOnce(), StateStorageError);
+  EXPECT_TRUE(s.WorkerPids().empty());
+  storage_->SetUnavailable(false);
+  s.SyncOnce();
+  EXPECT_EQ(s.WorkerPids().size(), 1u);
+}
+
+// The daemon's thread runs the same round, woken by the assignment's watch
+// (the monitor period is an hour here: only the watch can wake it in time).
+TEST_F(SupervisorTest, TheDaemonThreadSyncsWhenTheAssignmentChanges) {
+  SupervisorOptions o = Options();
+  o.run_sync_thread = true;
+  o.conf.put("supervisor.monitor.frequency.secs", 3600);
+  Supervisor s(o);
+  s.Start();
+  Assign("topo-1-1", s.id(), {7000});
+  ASSERT_TRUE(WaitUntil([&] { return s.WorkerPids().size() == 1; }));
+  state_->RemoveAssignment("topo-1-1");
+  ASSERT_TRUE(WaitUntil([&] { return s.WorkerPids().empty() && launcher_->running() == 0; }));
+  s.Stop();
+  EXPECT_FALSE(state_->GetSupervisor(s.id()).has_value());
 }
 
 }  // namespace

@@ -4,8 +4,10 @@
 // of DESIGN section 5 and reads it back unchanged; a corrupt node reads as
 // missing.
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -15,6 +17,8 @@
 
 #include "common/state/cluster_state.h"
 #include "common/state/in_memory_storage.h"
+#include "common/thrift/thrift_bytes.h"
+#include "storm_types.h"
 #include "support/test_support.h"
 #include "support/watch_event_log.h"
 
@@ -534,10 +538,52 @@ TEST_F(ClusterStateTest, CorruptNodesReadAsMissing) {
   EXPECT_EQ(state_.Nimbuses()[0].host, "good");
 }
 
-TEST_F(ClusterStateTest, RandomBytesNeverCrashAReader) {
-  // Hundreds of "does not decode" lines would bury the test's output.
-  const spdlog::level::level_enum level = spdlog::get_level();
-  spdlog::set_level(spdlog::level::critical);
+// Logs of the default logger, kept in memory while it lives (and not
+// printed: hundreds of "does not decode" lines would bury the test's output).
+class CapturedLog {
+ public:
+  CapturedLog()
+      : previous_(spdlog::default_logger()),
+        sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(kLines)) {
+    auto logger = std::make_shared<spdlog::logger>("captured", sink_);
+    logger->set_pattern("%l %v");
+    spdlog::set_default_logger(logger);
+  }
+  ~CapturedLog() { spdlog::set_default_logger(previous_); }
+  CapturedLog(const CapturedLog&) = delete;
+  CapturedLog& operator=(const CapturedLog&) = delete;
+
+  // The lines logged since the last call (at most kLines).
+  std::vector<std::string> Take() {
+    std::vector<std::string> lines = sink_->last_formatted();
+    const size_t seen = std::min(seen_, lines.size());
+    std::vector<std::string> out(lines.begin() + static_cast<std::ptrdiff_t>(seen), lines.end());
+    seen_ = lines.size();
+    return out;
+  }
+
+ private:
+  static constexpr size_t kLines = 4096;  // more than the test logs
+  std::shared_ptr<spdlog::logger> previous_;
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
+  size_t seen_ = 0;
+};
+
+// Whether `bytes` decode as the Thrift struct T (what the reader must agree with).
+template <class T>
+bool Decodes(const std::string& bytes) {
+  try {
+    ThriftFromBytes<T>(bytes, "fuzz input");
+    return true;
+  } catch (const SerializationError&) {
+    return false;
+  }
+}
+
+// Mutated records: each read returns the record when its bytes decode, and
+// otherwise reads as missing with one error line naming the node; nothing
+// throws, and afterwards the same nodes read good records again.
+TEST_F(ClusterStateTest, RandomBytesAreReadAsMissingAndLoggedWithTheirPath) {
   std::mt19937 rng(12345);
   // Start from real records and flip bytes, so that decoding gets deep.
   StormBase b = ABase();
@@ -554,22 +600,62 @@ TEST_F(ClusterStateTest, RandomBytesNeverCrashAReader) {
   const std::string base_bytes = *storage_->Get("/storms/seed", false);
   const std::string assignment_bytes = *storage_->Get("/assignments/seed", false);
   const std::string beat_bytes = *storage_->Get("/workerbeats/seed/s-6700", false);
-  for (int round = 0; round < 300; ++round) {
-    for (const auto& [path, seed] : {std::pair{"/storms/x", base_bytes},
-                                     std::pair{"/assignments/x", assignment_bytes},
-                                     std::pair{"/workerbeats/x/s-6700", beat_bytes}}) {
-      std::string bytes = seed;
-      const int flips = 1 + static_cast<int>(rng() % 4);
-      for (int i = 0; i < flips; ++i) bytes[rng() % bytes.size()] = static_cast<char>(rng());
-      if (rng() % 4 == 0) bytes.resize(rng() % bytes.size());
-      storage_->Set(path, bytes, NodeMode::kPersistent);
+  auto mutate = [&](std::string bytes) {
+    const int flips = 1 + static_cast<int>(rng() % 4);
+    for (int i = 0; i < flips; ++i) bytes[rng() % bytes.size()] = static_cast<char>(rng());
+    if (rng() % 4 == 0) bytes.resize(rng() % bytes.size());
+    return bytes;
+  };
+  // Each read: whether it returned a record, the bytes' decodability, and
+  // the error lines it logged.
+  int decoded = 0;
+  int refused = 0;
+  CapturedLog log;
+  auto check = [&](const char* node, bool read, bool decodes) {
+    const std::vector<std::string> lines = log.Take();
+    EXPECT_EQ(read, decodes) << node << ": read a record " << read << ", bytes decode " << decodes;
+    if (decodes) {
+      ++decoded;
+      EXPECT_TRUE(lines.empty()) << node << " decodes, yet logged: " << lines.front();
+      return;
     }
-    // Whatever decodes, decodes; what does not, is missing. No crash, no throw.
-    EXPECT_NO_THROW(state_.GetStormBase("x"));
-    EXPECT_NO_THROW(state_.GetAssignment("x"));
-    EXPECT_NO_THROW(state_.WorkerHeartbeats("x"));
+    ++refused;
+    ASSERT_EQ(lines.size(), 1u) << node << ": one error line per node that does not decode";
+    EXPECT_EQ(lines[0].rfind("error ", 0), 0u) << lines[0];
+    EXPECT_NE(lines[0].find(std::string("ZooKeeper node ") + node), std::string::npos)
+        << "the error does not name the node: " << lines[0];
+  };
+  for (int round = 0; round < 300; ++round) {
+    const std::string base = mutate(base_bytes);
+    const std::string assignment = mutate(assignment_bytes);
+    const std::string beat = mutate(beat_bytes);
+    storage_->Set("/storms/x", base, NodeMode::kPersistent);
+    storage_->Set("/assignments/x", assignment, NodeMode::kPersistent);
+    storage_->Set("/workerbeats/x/s-6700", beat, NodeMode::kPersistent);
+    std::optional<StormBase> read_base;
+    ASSERT_NO_THROW(read_base = state_.GetStormBase("x"));
+    check("/storms/x", read_base.has_value(), Decodes<gen::StormBase>(base));
+    std::optional<Assignment> read_assignment;
+    ASSERT_NO_THROW(read_assignment = state_.GetAssignment("x"));
+    check("/assignments/x", read_assignment.has_value(), Decodes<gen::Assignment>(assignment));
+    std::vector<std::pair<WorkerSlot, WorkerHeartbeat>> beats;
+    ASSERT_NO_THROW(beats = state_.WorkerHeartbeats("x"));
+    check("/workerbeats/x/s-6700", !beats.empty(), Decodes<gen::ClusterWorkerHeartbeat>(beat));
+    if (HasFatalFailure()) return;
   }
-  spdlog::set_level(level);
+  // Both outcomes were exercised: the mutations are neither all harmless
+  // nor all fatal.
+  EXPECT_GT(decoded, 0);
+  EXPECT_GT(refused, 0);
+  // The reader is not left in a bad state: good records read back.
+  state_.SetStormBase("x", b);
+  state_.SetAssignment("x", a);
+  state_.SetWorkerHeartbeat("x", {"s", 6700}, hb);
+  const std::optional<StormBase> read_base = state_.GetStormBase("x");
+  ASSERT_TRUE(read_base);
+  ExpectSameBase(*read_base, b);
+  EXPECT_EQ(state_.GetAssignment("x"), a);
+  EXPECT_EQ(state_.WorkerHeartbeats("x").size(), 1u);
 }
 
 }  // namespace

@@ -377,8 +377,38 @@ TEST(SerializationTest, ErrorsNameTheOffset) {
   }
 }
 
-// Random input must decode or throw SerializationError: never crash, hang or
-// throw anything else. Seeded so that a failure reproduces.
+// What a decoder must do with any input: decode it into something that
+// encodes and decodes back the same, or throw SerializationError saying at
+// which offset of the input it failed. Anything else (another exception, a
+// crash, a hang) fails the test.
+::testing::AssertionResult ErrorSaysWhere(const SerializationError& e, size_t size) {
+  const std::string what = e.what();
+  const std::string prefix = "malformed tuple bytes at offset ";
+  if (what.rfind(prefix, 0) != 0) return ::testing::AssertionFailure() << "no offset in: " << what;
+  const size_t offset = std::stoul(what.substr(prefix.size()));
+  if (offset > size) {
+    return ::testing::AssertionFailure()
+           << "offset " << offset << " past the " << size << " bytes of input: " << what;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// A decoded tuple, given its origin back, encodes and decodes to itself.
+// Compared as bytes: a decoded double may be a NaN, which equals nothing.
+void ExpectTupleRoundTrips(const Tuple& decoded, const DecodedOrigin& origin) {
+  TupleSchema schema{"c", "s", Fields{}, origin.stream_index};
+  Tuple t = decoded;
+  SetOrigin(t, &schema, origin.source_task);
+  const std::vector<uint8_t> encoded = EncodeTuple(t);
+  Tuple again;
+  const DecodedOrigin again_origin = DecodeTuple(encoded, again);
+  EXPECT_EQ(again_origin.source_task, origin.source_task);
+  EXPECT_EQ(again_origin.stream_index, origin.stream_index);
+  SetOrigin(again, &schema, again_origin.source_task);
+  EXPECT_EQ(EncodeTuple(again), encoded);
+}
+
+// Random input. Seeded so that a failure reproduces.
 TEST(SerializationTest, RandomBytesDecodeOrThrowSerializationError) {
   std::mt19937_64 rng(20240601);
   std::uniform_int_distribution<int> length(0, 64);
@@ -386,24 +416,37 @@ TEST(SerializationTest, RandomBytesDecodeOrThrowSerializationError) {
   // Small bytes make valid tags and short lengths likelier, so that decoding
   // goes deeper than the first byte.
   std::uniform_int_distribution<int> small_byte(0, 8);
-  int decoded = 0;
+  int tuples_decoded = 0, tuples_refused = 0, values_decoded = 0, values_refused = 0;
   for (int i = 0; i < 20000; ++i) {
     std::vector<uint8_t> buf(static_cast<size_t>(length(rng)));
     const bool small = (i % 2) == 0;
     for (auto& b : buf) b = static_cast<uint8_t>(small ? small_byte(rng) : byte(rng));
     Tuple out;
     try {
-      DecodeTuple(buf, out);
-      ++decoded;
-    } catch (const SerializationError&) {
+      const DecodedOrigin origin = DecodeTuple(buf, out);
+      ++tuples_decoded;
+      ExpectTupleRoundTrips(out, origin);
+    } catch (const SerializationError& e) {
+      ++tuples_refused;
+      EXPECT_TRUE(ErrorSaysWhere(e, buf.size())) << "input " << i;
     }
     ByteReader r(buf.data(), buf.size());
     try {
-      DeserializeValue(r);
-    } catch (const SerializationError&) {
+      const Value v = DeserializeValue(r);
+      ++values_decoded;
+      EXPECT_LE(r.offset(), buf.size());
+      EXPECT_EQ(EncodeValue(RoundTrip(v)), EncodeValue(v)) << "input " << i;  // NaN-safe
+    } catch (const SerializationError& e) {
+      ++values_refused;
+      EXPECT_TRUE(ErrorSaysWhere(e, buf.size())) << "input " << i;
     }
+    if (HasFailure()) return;  // one input's failures, not thousands
   }
-  EXPECT_GT(decoded, 0) << "the fuzz inputs never reached a successful decode";
+  // Both outcomes were exercised, or the inputs test nothing.
+  EXPECT_GT(tuples_decoded, 0) << "the fuzz inputs never reached a successful decode";
+  EXPECT_GT(tuples_refused, 0);
+  EXPECT_GT(values_decoded, 0);
+  EXPECT_GT(values_refused, 0);
 }
 
 // Flipping bytes of a valid tuple reaches the deeper branches of the decoder.
@@ -413,15 +456,23 @@ TEST(SerializationTest, MutatedTuplesDecodeOrThrowSerializationError) {
   std::mt19937_64 rng(7);
   std::uniform_int_distribution<size_t> pos(0, valid.size() - 1);
   std::uniform_int_distribution<int> byte(0, 255);
+  int decoded = 0, refused = 0;
   for (int i = 0; i < 20000; ++i) {
     std::vector<uint8_t> buf = valid;
     for (int k = 0; k < 1 + i % 4; ++k) buf[pos(rng)] = static_cast<uint8_t>(byte(rng));
     Tuple out;
     try {
-      DecodeTuple(buf, out);
-    } catch (const SerializationError&) {
+      const DecodedOrigin origin = DecodeTuple(buf, out);
+      ++decoded;
+      ExpectTupleRoundTrips(out, origin);
+    } catch (const SerializationError& e) {
+      ++refused;
+      EXPECT_TRUE(ErrorSaysWhere(e, buf.size())) << "mutation " << i;
     }
+    if (HasFailure()) return;
   }
+  EXPECT_GT(decoded, 0);
+  EXPECT_GT(refused, 0);
 }
 
 }  // namespace
