@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # From a fresh Debian 12 machine (as root) to a running topology: installs
-# what is missing, builds (preset default, build/), and runs the word count
-# example in local mode for about 10 seconds. Prints the top words with their
-# counts and the emitted/acked/failed summary; the build output and the
-# topology's logs go to files under build/ named on the way.
+# what is missing, builds what it runs (preset default, build/: the `storm`
+# CLI, libstorm.so and the word count example; not the tests and benchmarks,
+# which scripts/test.sh builds), and runs the word count example in local
+# mode for about 10 seconds. Prints the top words with their counts and the
+# emitted/acked/failed summary; the build output and the topology's logs go
+# to files under build/ named on the way.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,8 +16,8 @@ scripts/install-deps.sh
 
 mkdir -p build
 build_log=build/quickstart-build.log
-say "building (preset default, log: $build_log)"
-if ! scripts/build.sh default >"$build_log" 2>&1; then
+say "building the storm CLI, libstorm.so and word count (preset default, log: $build_log)"
+if ! scripts/build.sh default --target storm_cli storm word_count >"$build_log" 2>&1; then
   say "error: build failed; last lines of $build_log:" >&2
   tail -n 30 "$build_log" >&2
   exit 1
