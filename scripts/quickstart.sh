@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # From a fresh Debian 12 machine (as root) to a running topology: installs
-# what is missing, builds what it runs (preset default, build/: the `storm`
-# CLI, libstorm.so and the word count example; not the tests and benchmarks,
-# which scripts/test.sh builds), and runs the word count example in local
-# mode for about 10 seconds. Prints the top words with their counts and the
+# what is missing, builds only what it runs (the `storm` CLI, libstorm.so and
+# the word count example), and runs word count in local mode for about 10
+# seconds. Prints the top words with their counts and the
 # emitted/acked/failed summary; the build output and the topology's logs go
-# to files under build/ named on the way.
+# to files named on the way.
+#
+# It builds in build-quickstart/, apart from build/ (preset default, which
+# scripts/build.sh and scripts/test.sh use), with -O1 and no debug info: on 2
+# cores that compiles in about half the time of the default preset's -O2 -g.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,20 +17,29 @@ say() { printf 'quickstart: %s\n' "$*"; }
 
 scripts/install-deps.sh
 
-mkdir -p build
-build_log=build/quickstart-build.log
-say "building the storm CLI, libstorm.so and word count (preset default, log: $build_log)"
-if ! scripts/build.sh default --target storm_cli storm word_count >"$build_log" 2>&1; then
+build_dir=build-quickstart
+mkdir -p "$build_dir"
+build_log="$build_dir/quickstart-build.log"
+say "building the storm CLI, libstorm.so and word count in $build_dir/ (log: $build_log)"
+if ! {
+  if [[ ! -f "$build_dir/build.ninja" ]]; then
+    cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" -DSTORM_BUILD_TESTS=OFF \
+      -DSTORM_BUILD_BENCHMARKS=OFF
+  fi
+  cmake --build "$build_dir" -j "$(nproc)" --target storm_cli storm word_count
+} >"$build_log" 2>&1; then
   say "error: build failed; last lines of $build_log:" >&2
   tail -n 30 "$build_log" >&2
   exit 1
 fi
 
-run_log=build/quickstart-word-count.log
+run_log="$build_dir/quickstart-word-count.log"
 say "running word count in local mode for 10 s (logs: $run_log)"
-if ! build/bin/storm local build/examples/libword_count.so word-count --duration 10 \
-    2>"$run_log"; then
+if ! "$build_dir/bin/storm" local "$build_dir/examples/libword_count.so" word-count \
+    --duration 10 2>"$run_log"; then
   say "error: storm local failed; last lines of $run_log:" >&2
   tail -n 30 "$run_log" >&2
   exit 1
 fi
+say "done. scripts/test.sh builds everything in build/ and runs the tests."
