@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Proves the Docker images and docker/docker-compose.yml with a real Docker
-# engine: installs Docker and docker-compose from Debian if
-# missing, starts dockerd if none runs (and stops only what it started),
-# builds a base image with debootstrap when debian:bookworm-slim cannot be
-# pulled, builds the images as a user would (docker-compose build), brings up
-# ZooKeeper, Nimbus and two supervisors, submits word count with the CLI on
+# engine: installs Docker and docker-compose from Debian if missing
+# (scripts/install-deps.sh), starts dockerd if none runs (and stops only what
+# it started), builds a base image with debootstrap when debian:bookworm-slim
+# cannot be pulled, builds the images as a user would (docker-compose build,
+# from the machine's Debian mirror as scripts/docker-compose.sh does), brings
+# up ZooKeeper, Nimbus and two supervisors, submits word count with the CLI on
 # four workers and checks:
 #   - the topology is listed as ACTIVE (inside the network and from the host
 #     through the published Nimbus port);
