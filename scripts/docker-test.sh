@@ -230,7 +230,8 @@ if [[ -n "$STORM_APT_SOURCES" ]]; then
 else
   say "  apt sources of the builds: the base image's own"
 fi
-if ! nice -n 10 compose build zookeeper nimbus >"$WORK/build.log" 2>&1; then
+if ! nice -n 10 docker-compose -f "$COMPOSE_FILE_PATH" -p "$PROJECT" build zookeeper nimbus \
+  >"$WORK/build.log" 2>&1; then
   tail -n 40 "$WORK/build.log" >&2
   fail "docker-compose build"
 fi
