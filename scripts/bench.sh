@@ -87,26 +87,7 @@ trap 'exit 143' TERM
 bin="$build_dir/bin"
 examples="$build_dir/examples"
 
-# Whether something listens on 127.0.0.1:$1.
-listening() {
-  if { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null; then
-    exec 3>&-
-    return 0
-  fi
-  return 1
-}
-
-# A free TCP port below the kernel's ephemeral range, not one of "$@".
-free_port() {
-  local port
-  for (( ; ; )); do
-    port=$((20000 + RANDOM % 12000))
-    [[ " $* " == *" $port "* ]] && continue
-    listening "$port" || break
-  done
-  echo "$port"
-}
-
+# listening, free_port, start_zookeeper, started, stop_servers: scripts/lib.sh.
 start_zookeeper >>"$log" 2>&1
 zookeeper="$STORM_TEST_ZOOKEEPER"
 dir="$(mktemp -d "${TMPDIR:-/tmp}/storm-bench-cluster-XXXXXX")"

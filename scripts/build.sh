@@ -5,6 +5,7 @@
 #   scripts/build.sh [preset] [cmake --build options...]
 #       presets: default (build/), debug, release, asan, tsan (build-<preset>/)
 #       e.g. scripts/build.sh release --target storm_perf
+#            scripts/build.sh default --target storm_cli storm word_count
 #
 # Outputs: <builddir>/bin/storm, <builddir>/examples/lib*.so, <builddir>/tests/*.
 set -euo pipefail

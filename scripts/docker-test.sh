@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Proves the Docker images and docker/docker-compose.yml with a real Docker
-# engine (issue #6): installs Docker and docker-compose from Debian if
-# missing, starts dockerd if none runs (and stops only what it started),
-# builds a base image with debootstrap when debian:bookworm-slim cannot be
-# pulled, builds the images as a user would (docker-compose build), brings up
-# ZooKeeper, Nimbus and two supervisors, submits word count with the CLI on
+# engine: installs Docker and docker-compose from Debian if missing
+# (scripts/install-deps.sh), starts dockerd if none runs (and stops only what
+# it started), builds a base image with debootstrap when debian:bookworm-slim
+# cannot be pulled, builds the images as a user would (docker-compose build,
+# from the machine's Debian mirror as scripts/docker-compose.sh does), brings
+# up ZooKeeper, Nimbus and two supervisors, submits word count with the CLI on
 # four workers and checks:
 #   - the topology is listed as ACTIVE (inside the network and from the host
 #     through the published Nimbus port);
@@ -28,14 +29,17 @@
 # (not under CI=true). Environment:
 #   STORM_BASE_IMAGE      base image (default: debian:bookworm-slim if present or
 #                         pullable, else storm-cpp-base:bookworm built here)
-#   STORM_DEBIAN_MIRROR   mirror for debootstrap (default http://deb.debian.org/debian)
+#   STORM_DEBIAN_MIRROR   mirror for debootstrap (default: the machine's, from its
+#                         apt sources; with none, debootstrap's own default)
+#   STORM_APT_SOURCES     apt sources of the image builds (default: the machine's
+#                         Debian entries; see scripts/docker-compose.sh)
 #   STORM_BUILD_JOBS      compile jobs in the image build (default: nproc)
 # shellcheck disable=SC2317  # functions run from the EXIT trap
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-
-say() { printf 'docker-test: %s\n' "$*"; }
+# shellcheck source-path=SCRIPTDIR/..
+. scripts/lib.sh
 
 if [[ "${CI:-}" != "true" && "${STORM_DOCKER_TEST:-}" == "0" ]]; then
   say "skipped (STORM_DOCKER_TEST=0)"
@@ -57,7 +61,7 @@ COMPOSE_FILE_PATH=docker/docker-compose.yml
 PROJECT="stormdockertest$$"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/storm-docker-test-XXXXXX")"
 LOG="$WORK/docker-test.log"
-DOCKERD_PID=""
+DOCKERD_STARTED=0
 CLUSTER_UP=0
 FAILED=1
 T0=$SECONDS
@@ -68,13 +72,14 @@ export STORM_IMAGE="storm-cpp:test"
 export STORM_ZOOKEEPER_IMAGE="storm-cpp-zookeeper:test"
 export STORM_YAML="$WORK/storm.yaml"
 export STORM_BUILD_JOBS="${STORM_BUILD_JOBS:-$(nproc)}"
+export_docker_apt_sources
 # The classic builder through docker-py: `build: network: host` works with
 # dockerd's --iptables=false, and no BuildKit frontend image is needed.
 export DOCKER_BUILDKIT=0 COMPOSE_DOCKER_CLI_BUILD=0
 
 # Small timeouts, so that a lost supervisor's work moves within a minute.
 TASK_TIMEOUT=10
-cat >"$STORM_YAML" <<'EOF'
+cat >"$STORM_YAML" <<'YAML'
 storm.zookeeper.servers: ["zookeeper"]
 storm.zookeeper.port: 2181
 storm.zookeeper.session.timeout: 8000
@@ -86,7 +91,7 @@ nimbus.supervisor.timeout.secs: 10
 nimbus.monitor.freq.secs: 2
 supervisor.worker.timeout.secs: 10
 supervisor.slots.ports: [6700, 6701, 6702, 6703]
-EOF
+YAML
 chmod 644 "$STORM_YAML"
 
 compose() { docker-compose -f "$COMPOSE_FILE_PATH" -p "$PROJECT" "$@"; }
@@ -109,17 +114,6 @@ done_step() {
 fail() {
   say "FAILED in step '$CURRENT_STEP': $*" >&2
   exit 1
-}
-
-# Runs "$@" every 2 s until it succeeds or $1 seconds pass.
-wait_for() {
-  local timeout="$1" deadline
-  shift
-  deadline=$((SECONDS + timeout))
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 2
-  done
 }
 
 # Runs a command with its output in the log; on failure shows the log's tail.
@@ -148,15 +142,9 @@ cleanup() {
     say "tearing down the project $PROJECT"
     compose --profile cli down -v --remove-orphans --timeout 10 >>"$LOG" 2>&1 || true
   fi
-  if [[ -n "$DOCKERD_PID" ]]; then
-    say "stopping the dockerd this script started (pid $DOCKERD_PID)"
-    kill -TERM "$DOCKERD_PID" 2>/dev/null || true
-    for _ in $(seq 1 60); do
-      kill -0 "$DOCKERD_PID" 2>/dev/null || break
-      sleep 0.5
-    done
-    kill -KILL "$DOCKERD_PID" 2>/dev/null || true
-  fi
+  # The dockerd this script started, if any (scripts/lib.sh).
+  ((DOCKERD_STARTED)) && say "stopping the dockerd this script started"
+  stop_servers
   if ((${#TIMINGS[@]} > 0)); then
     say "timings:"
     printf '  %s\n' "${TIMINGS[@]}"
@@ -176,36 +164,28 @@ trap 'exit 143' TERM
 
 # ---- 1. Docker and docker-compose ----------------------------------------------
 step "install docker.io, docker-compose, debootstrap"
-installed() {
-  [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]
-}
-missing=()
-for pkg in docker.io docker-compose debootstrap; do
-  installed "$pkg" || missing+=("$pkg")
-done
-if ((${#missing[@]} > 0)); then
-  say "  apt-get install ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  logged apt-get update -q || fail "apt-get update"
-  logged apt-get install -y -q "${missing[@]}" || fail "apt-get install ${missing[*]}"
-fi
+scripts/install-deps.sh docker.io docker-compose debootstrap | sed 's/^/  /' ||
+  fail "installing docker.io, docker-compose, debootstrap"
 done_step
 
 step "dockerd"
 if docker info >/dev/null 2>&1; then
   say "  a Docker engine already runs; using it"
 else
-  # No iptables here (DEPENDENCIES.md): no NAT, so builds use the host's
-  # network (build: network: host) and containers talk on a bridge.
+  # Without iptables (as on the machines this was developed on) dockerd
+  # cannot set up NAT: builds use the host's network (build: network: host)
+  # and containers talk on a bridge.
   dockerd --iptables=false --ip-masq=false -H unix:///var/run/docker.sock \
     --pidfile /var/run/docker.pid >"$WORK/dockerd.log" 2>&1 </dev/null &
-  DOCKERD_PID=$!
-  say "  started dockerd (pid $DOCKERD_PID, log $WORK/dockerd.log)"
+  dockerd_pid=$!
+  started "$dockerd_pid" 30
+  DOCKERD_STARTED=1
+  say "  started dockerd (pid $dockerd_pid, log $WORK/dockerd.log)"
   docker_ready() {
-    kill -0 "$DOCKERD_PID" 2>/dev/null || { tail -n 20 "$WORK/dockerd.log" >&2; fail "dockerd exited"; }
+    alive "$dockerd_pid" || { tail -n 20 "$WORK/dockerd.log" >&2; fail "dockerd exited"; }
     docker info >/dev/null 2>&1
   }
-  wait_for 60 docker_ready || fail "dockerd does not answer after 60 s"
+  WAIT_FOR_INTERVAL=1 wait_for 60 docker_ready || fail "dockerd does not answer after 60 s"
 fi
 docker info 2>/dev/null | grep -E '^ (Server Version|Storage Driver):' | sed 's/^ */  /' || true
 done_step
@@ -225,9 +205,11 @@ else
     say "  $STORM_BASE_IMAGE exists (cached)"
   else
     rootfs="$WORK/rootfs"
-    mirror="${STORM_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-    say "  debootstrap --variant=minbase bookworm from $mirror"
-    logged debootstrap --variant=minbase bookworm "$rootfs" "$mirror" || fail "debootstrap"
+    # The machine's own Debian mirror (scripts/lib.sh); with none found,
+    # debootstrap's default.
+    mirror="${STORM_DEBIAN_MIRROR:-$(debian_mirror)}"
+    say "  debootstrap --variant=minbase bookworm from ${mirror:-the default mirror of debootstrap}"
+    logged debootstrap --variant=minbase bookworm "$rootfs" ${mirror:+"$mirror"} || fail "debootstrap"
     # Trimmed like debian:*-slim (apt lists come back with apt-get update).
     rm -rf "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb \
       "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* \
@@ -242,8 +224,14 @@ done_step
 
 step "build images (docker-compose build, $STORM_BUILD_JOBS jobs)"
 say "  build log: $WORK/build.log"
-if ! nice -n 10 docker-compose -f "$COMPOSE_FILE_PATH" -p "$PROJECT" build \
-  zookeeper nimbus >"$WORK/build.log" 2>&1; then
+if [[ -n "$STORM_APT_SOURCES" ]]; then
+  entries="$(tr ';' '\n' <<<"$STORM_APT_SOURCES" | wc -l)"
+  say "  apt sources of the builds: those of this machine ($entries entries)"
+else
+  say "  apt sources of the builds: the base image's own"
+fi
+if ! nice -n 10 docker-compose -f "$COMPOSE_FILE_PATH" -p "$PROJECT" build zookeeper nimbus \
+  >"$WORK/build.log" 2>&1; then
   tail -n 40 "$WORK/build.log" >&2
   fail "docker-compose build"
 fi
@@ -251,17 +239,6 @@ docker image ls --format '  {{.Repository}}:{{.Tag}} {{.Size}}' | grep -E 'storm
 done_step
 
 # ---- 3. The cluster ----------------------------------------------------------------
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 12000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
 STORM_NIMBUS_PORT="$(free_port)" || fail "no free port"
 export STORM_NIMBUS_PORT
 

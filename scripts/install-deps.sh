@@ -3,12 +3,18 @@
 # skipping what is already installed. Idempotent: with everything present it
 # changes nothing and runs no apt-get at all.
 #
-#   scripts/install-deps.sh          (as root; as another user it only checks)
+#   scripts/install-deps.sh              (as root; as another user it only checks)
+#   scripts/install-deps.sh PACKAGE...   the same for these packages instead
+#                                        (scripts/docker-test.sh: docker.io, ...)
 #
 # Prints one line per step. apt-get's own output goes to a log file, named
 # on failure. Exit status: 0 when everything is installed afterwards, 1 when
 # something is missing and this user cannot install it, or apt-get failed.
 set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source-path=SCRIPTDIR/..
+. scripts/lib.sh  # say, installed
 
 PACKAGES=(
   # toolchain
@@ -25,11 +31,9 @@ PACKAGES=(
   netcat-openbsd
 )
 
-say() { printf 'install-deps: %s\n' "$*"; }
-
-installed() {
-  [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]
-}
+if (($# > 0)); then
+  PACKAGES=("$@")
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -44,7 +48,7 @@ fi
 say "missing ${#missing[@]} of ${#PACKAGES[@]} packages: ${missing[*]}"
 
 if [[ "$(id -u)" -ne 0 ]]; then
-  say "error: not root, cannot install them. Run as root: sudo $0" >&2
+  say "error: not root, cannot install them. Run as root: sudo scripts/install-deps.sh $*" >&2
   say "  (or: apt-get update && apt-get install -y ${missing[*]})" >&2
   exit 1
 fi

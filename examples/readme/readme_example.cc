@@ -14,10 +14,7 @@ class NumberSpout : public storm::BaseRichSpout {
     collector_->emit(storm::Values{next_}, storm::Value(next_));  // reliable: with a message id
     ++next_;
   }
-  void fail(const storm::Value& id) override { std::printf("failed: %s\n", id.toString().c_str()); }
-  void declareOutputFields(storm::OutputFieldsDeclarer& declarer) override {
-    declarer.declare(storm::Fields{"n"});
-  }
+  void declareOutputFields(storm::OutputFieldsDeclarer& d) override { d.declare({"n"}); }
 
  private:
   storm::SpoutOutputCollector* collector_ = nullptr;
@@ -31,35 +28,22 @@ class SquareBolt : public storm::BaseBasicBolt {
     const int64_t n = input.getLongByField("n");
     collector.emit(storm::Values{n, n * n});
   }
-  void declareOutputFields(storm::OutputFieldsDeclarer& declarer) override {
-    declarer.declare(storm::Fields{"n", "square"});
-  }
+  void declareOutputFields(storm::OutputFieldsDeclarer& d) override { d.declare({"n", "square"}); }
 };
 
-class PrintBolt : public storm::BaseRichBolt {
+class PrintBolt : public storm::BaseBasicBolt {
  public:
-  void prepare(const storm::Config&, storm::TopologyContext&,
-               storm::OutputCollector& collector) override {
-    collector_ = &collector;
-  }
-  void execute(const storm::Tuple& input) override {
+  void execute(const storm::Tuple& input, storm::BasicOutputCollector&) override {
     if (input.getLong(0) % 100 == 0) std::printf("%s\n", input.getValues().toString().c_str());
-    collector_->ack(input);
   }
   void declareOutputFields(storm::OutputFieldsDeclarer&) override {}
-
- private:
-  storm::OutputCollector* collector_ = nullptr;
 };
 
 STORM_TOPOLOGY_MAIN(args) {
   storm::TopologyBuilder builder;
   builder.setSpout("numbers", std::make_shared<NumberSpout>(), 1);
   builder.setBolt("square", std::make_shared<SquareBolt>(), 2).shuffleGrouping("numbers");
-  builder.setBolt("print", std::make_shared<PrintBolt>(), 1).fieldsGrouping("square", storm::Fields{"n"});
-
-  storm::Config conf;
-  conf.setNumWorkers(1);
-  storm::StormSubmitter::submitTopology(args.empty() ? "squares" : args[0], conf,
+  builder.setBolt("print", std::make_shared<PrintBolt>(), 1).fieldsGrouping("square", {"n"});
+  storm::StormSubmitter::submitTopology(args.empty() ? "squares" : args[0], storm::Config(),
                                         builder.createTopology());
 }

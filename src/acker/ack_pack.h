@@ -1,4 +1,4 @@
-// Acker messages travel packed (DESIGN section 3): a tuple on an acker
+// Acker messages travel packed (docs/architecture.md#the-acker): a tuple on an acker
 // stream carries a single Bytes value holding many fixed-size entries, all
 // little endian:
 //   __ack_init, __ack_ack, __ack_fail to the acker: (u64 root, u64 value)

@@ -1,4 +1,4 @@
-// AckerBolt: the system bolt __acker (DESIGN section 3). For each tuple tree
+// AckerBolt: the system bolt __acker (docs/architecture.md#the-acker). For each tuple tree
 // it keeps one 64-bit value, the XOR of every edge id it has heard of:
 //   __ack_init (root, xor of the spout tuple's edges) from spouts,
 //   __ack_ack  (root, input edge xor new anchored edges) from bolts,

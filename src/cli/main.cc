@@ -1,4 +1,4 @@
-// `storm`: the command-line client (DESIGN section 8), with Storm's verbs:
+// `storm`: the command-line client (docs/cli.md), with Storm's verbs:
 // `storm <verb> [args] [OPTIONS]`, `storm --help`, `storm <verb> --help`.
 #include <cstdio>
 #include <iostream>

@@ -232,7 +232,7 @@ void Nimbus::KillTopology(const std::string& name, std::optional<int> wait_secs)
   const std::string id = FindId(name);
   StormBase base = GetBase(id);
   const int wait = wait_secs.value_or(
-      static_cast<int>(Load(id).conf.getInt(Config::kTopologyMessageTimeoutSecs, 30)));
+      static_cast<int>(Load(id).conf.getInt(Config::kTopologyMessageTimeoutSecs)));
   if (wait < 0) throw InvalidTopologyError("kill wait time is negative: " + std::to_string(wait));
   base.status = TopologyStatus::kKilled;
   base.kill_wait_secs = wait;
@@ -302,7 +302,7 @@ void Nimbus::Rebalance(const std::string& name, const RebalanceRequest& request,
   }
   RebalanceRequest req = request;
   if (!wait_given) {
-    req.wait_secs = static_cast<int>(Load(id).conf.getInt(Config::kTopologyMessageTimeoutSecs, 30));
+    req.wait_secs = static_cast<int>(Load(id).conf.getInt(Config::kTopologyMessageTimeoutSecs));
   }
   if (req.wait_secs < 0) throw InvalidTopologyError("rebalance wait time is negative");
   if (base.status != TopologyStatus::kRebalancing) base.prev_status = base.status;

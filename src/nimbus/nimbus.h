@@ -1,4 +1,4 @@
-// Nimbus: the master (DESIGN section 1), as a library. The Thrift server
+// Nimbus: the master (docs/architecture.md#processes), as a library. The Thrift server
 // (nimbus_server.h) is a thin adapter over it; `storm local` drives it
 // in-process over in-memory cluster state.
 //

@@ -37,7 +37,7 @@ int RunTopologyMain(EntryCall* call, UserMain user_main) {
   SubmissionHost* previous = current_host;
   current_host = call->host;
   int rc = 0;
-  // No exception may cross the C entry point (DESIGN section 11).
+  // No exception may cross the C entry point (docs/architecture.md#topology-libraries).
   try {
     user_main(args);
   } catch (const std::exception& e) {

@@ -1,4 +1,4 @@
-// Supervisor: the daemon on every host (DESIGN section 1), as a library;
+// Supervisor: the daemon on every host (docs/architecture.md#processes), as a library;
 // `storm-supervisor` is a thin main over it.
 //
 // It registers itself under /supervisors (ephemeral, with host, slots,

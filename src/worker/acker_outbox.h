@@ -1,4 +1,4 @@
-// AckerOutbox: an executor's messages to the acker (DESIGN section 3), packed
+// AckerOutbox: an executor's messages to the acker (docs/architecture.md#the-acker), packed
 // as acker/ack_pack.h describes: a spout's init of each tree it emits, a
 // bolt's ack or fail of each tree its inputs belong to. Each message is
 // appended to the pack for its (stream, acker task, source task); a pack

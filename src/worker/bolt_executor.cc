@@ -32,7 +32,7 @@ BoltExecutor::BoltExecutor(WorkerContext& worker, ExecutorDef def)
     : Executor(worker, std::move(def), /*never_block=*/false),
       conf_(layout_.ComponentConf(def_.component)) {
   acking_ = layout_.num_ackers() > 0;
-  debug_ = conf_.getBool(Config::kTopologyDebug, false);
+  debug_ = conf_.getBool(Config::kTopologyDebug);
   tick_nanos_ = TickIntervalNanos(conf_);
 }
 

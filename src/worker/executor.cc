@@ -17,7 +17,7 @@ constexpr std::chrono::microseconds kIdlePark(2000);
 std::unique_ptr<TupleQueue> MakeExecutorQueue(const std::string& name, const Config& conf,
                                               BatchPool* pool) {
   const auto tuples =
-      static_cast<size_t>(conf.getInt(Config::kTopologyExecutorReceiveBufferSize, 32768));
+      static_cast<size_t>(conf.getInt(Config::kTopologyExecutorReceiveBufferSize));
   const size_t slots = std::max<size_t>(16, tuples / pool->batch_capacity());
   return std::make_unique<TupleQueue>(name, slots, tuples, pool);
 }

@@ -1,5 +1,5 @@
 // Executor: the threads that run the tasks of one component in a worker
-// (DESIGN section 2, the paper's figure):
+// (the paper's worker figure; docs/architecture.md#inside-a-worker):
 //   - the user logic thread takes batches from the executor's in-queue and
 //     calls the tasks' spout or bolt; emits go into batches of
 //     (destination task, tuple) appended to the executor's out-queue (or

@@ -1,6 +1,6 @@
 // ExecutorTransfer: how the tuples an executor emits reach the next queue
-// (DESIGN section 2, the paper's figure). The user logic thread batches its
-// emits; each batch is routed tuple by tuple to the in-queue of the local
+// (the paper's worker figure; docs/architecture.md#inside-a-worker). The user
+// logic thread batches its emits; each batch is routed tuple by tuple to the in-queue of the local
 // executor that owns the tuple's destination task, or to the worker's global
 // transfer queue when that task runs in another worker.
 //

@@ -1,4 +1,4 @@
-// Data-plane frames (DESIGN section 6):
+// Data-plane frames (docs/architecture.md#wire-format):
 //   u32 length (of what follows) | u8 type | payload
 // kTuples payload:  u32 count | count x (varint destination task | u32 size | tuple bytes)
 // kHello payload:   varint size | topology id | varint size | sender endpoint

@@ -1,4 +1,4 @@
-// Random non-zero 64-bit ids for tuple-tree roots and edges (DESIGN 3):
+// Random non-zero 64-bit ids for tuple-tree roots and edges (docs/architecture.md#the-acker):
 // splitmix64 seeded from the OS, one generator per executor thread.
 #pragma once
 

@@ -33,10 +33,10 @@ SpoutExecutor::SpoutExecutor(WorkerContext& worker, ExecutorDef def)
       conf_(layout_.ComponentConf(def_.component)) {
   out_queue_->WakeOnRoom(*in_queue_);
   acking_ = layout_.num_ackers() > 0;
-  debug_ = conf_.getBool(Config::kTopologyDebug, false);
-  max_pending_ = conf_.getInt(Config::kTopologyMaxSpoutPending, 0);
-  timeout_nanos_ = conf_.getBool(Config::kTopologyEnableMessageTimeouts, true)
-                       ? conf_.getInt(Config::kTopologyMessageTimeoutSecs, 30) * 1'000'000'000LL
+  debug_ = conf_.getBool(Config::kTopologyDebug);
+  max_pending_ = conf_.getInt(Config::kTopologyMaxSpoutPending, 0);  // null: no cap
+  timeout_nanos_ = conf_.getBool(Config::kTopologyEnableMessageTimeouts)
+                       ? conf_.getInt(Config::kTopologyMessageTimeoutSecs) * 1'000'000'000LL
                        : 0;
   acker_ack_stream_ = layout_.StreamIndex(kAckerComponentId, kAckAckStreamId);
   acker_fail_stream_ = layout_.StreamIndex(kAckerComponentId, kAckFailStreamId);

@@ -1,6 +1,6 @@
 // TcpListener: one endpoint a TcpTransport has bound (tcp_transport.h). It
 // accepts connections on the endpoint's port, parses length-prefixed frames
-// out of each (DESIGN section 6) and delivers them to the endpoint's
+// out of each (docs/architecture.md#wire-format) and delivers them to the endpoint's
 // FrameSink on the transport's receiving I/O thread, the worker receive
 // thread. A sink that blocks (its worker's executor queues are full) blocks
 // that thread, so no connection is read until it returns and TCP's flow

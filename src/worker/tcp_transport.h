@@ -1,4 +1,4 @@
-// TcpTransport: the Transport between worker processes (DESIGN sections 2
+// TcpTransport: the Transport between worker processes (docs/architecture.md, "Inside a worker" and "Wire format"
 // and 6), over TCP with Boost.Asio. Endpoints are "host:port".
 //
 // Receiving (the worker receive side): Bind listens on the endpoint's port

@@ -1,4 +1,4 @@
-// Transport: the seam between workers (DESIGN sections 2 and 6). A worker
+// Transport: the seam between workers (docs/architecture.md, "Inside a worker" and "Wire format"). A worker
 // binds its endpoint with a FrameSink, to which the transport hands every
 // frame sent there; it connects to its peers and sends them frames. In local
 // mode the InProcessTransport moves frames between workers of one process;

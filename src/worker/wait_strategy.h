@@ -1,4 +1,5 @@
-// Waiting without burning the other core (DESIGN section 12): a thread that
+// Waiting without burning the other core (a spinning thread steals the core
+// another thread needs, and this machine class has two): a thread that
 // finds nothing to do spins a little, then parks on a condition variable
 // until woken or a timeout passes. Producers wake a parked consumer only
 // when it is parked, so the busy path costs one load.

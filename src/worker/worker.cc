@@ -16,7 +16,6 @@ namespace storm {
 namespace {
 constexpr size_t kFrameFlushBytes = 32 * 1024;
 constexpr std::chrono::microseconds kIdlePark(2000);
-constexpr double kDefaultFlushIntervalMillis = 0.2;  // as conf/defaults.yaml
 
 // The flush interval paces the transport, not the topology's logic: it
 // runs on the steady clock even where a test gives the worker a manual one.
@@ -33,18 +32,17 @@ Worker::Worker(WorkerSpec spec, Transport* transport, Clock* clock, ComponentFac
       endpoint_of_task_(spec_.endpoint_of_task) {
   const TopologyLayout& layout = *spec_.layout;
   const Config& conf = layout.conf();
-  const auto batch = static_cast<size_t>(conf.getInt(Config::kTopologyProducerBatchSize, 64));
+  const auto batch = static_cast<size_t>(conf.getInt(Config::kTopologyProducerBatchSize));
   pool_ = std::make_unique<BatchPool>(std::max<size_t>(1, batch));
-  const auto transfer = static_cast<size_t>(conf.getInt(Config::kTopologyTransferBufferSize, 1000));
+  const auto transfer = static_cast<size_t>(conf.getInt(Config::kTopologyTransferBufferSize));
   // topology.transfer.buffer.size counts tuples. The slots are more than
   // full batches would take: executors hand on what each turn produced,
   // often a few tuples, and the worker send thread batches them into frames.
   transfer_queue_ = std::make_unique<TupleQueue>(
       "transfer", std::max<size_t>(64, transfer / pool_->batch_capacity()), transfer, pool_.get());
 
-  // Validated at submit; a topology submitted without it gets the default.
-  const double flush_millis =
-      conf.getDouble(Config::kTopologyBatchFlushIntervalMillis, kDefaultFlushIntervalMillis);
+  // Validated at submit; the layout's config has the defaults under it.
+  const double flush_millis = conf.getDouble(Config::kTopologyBatchFlushIntervalMillis);
   flush_interval_nanos_ = static_cast<int64_t>(std::max(0.0, flush_millis) * 1e6);
 
   context_.layout = spec_.layout;

@@ -1,4 +1,4 @@
-// Worker: one worker process's runtime (DESIGN section 2): its executors,
+// Worker: one worker process's runtime (the paper's worker figure; docs/architecture.md#inside-a-worker): its executors,
 // the global transfer queue, the worker send thread (batches tuples per
 // destination worker into frames) and the worker receive thread (decodes
 // frames into the in-queues of its executors). The receive thread is the

@@ -1,4 +1,4 @@
-// WorkerProcess: what one storm-worker process does (DESIGN sections 1 and
+// WorkerProcess: what one storm-worker process does (docs/architecture.md, "Processes" and
 // 2), as a library that `storm-worker` runs and tests drive in-process.
 //
 // Start():

@@ -69,7 +69,7 @@ void Put32(std::string& out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
 }
 
-// A well-formed tuple frame (DESIGN section 6, src/worker/frame.h) of one
+// A well-formed tuple frame (src/worker/frame.h; docs/architecture.md#wire-format) of one
 // tuple for `task`: u32 length | u8 type 1 | u32 count | varint task |
 // u32 size | tuple bytes. The tuple's bytes are never looked at, since the
 // task is checked first.

@@ -1,5 +1,5 @@
 // Loading a daemon's or a client's configuration the way Apache Storm does:
-// built-in defaults (conf/defaults.yaml, embedded at build time), then the
+// built-in defaults (the key table, include/storm/config_keys.def), then the
 // site's storm.yaml, the user's ~/.storm/storm.yaml, a --config file and
 // `-c key=value` overrides, each overriding the ones before it key by key.
 //

@@ -1,6 +1,6 @@
 // ClusterState: Storm's IStormClusterState, the typed view of the cluster's
 // state over a StateStorage (ZooKeeper, or memory in local mode), laid out
-// as DESIGN section 5 says. Values are the Thrift structs of
+// as docs/architecture.md#zookeeper-layout describes. Values are the Thrift structs of
 // thrift/storm.thrift, serialized with Thrift's binary protocol, so that
 // Storm's own tools can read them; callers see the domain types of
 // cluster_types.h.

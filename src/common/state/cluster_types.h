@@ -1,5 +1,5 @@
 // The records Nimbus, supervisors and workers keep in the cluster state
-// (DESIGN section 5), as plain domain types. ClusterState turns them into
+// (docs/architecture.md#zookeeper-layout), as plain domain types. ClusterState turns them into
 // the Thrift structs of thrift/storm.thrift on the way to ZooKeeper, so that
 // nothing above it depends on generated code.
 #pragma once

@@ -3,7 +3,7 @@
 // ephemeral nodes (an ephemeral node lives as long as the session that made
 // it), sequential children, and one-shot watches set by reads.
 //
-// Implementations: ZooKeeperStorage (the real one, DESIGN section 5) and
+// Implementations: ZooKeeperStorage (the real one; layout in docs/architecture.md#zookeeper-layout) and
 // InMemoryStorage (local mode and unit tests). Paths are absolute
 // ("/storms/x"); implementations prefix their root (storm.zookeeper.root).
 //

@@ -1,4 +1,4 @@
-// The data plane's compact binary form of tuples (DESIGN section 4 and 6).
+// The data plane's compact binary form of tuples (docs/architecture.md#wire-format).
 //
 // Tuple:  varint source_task+1 | varint stream_index | varint n_anchors |
 //         n_anchors x (u64 root, u64 edge) | varint n_values | values

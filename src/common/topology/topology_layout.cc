@@ -1,5 +1,6 @@
 #include "common/topology/topology_layout.h"
 
+#include "common/config/config_loader.h"
 #include "storm/errors.h"
 #include "storm/topology_builder.h"
 #include "sdk/topology_def.h"
@@ -57,10 +58,13 @@ std::shared_ptr<const TopologyLayout> TopologyLayout::Build(const std::string& t
   std::shared_ptr<TopologyLayout> layout(new TopologyLayout());
   layout->topology_id_ = topology_id;
   layout->topology_ = topology;
-  layout->conf_ = conf;
-  const int64_t workers = conf.getInt(Config::kTopologyWorkers, 1);
+  // The built-in defaults under the topology's config, so that every reader
+  // of a key finds its value (and no reader writes a default of its own).
+  layout->conf_ = DefaultConfig();
+  layout->conf_.merge(conf);
+  const int64_t workers = layout->conf_.getInt(Config::kTopologyWorkers);
   // null (the default): one acker per worker, as in Storm.
-  const int64_t num_ackers = conf.getInt(Config::kTopologyAckerExecutors, workers);
+  const int64_t num_ackers = layout->conf_.getInt(Config::kTopologyAckerExecutors, workers);
   if (num_ackers < 0) {
     throw ConfigError("config key 'topology.acker.executors': expected a non-negative integer");
   }
@@ -101,7 +105,7 @@ void TopologyLayout::AddSystemComponents() {
     }
     // The acker expires pending trees on ticks of the message timeout.
     acker.conf.put(Config::kTopologyTickTupleFreqSecs,
-                   conf_.getInt(Config::kTopologyMessageTimeoutSecs, 30));
+                   conf_.getInt(Config::kTopologyMessageTimeoutSecs));
     components[kAckerComponentId] = std::move(acker);
   }
   for (const auto& [id, def] : components) {

@@ -1,6 +1,6 @@
 // TopologyLibrary: a user's topology shared library (the C++ "jar"), loaded
 // with dlopen(RTLD_NOW | RTLD_LOCAL) and run through its one versioned entry
-// point (DESIGN section 11). Objects made by the library's code (the
+// point (docs/architecture.md#topology-libraries). Objects made by the library's code (the
 // topology's factories, the tasks' spouts and bolts) must not outlive it:
 // hold the shared_ptr as long as any of them lives.
 #pragma once

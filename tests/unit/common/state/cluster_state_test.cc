@@ -1,7 +1,7 @@
 // The cluster state seam in memory: InMemoryStorage keeps ZooKeeper's
 // semantics (parents, sorted children, sequential names, one-shot watches on
 // a thread of its own, injected faults), and ClusterState writes every record
-// of DESIGN section 5 and reads it back unchanged; a corrupt node reads as
+// of docs/architecture.md#zookeeper-layout and reads it back unchanged; a corrupt node reads as
 // missing.
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
@@ -290,7 +290,7 @@ TEST_F(ClusterStateTest, StormBaseRoundTrips) {
   ExpectSameBase(*read, plain);
   EXPECT_EQ(state_.ActiveStorms(), std::vector<std::string>{"words-1-100"});
   EXPECT_EQ(state_.GetStormBase("other"), std::nullopt);
-  // Stored where DESIGN section 5 says.
+  // Stored where docs/architecture.md#zookeeper-layout says.
   EXPECT_TRUE(storage_->Exists("/storms/words-1-100", false));
 }
 
