@@ -56,7 +56,8 @@ void Nimbus::Start(int advertised_port) {
       auto base = options_.state->GetStormBase(id);
       if (!base) continue;
       if (base->status == TopologyStatus::kKilled) {
-        action_deadline_nanos_[id] = now + int64_t{base->kill_wait_secs.value_or(0)} * 1'000'000'000;
+        action_deadline_nanos_[id] =
+            now + int64_t{base->kill_wait_secs.value_or(0)} * 1'000'000'000;
       } else if (base->status == TopologyStatus::kRebalancing && base->rebalance) {
         action_deadline_nanos_[id] = now + int64_t{base->rebalance->wait_secs} * 1'000'000'000;
       }

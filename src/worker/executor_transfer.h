@@ -1,8 +1,8 @@
-// ExecutorTransfer: how the tuples an executor emits reach the next queue
-// (the paper's worker figure; docs/architecture.md#inside-a-worker). The user
-// logic thread batches its emits; each batch is routed tuple by tuple to the in-queue of the local
-// executor that owns the tuple's destination task, or to the worker's global
-// transfer queue when that task runs in another worker.
+// ExecutorTransfer: how the tuples an executor emits reach the next queue (the
+// paper's worker figure; docs/architecture.md#inside-a-worker). The user logic
+// thread batches its emits; each batch is routed tuple by tuple to the
+// in-queue of the local executor that owns the tuple's destination task, or to
+// the worker's global transfer queue when that task runs in another worker.
 //
 // Threads, and what each may call:
 //   - the executor's user logic thread fills batches (Next, Commit) and

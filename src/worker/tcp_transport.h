@@ -1,5 +1,6 @@
-// TcpTransport: the Transport between worker processes (docs/architecture.md, "Inside a worker" and "Wire format"
-// and 6), over TCP with Boost.Asio. Endpoints are "host:port".
+// TcpTransport: the Transport between worker processes (docs/architecture.md,
+// "Inside a worker" and "Wire format"), over TCP with Boost.Asio. Endpoints
+// are "host:port".
 //
 // Receiving (the worker receive side): Bind listens on the endpoint's port
 // (on every interface; port 0: one the system picks, which Bind returns)

@@ -1,8 +1,9 @@
-// Transport: the seam between workers (docs/architecture.md, "Inside a worker" and "Wire format"). A worker
-// binds its endpoint with a FrameSink, to which the transport hands every
-// frame sent there; it connects to its peers and sends them frames. In local
-// mode the InProcessTransport moves frames between workers of one process;
-// across processes the TCP transport (tcp_transport.h, Boost.Asio) does.
+// Transport: the seam between workers (docs/architecture.md, "Inside a worker"
+// and "Wire format"). A worker binds its endpoint with a FrameSink, to which
+// the transport hands every frame sent there; it connects to its peers and
+// sends them frames. In local mode the InProcessTransport moves frames between
+// workers of one process; across processes the TCP transport (tcp_transport.h,
+// Boost.Asio) does.
 #pragma once
 
 #include <atomic>

@@ -1,10 +1,11 @@
-// Worker: one worker process's runtime (the paper's worker figure; docs/architecture.md#inside-a-worker): its executors,
-// the global transfer queue, the worker send thread (batches tuples per
-// destination worker into frames) and the worker receive thread (decodes
-// frames into the in-queues of its executors). The receive thread is the
-// transport's: the Worker is the FrameSink of its endpoint (transport.h).
-// The Worker is driven the same way in local mode (several Workers in one
-// process over an InProcessTransport) and in a storm-worker process.
+// Worker: one worker process's runtime (the paper's worker figure;
+// docs/architecture.md#inside-a-worker): its executors, the global transfer
+// queue, the worker send thread (batches tuples per destination worker into
+// frames) and the worker receive thread (decodes frames into the in-queues of
+// its executors). The receive thread is the transport's: the Worker is the
+// FrameSink of its endpoint (transport.h). The Worker is driven the same way
+// in local mode (several Workers in one process over an InProcessTransport)
+// and in a storm-worker process.
 #pragma once
 
 #include <atomic>

@@ -3,8 +3,8 @@
 // ephemeral nodes (an ephemeral node lives as long as the session that made
 // it), sequential children, and one-shot watches set by reads.
 //
-// Implementations: ZooKeeperStorage (the real one; layout in docs/architecture.md#zookeeper-layout) and
-// InMemoryStorage (local mode and unit tests). Paths are absolute
+// Implementations: ZooKeeperStorage (the real one; layout in docs/architecture.md#zookeeper-layout)
+// and InMemoryStorage (local mode and unit tests). Paths are absolute
 // ("/storms/x"); implementations prefix their root (storm.zookeeper.root).
 //
 // Errors: every method throws StateStorageError when the store cannot be

@@ -131,7 +131,8 @@ void TopologyLayout::BuildStreams() {
   auto add_stream = [this](const std::string& component, const std::string& stream,
                            const Fields& fields) {
     int index = static_cast<int>(schemas_.size());
-    schemas_.push_back(std::make_unique<TupleSchema>(TupleSchema{component, stream, fields, index}));
+    schemas_.push_back(
+        std::make_unique<TupleSchema>(TupleSchema{component, stream, fields, index}));
     stream_index_[{component, stream}] = index;
   };
   for (const auto& [id, def] : TopologyComponents(topology_)) {

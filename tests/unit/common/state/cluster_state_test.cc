@@ -342,7 +342,8 @@ TEST_F(ClusterStateTest, AssignmentRoundTrips) {
   Assignment a;
   a.master_code_dir = "/var/storm/nimbus/stormdist/t";
   a.node_host = {{"sup-a", "host-a"}, {"sup-b", "host-b"}};
-  a.executor_slot = {{{1, 1}, {"sup-a", 6700}}, {{2, 3}, {"sup-b", 6701}}, {{4, 4}, {"sup-a", 6700}}};
+  a.executor_slot = {
+      {{1, 1}, {"sup-a", 6700}}, {{2, 3}, {"sup-b", 6701}}, {{4, 4}, {"sup-a", 6700}}};
   a.executor_start_time_secs = {{{1, 1}, 100}, {{2, 3}, 101}, {{4, 4}, 102}};
   state_.SetAssignment("t", a);
   auto read = state_.GetAssignment("t");
@@ -455,7 +456,8 @@ TEST_F(ClusterStateTest, HeartbeatNodesWithBadNamesAreSkipped) {
 
 TEST_F(ClusterStateTest, ErrorsKeepTheLastTenOldestFirst) {
   for (int i = 0; i < 13; ++i) {
-    state_.ReportError("t", "split", ErrorRecordInfo{"boom " + std::to_string(i), 1000 + i, "h", 6700});
+    state_.ReportError("t", "split",
+                       ErrorRecordInfo{"boom " + std::to_string(i), 1000 + i, "h", 6700});
   }
   state_.ReportError("t", "count", ErrorRecordInfo{"other", 5, "h2", 6701});
   auto errors = state_.Errors("t", "split");
