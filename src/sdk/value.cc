@@ -80,15 +80,10 @@ std::string Value::toString() const {
       std::snprintf(buf, sizeof buf, "%.17g", d_);
       return buf;
     }
-    case Type::kString: {
-      // Appended, not "\"" + s_: GCC 12 warns falsely (-Wrestrict, bug 105651)
-      // on `const char* + std::string` in optimised builds.
-      std::string quoted;
-      quoted.reserve(s_.size() + 2);
-      quoted.append(1, '"').append(s_).append(1, '"');
-      return quoted;
-    }
-    case Type::kBytes: return "<" + std::to_string(s_.size()) + " bytes>";
+    // Appended, not `"\"" + s_`: GCC 12 warns falsely (-Wrestrict, bug
+    // 105651) on `const char* + std::string` in optimised builds.
+    case Type::kString: return std::string(1, '"').append(s_).append(1, '"');
+    case Type::kBytes: return std::string(1, '<').append(std::to_string(s_.size())) + " bytes>";
     case Type::kList: return ListToString(*list_);
   }
   return "?";

@@ -84,8 +84,8 @@ void ProduceNumbered(const std::string& bootstrap, const std::string& topic, int
   for (int i = 0; i < records; ++i) {
     // std::string + std::string: GCC 12 warns falsely (-Wrestrict, bug 105651)
     // on `const char* + std::string` in optimised builds.
-    out.push_back({i % partitions, std::string("k") + std::to_string(i),
-                   std::string("value ") + std::to_string(i)});
+    out.push_back({i % partitions, std::string("k").append(std::to_string(i)),
+                   std::string("value ").append(std::to_string(i))});
   }
   ProduceRecords(bootstrap, topic, out);
 }

@@ -119,7 +119,7 @@ TEST_F(GroupingTest, FieldsGroupingSpreadsWordsOverAllTasks) {
   std::map<int, int> counts;
   const int words = 4000;
   for (int i = 0; i < words; ++i) {
-    ++counts[ChooseOne(*g, Values{Value(std::string("w") + std::to_string(i)), int64_t{0}})];
+    ++counts[ChooseOne(*g, Values{Value(std::string("w").append(std::to_string(i))), int64_t{0}})];
   }
   ASSERT_EQ(counts.size(), 4u);
   for (const auto& [task, n] : counts) {
