@@ -150,7 +150,7 @@ class ClusterFaultsTest : public ::testing::Test {
     if (cluster_.nimbus().Alive()) cluster_.KillAll();
   }
 
-  static int Port() { return testing::zookeeper_detail::FreePort(); }
+  static int Port() { return testing::FreePort(); }
 
   std::string Logs() const { return a_->Logs() + b_->Logs(); }
 

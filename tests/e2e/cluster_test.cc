@@ -33,7 +33,7 @@ class ClusterTest : public ::testing::Test {
     cluster_.KillAll();
   }
 
-  static int Port() { return testing::zookeeper_detail::FreePort(); }
+  static int Port() { return testing::FreePort(); }
 
   std::string Logs() const { return a_->Logs() + b_->Logs(); }
 

@@ -36,8 +36,8 @@ class KafkaClusterTest : public ::testing::Test {
   KafkaClusterTest() : cluster_(AnyZooKeeper()) {
     host_ =
         std::make_unique<SupervisorHost>(cluster_, "a",
-                                         std::vector<int>{testing::zookeeper_detail::FreePort(),
-                                                          testing::zookeeper_detail::FreePort()});
+                                         std::vector<int>{testing::FreePort(),
+                                                          testing::FreePort()});
     EXPECT_TRUE(Eventually([&] { return cluster_.state().SupervisorIds().size() == 1; }, 30s))
         << host_->Logs();
     kafka_.CreateTopic("sentences", kPartitions);

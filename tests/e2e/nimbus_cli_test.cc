@@ -189,7 +189,8 @@ TEST_F(NimbusCliTest, EveryRefusalExitsNonZeroWithOneLineNamingTheReason) {
                 {"storm rebalance:", "no component 'nosuch'"});
 
   // Nimbus is not there: a closed port.
-  const int closed = testing::zookeeper_detail::FreePort();
+  const testing::RefusingPort refusing;  // held, nobody listens there
+  const int closed = refusing.port();
   const std::string unreachable = "Nimbus unreachable at 127.0.0.1:" + std::to_string(closed);
   const std::string port_option = "nimbus.thrift.port=" + std::to_string(closed);
   ExpectRefusal(cluster().Storm({"list", "-c", port_option}), {"storm list:", unreachable});

@@ -176,7 +176,7 @@ class TestCluster {
   explicit TestCluster(const std::string& zookeeper, std::vector<std::string> nimbus_args = {})
       : zookeeper_(zookeeper),
         root_(testing::UniqueTestRoot()),
-        port_(testing::zookeeper_detail::FreePort()) {
+        port_(testing::FreePort()) {
     const size_t colon = zookeeper.rfind(':');
     dir_.Write("conf/storm.yaml",
                "storm.zookeeper.servers: [\"" + zookeeper.substr(0, colon) + "\"]\n" +

@@ -99,8 +99,8 @@ class WorkerProcessIntegrationTest : public ::testing::Test {
             ZooKeeperStorage::Connect(testing::TestZooKeeperOptions(zookeeper_, root_)))),
         sup_a_("sup-a", ClusterConf()),
         sup_b_("sup-b", ClusterConf()),
-        slot_a_{"sup-a", testing::zookeeper_detail::FreePort()},
-        slot_b_{"sup-b", testing::zookeeper_detail::FreePort()} {}
+        slot_a_{"sup-a", testing::FreePort()},
+        slot_b_{"sup-b", testing::FreePort()} {}
 
   void SetUp() override {
     code_ = testing::MakeTopologyCode(testing::ExamplesDir() + "/libexclamation.so", "ex");

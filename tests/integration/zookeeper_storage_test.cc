@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/ports.h"
 #include "support/test_support.h"
 #include "support/watch_event_log.h"
 #include "support/zookeeper_server.h"
@@ -357,7 +358,8 @@ TEST(ZooKeeperStorageTest, CallsDuringAnExpiryWaitForTheNewSession) {
 }
 
 TEST(ZooKeeperStorageTest, UnreachableZooKeeperIsAClearErrorWithinTheTimeout) {
-  const int port = testing::zookeeper_detail::FreePort();  // nobody listens there
+  const testing::RefusingPort refusing;  // held, nobody listens there
+  const int port = refusing.port();
   ZooKeeperOptions options = TestZooKeeperOptions("127.0.0.1:" + std::to_string(port), "/s");
   options.connection_timeout_ms = 1500;
   const auto start = std::chrono::steady_clock::now();

@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "common/state/zookeeper_storage.h"
+#include "support/ports.h"
 #include "support/processes.h"
 #include "support/temp_dir.h"
 
@@ -55,24 +56,6 @@ inline constexpr const char* kServerJar = "/usr/share/java/zookeeper.jar";
 // logging binding (to the log file), without which slf4j only warns.
 inline constexpr const char* kClassPath =
     "/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar";
-
-// A port that was free a moment ago (bind to port 0, read it, close).
-inline int FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    const int error = errno;
-    ::close(fd);
-    throw std::runtime_error(std::string("cannot find a free port: ") + std::strerror(error));
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 // Sends a four-letter command to the ZooKeeper on 127.0.0.1:port and
 // returns its whole answer ("" when it cannot connect or the command is not
@@ -140,7 +123,7 @@ inline ZooKeeperDump ParseZooKeeperDump(const std::string& text) {
 class ZooKeeperServer {
  public:
   // Picks a port, writes zoo.cfg and starts the server.
-  ZooKeeperServer() : port_(zookeeper_detail::FreePort()) {
+  ZooKeeperServer() : port_(FreePort()) {
     // tickTime 500 ms lets sessions be as short as 1 s (2 ticks) and makes
     // the server notice an expired session within half a second; the
     // maximum stays high enough for Storm's default (20 s).
