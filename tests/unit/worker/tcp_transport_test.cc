@@ -95,12 +95,17 @@ int BindAnyPort(Transport& server, Receiver& rx) {
   return port;
 }
 
-TEST(TcpTransportTest, FramesArriveWholeAndInOrder) {
-  Receiver rx;
-  auto server = MakeTcpTransport(Options());
+// A server transport bound at port 0 and a client connected to it.
+class TcpTransportConnectedTest : public ::testing::Test {
+ protected:
+  Receiver rx;  // first: it outlives the server that delivers to it
+  std::unique_ptr<Transport> server = MakeTcpTransport(Options());
   const int port = BindAnyPort(*server, rx);
-  auto client = MakeTcpTransport(Options());
-  auto conn = client->Connect(Endpoint(port));
+  std::unique_ptr<Transport> client = MakeTcpTransport(Options());
+  std::unique_ptr<Connection> conn = client->Connect(Endpoint(port));
+};
+
+TEST_F(TcpTransportConnectedTest, FramesArriveWholeAndInOrder) {
 
   constexpr uint64_t kFrames = 600;
   SendRange(*conn, 0, kFrames);
@@ -323,12 +328,7 @@ TEST(TcpTransportTest, ASinkThatBlocksHoldsBackTheSendersButNotTheSending) {
   other_transport.reset();  // before `other`, its sink
 }
 
-TEST(TcpTransportTest, BadInputClosesOnlyThatConnection) {
-  Receiver rx;
-  auto server = MakeTcpTransport(Options());
-  const int port = BindAnyPort(*server, rx);
-  auto client = MakeTcpTransport(Options());
-  auto conn = client->Connect(Endpoint(port));
+TEST_F(TcpTransportConnectedTest, BadInputClosesOnlyThatConnection) {
   SendRange(*conn, 0, 20);
   ASSERT_TRUE(WaitUntil([&] { return rx.Count() >= 20; }));
 
@@ -390,12 +390,7 @@ TEST(TcpTransportTest, BadInputClosesOnlyThatConnection) {
 // (good frames read together with the garbage are dropped with the
 // connection). A connection sending good frames meanwhile is not disturbed:
 // all its frames arrive, in order.
-TEST(TcpTransportTest, RandomGarbageClosesItsConnectionAndGoodFramesStillArrive) {
-  Receiver rx;
-  auto server = MakeTcpTransport(Options());
-  const int port = BindAnyPort(*server, rx);
-  auto client = MakeTcpTransport(Options());
-  auto conn = client->Connect(Endpoint(port));
+TEST_F(TcpTransportConnectedTest, RandomGarbageClosesItsConnectionAndGoodFramesStillArrive) {
 
   std::mt19937_64 rng(2024);
   std::uniform_int_distribution<int> byte(0, 255);
