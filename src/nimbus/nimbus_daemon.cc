@@ -34,8 +34,7 @@ int RunNimbusDaemon(const GlobalOptions& command_line) {
     spdlog::info("nimbus: local dir {}", std::filesystem::absolute(conf.getString(Config::kStormLocalDir)).string());
     Nimbus nimbus(options);
     NimbusServer server(nimbus, conf, "0.0.0.0", static_cast<int>(conf.getInt(Config::kNimbusThriftPort)));
-    server.Start();
-    nimbus.Start(server.port());
+    server.Start([&nimbus](int port) { nimbus.Start(port); });
     spdlog::info("nimbus: started on {}:{}, {} topologies in the cluster state", options.host,
                  server.port(), state->ActiveStorms().size());
 

@@ -311,7 +311,7 @@ NimbusServer::NimbusServer(Nimbus& nimbus, const Config& conf, std::string bind_
 
 NimbusServer::~NimbusServer() { Stop(); }
 
-void NimbusServer::Start() {
+void NimbusServer::Start(const std::function<void(int port)>& before_serving) {
   RouteThriftLoggingToSpdlog();
   using namespace apache::thrift;
   auto socket = std::make_shared<transport::TServerSocket>(bind_host_, port_.load());
@@ -324,12 +324,22 @@ void NimbusServer::Start() {
     std::string failure;  // written before `failed` is set
   };
   auto state = std::make_shared<StartState>();
-  socket->setListenCallback([this, state](THRIFT_SOCKET fd) {
+  // Runs on the serving thread, inside serve(): an exception thrown here
+  // leaves serve() before it accepts anyone.
+  socket->setListenCallback([this, state, before_serving](THRIFT_SOCKET fd) {
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
     if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
       port_ = ntohs(addr.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port
                                                : reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+    }
+    if (before_serving) {
+      try {
+        before_serving(port_.load());
+      } catch (const std::exception& e) {
+        state->failure = e.what();
+        throw;
+      }
     }
     state->bound = true;
   });
@@ -337,12 +347,15 @@ void NimbusServer::Start() {
       std::make_shared<gen::NimbusProcessor>(std::make_shared<NimbusHandler>(nimbus_)), socket,
       std::make_shared<BoundedFramedTransportFactory>(max_frame_bytes_),
       std::make_shared<protocol::TBinaryProtocolFactory>());
-  thread_ = std::thread([server = server_, state] {
+  const std::string where = bind_host_ + ":" + std::to_string(port_.load());
+  thread_ = std::thread([server = server_, state, where] {
     try {
       server->serve();
     } catch (const std::exception& e) {
       if (!state->bound) {
-        state->failure = e.what();
+        if (state->failure.empty()) {
+          state->failure = "cannot listen on " + where + ": " + e.what();
+        }
         state->failed = true;
       } else {
         spdlog::error("nimbus: Thrift server stopped: {}", e.what());
@@ -355,8 +368,7 @@ void NimbusServer::Start() {
   if (state->failed) {
     thread_.join();
     server_.reset();
-    throw StormError("cannot listen on " + bind_host_ + ":" + std::to_string(port_.load()) +
-                     ": " + state->failure);
+    throw StormError(state->failure);
   }
   spdlog::info("nimbus: serving Thrift on {}:{}", bind_host_, port_.load());
 }

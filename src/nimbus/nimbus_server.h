@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -32,8 +33,11 @@ class NimbusServer {
   NimbusServer& operator=(const NimbusServer&) = delete;
 
   // Starts serving on a thread of its own; returns once the port is bound.
-  // Throws StormError when it cannot be bound.
-  void Start();
+  // `before_serving` runs with the bound port after the bind and before the
+  // first client is served (Nimbus registers itself there, as Storm's does
+  // before it serves). Throws StormError when the port cannot be bound or
+  // `before_serving` throws; nothing is served then.
+  void Start(const std::function<void(int port)>& before_serving = {});
   void Stop();
   // The bound port (after Start).
   int port() const { return port_.load(); }
