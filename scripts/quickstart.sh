@@ -40,7 +40,7 @@ fi
 run_log="$build_dir/quickstart-word-count.log"
 say "running word count in local mode for 10 s (logs: $run_log)"
 if ! "$build_dir/bin/storm" local "$build_dir/examples/libword_count.so" word-count \
-    --duration 10 2>"$run_log"; then
+    --local-ttl 10 2>"$run_log"; then
   say "error: storm local failed; last lines of $run_log:" >&2
   tail -n 30 "$run_log" >&2
   exit 1
