@@ -522,7 +522,7 @@ TEST_F(ClusterFaultsTest, ASlowBoltInAnotherWorkerThrottlesTheSpoutWithBoundedMe
   }, 60s)) << "the bolt does not execute in a worker other than the spout's" << Logs();
 
   // Queues between the spout and the bolt: the bolt's in-queue (32768
-  // tuples), the receiving worker's inbox and staging (1 MB), the sender's
+  // tuples), the receiving connection's read buffer (128 KB), the sender's
   // held bytes (8 MB), the transfer queue, and both sockets' buffers (a few
   // MB): at ten bytes or more a tuple on the wire, under two million tuples
   // (about 0.9 million seen here). An unthrottled spout emits millions of
