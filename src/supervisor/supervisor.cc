@@ -179,7 +179,10 @@ void Supervisor::Stop(bool kill_workers) {
   }
   if (kill_workers) {
     std::vector<int> ports;
-    for (const auto& [port, w] : workers_) ports.push_back(port);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);  // WorkerPids may read meanwhile
+      for (const auto& [port, w] : workers_) ports.push_back(port);
+    }
     for (int port : ports) KillWorker(port, "the supervisor stops");
   }
   try {
