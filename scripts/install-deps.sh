@@ -27,8 +27,6 @@ PACKAGES=(
   librdkafka-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  # `echo ruok | nc` readiness checks of ZooKeeper
-  netcat-openbsd
 )
 
 if (($# > 0)); then
