@@ -1,7 +1,8 @@
 // storm::LocalCluster as a topology author uses it from a main() or a unit
 // test: the topology's objects built in this process, no library, no
-// ZooKeeper. This test includes only the SDK's headers and links only
-// libstorm and libstorm_local_cluster, as a user's program would.
+// ZooKeeper. Of storm-cpp, this test includes only the SDK's headers (and a
+// test helper made of the standard library) and links only libstorm and
+// libstorm_local_cluster, as a user's program would.
 #include "storm/local_cluster.h"
 
 #include <gtest/gtest.h>
@@ -13,9 +14,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "storm/storm.h"
+#include "support/test_support.h"
 
 namespace {
 
@@ -63,12 +64,7 @@ class DigitCountBolt : public storm::BaseBasicBolt {
 };
 
 bool WaitFor(const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
+  return storm::testing::WaitUntil(done, std::chrono::seconds(60));
 }
 
 storm::StormTopology DigitTopology(int limit, std::shared_ptr<SharedCounts> counts) {
