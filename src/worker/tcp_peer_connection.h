@@ -41,11 +41,6 @@
 
 namespace storm {
 
-struct HostPort {
-  std::string host;
-  uint16_t port = 0;
-};
-
 class TcpPeerConnection : public std::enable_shared_from_this<TcpPeerConnection> {
  public:
   // `forget` runs on the I/O thread once an abandoned connection is shut.

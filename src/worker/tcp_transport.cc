@@ -27,26 +27,6 @@ namespace {
 
 namespace asio = boost::asio;
 
-HostPort ParseEndpoint(const std::string& endpoint, bool allow_port_zero) {
-  const size_t colon = endpoint.rfind(':');
-  const auto bad = [&] { return StormError("endpoint '" + endpoint + "' is not host:port"); };
-  if (colon == std::string::npos || colon == 0 || colon + 1 == endpoint.size()) throw bad();
-  HostPort out;
-  out.host = endpoint.substr(0, colon);
-  if (out.host.size() > 2 && out.host.front() == '[' && out.host.back() == ']') {
-    out.host = out.host.substr(1, out.host.size() - 2);  // [v6 address]:port
-  }
-  uint32_t port = 0;
-  for (size_t i = colon + 1; i < endpoint.size(); ++i) {
-    const char c = endpoint[i];
-    if (c < '0' || c > '9' || port > 65535) throw bad();
-    port = port * 10 + static_cast<uint32_t>(c - '0');
-  }
-  if (port > 65535 || (port == 0 && !allow_port_zero)) throw bad();
-  out.port = static_cast<uint16_t>(port);
-  return out;
-}
-
 class TcpConnection final : public Connection {
  public:
   explicit TcpConnection(std::shared_ptr<TcpPeerConnection> peer) : peer_(std::move(peer)) {}

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/util/threads.h"
+#include "storm/errors.h"
 
 namespace storm {
 
@@ -79,18 +80,27 @@ class Inbox {
   bool closed_ = false;            // guarded by mutex_
 };
 
-uint16_t PortOf(const std::string& endpoint) {
-  const size_t colon = endpoint.rfind(':');
-  if (colon == std::string::npos) return 0;
-  uint32_t port = 0;
-  for (size_t i = colon + 1; i < endpoint.size() && port <= 65535; ++i) {
-    if (endpoint[i] < '0' || endpoint[i] > '9') return 0;
-    port = port * 10 + static_cast<uint32_t>(endpoint[i] - '0');
-  }
-  return port <= 65535 ? static_cast<uint16_t>(port) : 0;
-}
-
 }  // namespace
+
+HostPort ParseEndpoint(const std::string& endpoint, bool allow_port_zero) {
+  const size_t colon = endpoint.rfind(':');
+  const auto bad = [&] { return StormError("endpoint '" + endpoint + "' is not host:port"); };
+  if (colon == std::string::npos || colon == 0 || colon + 1 == endpoint.size()) throw bad();
+  HostPort out;
+  out.host = endpoint.substr(0, colon);
+  if (out.host.size() > 2 && out.host.front() == '[' && out.host.back() == ']') {
+    out.host = out.host.substr(1, out.host.size() - 2);  // [v6 address]:port
+  }
+  uint32_t port = 0;
+  for (size_t i = colon + 1; i < endpoint.size(); ++i) {
+    const char c = endpoint[i];
+    if (c < '0' || c > '9' || port > 65535) throw bad();
+    port = port * 10 + static_cast<uint32_t>(c - '0');
+  }
+  if (port > 65535 || (port == 0 && !allow_port_zero)) throw bad();
+  out.port = static_cast<uint16_t>(port);
+  return out;
+}
 
 struct InProcessTransport::Binding {
   Binding(std::string endpoint, FrameSink* sink, size_t inbox_bytes)
@@ -167,12 +177,15 @@ InProcessTransport::~InProcessTransport() {
 }
 
 uint16_t InProcessTransport::Bind(const std::string& endpoint, FrameSink* sink) {
+  const uint16_t port = ParseEndpoint(endpoint, /*allow_port_zero=*/true).port;
   auto binding = std::make_shared<Binding>(endpoint, sink, inbox_bytes_);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (Find(endpoint) != nullptr) throw StormError("endpoint " + endpoint + " is bound already");
+  bindings_.reserve(bindings_.size() + 1);  // the push_back below cannot throw
   Binding* b = binding.get();
   binding->receive_thread = std::thread([b] { b->ReceiveThread(); });
-  std::lock_guard<std::mutex> lock(mutex_);
   bindings_.push_back(std::move(binding));
-  return PortOf(endpoint);
+  return port;
 }
 
 void InProcessTransport::Unbind(const std::string& endpoint) {
@@ -195,11 +208,10 @@ void InProcessTransport::Unbind(const std::string& endpoint) {
 }
 
 std::shared_ptr<InProcessTransport::Binding> InProcessTransport::Find(const std::string& endpoint) {
-  std::shared_ptr<Binding> found;
   for (const auto& b : bindings_) {
-    if (b->endpoint == endpoint) found = b;  // the last bound
+    if (b->endpoint == endpoint) return b;
   }
-  return found;
+  return nullptr;
 }
 
 InProcessTransport::PushResult InProcessTransport::Push(const std::string& endpoint,

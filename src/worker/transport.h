@@ -19,6 +19,15 @@ namespace storm {
 
 using FrameBytes = std::vector<uint8_t>;
 
+// An endpoint, "host:port" ("[v6 address]:port" too), taken apart.
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+};
+// Throws StormError naming the endpoint when it is not host:port (port
+// 1..65535, or 0 too when `allow_port_zero`).
+HostPort ParseEndpoint(const std::string& endpoint, bool allow_port_zero);
+
 // FrameSink: the worker receive side of a bound endpoint. The transport
 // calls Deliver with each frame that arrives, whole (length prefix
 // included), on the transport's receiving thread: the worker receive thread
@@ -67,8 +76,8 @@ class Transport {
   virtual std::unique_ptr<Connection> Connect(const std::string& endpoint) = 0;
 };
 
-// Workers in one process (local mode and tests). Endpoints are names, with
-// no port bound: Bind returns the number after the name's last ':'. Each
+// Workers in one process (local mode and tests). Endpoints are host:port
+// names, with no port bound: Bind returns the name's port. Each
 // bound endpoint has a queue of frames bounded in bytes, into which
 // senders push (blocking while it is full: backpressure), and a receive
 // thread of its own that delivers them to the sink.

@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "storm/errors.h"
 #include "support/test_support.h"
 #include "unit/worker/transport_test_support.h"
 #include "worker/transport.h"
@@ -67,6 +68,23 @@ TEST(InProcessTransportTest, FramesArriveInOrderAndUnbindReleasesABlockedSender)
   rx.Stop();
   unbind.join();
   sender.Join();
+}
+
+// As over TCP: an endpoint bound already is refused, the first binding
+// keeps its frames, and once unbound the endpoint may be bound again.
+TEST(InProcessTransportTest, BindingABoundEndpointIsRefused) {
+  InProcessTransport transport;
+  Receiver first;
+  Receiver second;
+  EXPECT_EQ(transport.Bind("w:7", &first), 7);
+  EXPECT_THROW(transport.Bind("w:7", &second), StormError);
+  auto conn = transport.Connect("w:7");
+  SendRange(*conn, 0, 10);
+  ASSERT_TRUE(WaitUntil([&] { return first.Count() >= 10; }));
+  EXPECT_EQ(second.Count(), 0u);
+  transport.Unbind("w:7");
+  EXPECT_EQ(transport.Bind("w:7", &second), 7);
+  transport.Unbind("w:7");
 }
 
 }  // namespace
