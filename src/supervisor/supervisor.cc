@@ -177,6 +177,10 @@ void Supervisor::Stop(bool kill_workers) {
     options_.state->storage().RemoveListener(listener_id_);
     listener_id_ = -1;
   }
+  // After a SyncOnce under way (another thread's), and before any next one,
+  // which sees stopping_ and does nothing: none launches a worker or
+  // registers the supervisor again behind this.
+  std::lock_guard<std::mutex> sync(sync_mutex_);
   if (kill_workers) {
     std::vector<int> ports;
     {
@@ -276,6 +280,10 @@ void Supervisor::Loop() {
 
 void Supervisor::SyncOnce() {
   std::lock_guard<std::mutex> lock(sync_mutex_);
+  {
+    std::lock_guard<std::mutex> state(mutex_);
+    if (stopping_) return;
+  }
   SyncProcesses();  // when it throws, the registration waits for the next round too
   const int64_t heartbeat_every =
       options_.conf.getInt(Config::kSupervisorHeartbeatFrequencySecs) * 1'000'000'000;

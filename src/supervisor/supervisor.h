@@ -127,7 +127,7 @@ class Supervisor {
   // registration when supervisor.heartbeat.frequency.secs has passed.
   // Throws what the cluster state throws (StateStorageError); a worker
   // that cannot be started is logged and tried again next round. Call it
-  // after Start().
+  // after Start(); once Stop() began it does nothing.
   void SyncOnce();
 
   const std::string& id() const { return id_; }
