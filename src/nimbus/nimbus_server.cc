@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 #include <chrono>
+#include <exception>
 #include <limits>
 #include <thread>
 
@@ -321,7 +322,8 @@ void NimbusServer::Start(const std::function<void(int port)>& before_serving) {
   struct StartState {
     std::atomic<bool> bound{false};
     std::atomic<bool> failed{false};
-    std::string failure;  // written before `failed` is set
+    std::string failure;               // written before `failed` is set
+    std::exception_ptr before_serving;  // what before_serving threw, as it was
   };
   auto state = std::make_shared<StartState>();
   // Runs on the serving thread, inside serve(): an exception thrown here
@@ -336,8 +338,8 @@ void NimbusServer::Start(const std::function<void(int port)>& before_serving) {
     if (before_serving) {
       try {
         before_serving(port_.load());
-      } catch (const std::exception& e) {
-        state->failure = e.what();
+      } catch (...) {
+        state->before_serving = std::current_exception();
         throw;
       }
     }
@@ -353,9 +355,7 @@ void NimbusServer::Start(const std::function<void(int port)>& before_serving) {
       server->serve();
     } catch (const std::exception& e) {
       if (!state->bound) {
-        if (state->failure.empty()) {
-          state->failure = "cannot listen on " + where + ": " + e.what();
-        }
+        state->failure = "cannot listen on " + where + ": " + e.what();
         state->failed = true;
       } else {
         spdlog::error("nimbus: Thrift server stopped: {}", e.what());
@@ -368,6 +368,7 @@ void NimbusServer::Start(const std::function<void(int port)>& before_serving) {
   if (state->failed) {
     thread_.join();
     server_.reset();
+    if (state->before_serving) std::rethrow_exception(state->before_serving);
     throw StormError(state->failure);
   }
   spdlog::info("nimbus: serving Thrift on {}:{}", bind_host_, port_.load());
