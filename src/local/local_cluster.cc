@@ -2,9 +2,6 @@
 // over InProcessCluster.
 #include "storm/local_cluster.h"
 
-#include <algorithm>
-#include <mutex>
-
 #include "local/in_process_cluster.h"
 
 namespace storm {

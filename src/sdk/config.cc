@@ -17,19 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-// Long values (a big list) are cut so that the message stays one line.
-constexpr size_t kMaxShownValueChars = 100;
-
-std::string DescribeValue(const json& value) {
-  // `replace`: a YAML string may hold bytes that are not UTF-8; a message
-  // about a bad value must not itself throw.
-  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (text.size() > kMaxShownValueChars) {
-    text = text.substr(0, kMaxShownValueChars) + "...";
-  }
-  return text;
-}
-
 [[noreturn]] void ThrowWrongType(std::string_view key, std::string_view expected,
                                  const json& actual) {
   throw ConfigError("config key '" + std::string(key) + "': expected " + std::string(expected) +

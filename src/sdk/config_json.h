@@ -6,6 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
+#include <string>
+
 #include "storm/config.h"
 #include "storm/errors.h"
 
@@ -28,12 +31,19 @@ inline const nlohmann::json& ConfigJson(const Config& conf) {
   return detail::ConfigAccess::Json(conf);
 }
 
+// A config value as an error message shows it: JSON on one line, cut after
+// 100 characters. Never throws on a string that is not UTF-8 (YAML may
+// hold one): a message about a bad value must not itself throw.
+inline std::string DescribeValue(const nlohmann::json& value) {
+  constexpr size_t kMaxChars = 100;
+  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return text.size() > kMaxChars ? text.substr(0, kMaxChars) + "..." : text;
+}
+
 // A Config holding `map`; throws ConfigError when it is not a JSON object.
 inline Config ConfigFromJson(nlohmann::json map) {
   if (!map.is_object()) {
-    throw ConfigError("a config must be a map of keys to values, got " +
-                      map.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                          .substr(0, 100));
+    throw ConfigError("a config must be a map of keys to values, got " + DescribeValue(map));
   }
   Config conf;
   ConfigJson(conf) = std::move(map);

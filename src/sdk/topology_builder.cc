@@ -11,19 +11,6 @@
 
 namespace storm {
 
-const char* GroupingName(GroupingKind kind) {
-  switch (kind) {
-    case GroupingKind::kShuffle: return "shuffle";
-    case GroupingKind::kFields: return "fields";
-    case GroupingKind::kAll: return "all";
-    case GroupingKind::kGlobal: return "global";
-    case GroupingKind::kNone: return "none";
-    case GroupingKind::kDirect: return "direct";
-    case GroupingKind::kLocalOrShuffle: return "local_or_shuffle";
-  }
-  return "unknown";
-}
-
 StormTopology::StormTopology() : impl_(std::make_unique<Impl>()) {}
 StormTopology::StormTopology(const StormTopology& other)
     : impl_(std::make_unique<Impl>(*other.impl_)) {}

@@ -18,8 +18,6 @@ namespace storm {
 
 enum class GroupingKind : int { kShuffle, kFields, kAll, kGlobal, kNone, kDirect, kLocalOrShuffle };
 
-STORM_API const char* GroupingName(GroupingKind kind);
-
 struct GroupingDef {
   GroupingKind kind = GroupingKind::kShuffle;
   Fields fields;  // for kFields only

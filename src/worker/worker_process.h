@@ -1,5 +1,6 @@
-// WorkerProcess: what one storm-worker process does (docs/architecture.md, "Processes" and
-// 2), as a library that `storm-worker` runs and tests drive in-process.
+// WorkerProcess: what one storm-worker process does (docs/architecture.md,
+// "Processes" and "Inside a worker"), as a library that `storm-worker` runs
+// and tests drive in-process.
 //
 // Start():
 //   - reads the topology's StormBase and Assignment; this slot's executors

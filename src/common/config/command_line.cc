@@ -176,12 +176,12 @@ CLI::Validator Seconds() {
       "");
 }
 
-CLI::Validator KeyEqualsValue(const std::string& what) {
+CLI::Validator KeyEqualsValue() {
   return CLI::Validator(
-      [what](std::string& text) -> std::string {
+      [](std::string& text) -> std::string {
         const size_t equals = text.find('=');
         if (equals != std::string::npos && equals > 0) return "";
-        return "expected " + what + ", got '" + text + "'";
+        return "expected KEY=VALUE, got '" + text + "'";
       },
       "");
 }

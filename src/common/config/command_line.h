@@ -73,7 +73,7 @@ CLI::Validator WholeNumber(int64_t min, int64_t max = std::numeric_limits<int32_
 // A number of seconds: a decimal number, 0 or more (`0.5` is half a second).
 CLI::Validator Seconds();
 // KEY=VALUE with a non-empty key.
-CLI::Validator KeyEqualsValue(const std::string& what = "KEY=VALUE");
+CLI::Validator KeyEqualsValue();
 
 // Sets the usage line `--help` prints for `app` ("storm kill <topology-name>
 // [OPTIONS]"), for commands whose words CLI11 does not declare.

@@ -209,12 +209,6 @@ void MergeFileIfPresent(Config& conf, const std::string& path) {
 constexpr std::string_view kReservedPrefixes[] = {"storm.",  "nimbus.",   "supervisor.",
                                                   "worker.", "task.",     "topology.", "ui."};
 
-std::string DescribeValue(const json& value) {
-  constexpr size_t kMaxChars = 100;  // Keep the message on one readable line.
-  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
-  return text.size() > kMaxChars ? text.substr(0, kMaxChars) + "..." : text;
-}
-
 Config BuildDefaults() {
   Config defaults;
   for (const ConfigKey& spec : ConfigKeys()) {
