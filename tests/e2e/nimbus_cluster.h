@@ -45,6 +45,7 @@
 #include "common/client/nimbus_client.h"
 #include "support/build_paths.h"
 #include "support/processes.h"
+#include "support/raw_connection.h"
 #include "support/temp_dir.h"
 #include "support/zookeeper_server.h"
 
@@ -55,6 +56,7 @@ using namespace std::chrono_literals;
 using testing::BuildDir;
 using testing::CommandResult;
 using testing::DaemonProcess;
+using testing::RawConnection;
 using testing::TempDir;
 
 // ---- Paths ----------------------------------------------------------------------------
@@ -319,57 +321,6 @@ class TestCluster {
   std::unique_ptr<DaemonProcess> nimbus_;
   std::unique_ptr<ClusterState> state_;
   int ghosts_ = 0;  // made-up topologies planted by MonitorRoundsPass
-};
-
-// A plain TCP connection to 127.0.0.1:port (Nimbus's, a worker's), for bytes
-// no real client sends.
-class RawConnection {
- public:
-  explicit RawConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = fd_ >= 0 && ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    timeval timeout{0, 100'000};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  }
-  ~RawConnection() { Close(); }
-  RawConnection(const RawConnection&) = delete;
-  RawConnection& operator=(const RawConnection&) = delete;
-
-  bool connected() const { return connected_; }
-  // Sends what it can (the peer may close mid-way); no SIGPIPE. Returns
-  // whether all of it was sent.
-  bool Send(const std::string& bytes) {
-    size_t sent = 0;
-    while (sent < bytes.size()) {
-      const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      sent += static_cast<size_t>(n);
-    }
-    return true;
-  }
-  // Whether the peer closes the connection within `timeout` (what it sends
-  // before is ignored).
-  bool ClosedByPeer(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    char buffer[4096];
-    while (std::chrono::steady_clock::now() < deadline) {
-      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-      if (n == 0) return true;
-      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return true;
-    }
-    return false;
-  }
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-  bool connected_ = false;
 };
 
 // A command that must fail as a shell user relies on: non-zero exit and

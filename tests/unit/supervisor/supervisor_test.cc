@@ -244,6 +244,8 @@ TEST_F(SupervisorTest, RestartsAWorkerWhoseHeartbeatStopped) {
   ASSERT_EQ(s.WorkerPids().size(), 1u);
   const int first = s.WorkerPids().at(7000);
   const WorkerLaunchSpec spec = launcher_->launched().at(0);
+  const std::string worker_dir = LocalState(dir_.path().string()).WorkerDir(spec.worker_id);
+  ASSERT_TRUE(std::filesystem::exists(worker_dir));
   Beat(spec, UnixSecs(), {{1, 1}});
   clock_.AdvanceSecs(5);  // supervisor.worker.timeout.secs: not older than it yet
   s.SyncOnce();
@@ -254,8 +256,7 @@ TEST_F(SupervisorTest, RestartsAWorkerWhoseHeartbeatStopped) {
   ASSERT_EQ(pids.count(7000), 1u);
   EXPECT_NE(pids.at(7000), first);
   EXPECT_FALSE(launcher_->Alive(first, spec.worker_id));
-  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "supervisor/workers" / spec.worker_id))
-      << "the stopped worker's dir is removed";
+  EXPECT_FALSE(std::filesystem::exists(worker_dir)) << "the stopped worker's dir is removed";
 }
 
 TEST_F(SupervisorTest, RestartsAWorkerThatNeverHeartbeatsAfterTheStartTimeout) {

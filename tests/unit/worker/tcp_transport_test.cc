@@ -1,15 +1,12 @@
 #include "worker/tcp_transport.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <random>
 #include <string>
@@ -18,6 +15,7 @@
 
 #include "storm/errors.h"
 #include "support/ports.h"
+#include "support/raw_connection.h"
 #include "support/test_support.h"
 #include "unit/worker/transport_test_support.h"
 #include "worker/frame.h"
@@ -27,6 +25,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::MakeFrame;
+using testing::RawConnection;
 using testing::Receiver;
 using testing::SendingThread;
 using testing::SendRange;
@@ -43,43 +42,6 @@ TcpTransportOptions Options(size_t max_held_bytes = 8u << 20) {
   o.max_held_bytes = max_held_bytes;
   return o;
 }
-
-// A plain blocking socket, as a misbehaving peer would use.
-class RawClient {
- public:
-  explicit RawClient(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-      throw std::runtime_error(std::string("connect: ") + std::strerror(errno));
-    }
-    timeval tv{10, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  }
-  ~RawClient() { ::close(fd_); }
-
-  void Write(const std::vector<uint8_t>& bytes) {
-    size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
-      if (n <= 0) throw std::runtime_error(std::string("send: ") + std::strerror(errno));
-      done += static_cast<size_t>(n);
-    }
-  }
-  void Write(const std::string& s) { Write(std::vector<uint8_t>(s.begin(), s.end())); }
-
-  // True when the other side closed the connection (within 10 s).
-  bool ClosedByPeer() {
-    char c;
-    const ssize_t n = ::recv(fd_, &c, 1, 0);
-    return n == 0 || (n < 0 && errno == ECONNRESET);
-  }
-
- private:
-  int fd_;
-};
 
 std::vector<uint8_t> Header(uint32_t length, uint8_t type) {
   std::vector<uint8_t> h(5);
@@ -238,16 +200,8 @@ TEST(TcpTransportTest, PeerRestartedOnTheSamePortGetsLaterFrames) {
 TEST(TcpTransportTest, AFrameCutByABrokenConnectionIsNotFinishedOnTheNext) {
   // A peer that accepts and never reads: big frames fill the socket's
   // buffers, so Send gets to write part of one.
-  const int listen_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  const int one = 1;
-  ::setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t addr_len = sizeof(addr);
-  ASSERT_EQ(::bind(listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  ASSERT_EQ(::getsockname(listen_fd, reinterpret_cast<sockaddr*>(&addr), &addr_len), 0);
-  const int port = ntohs(addr.sin_port);
+  int port = 0;
+  const int listen_fd = testing::BindLoopbackPort(port, "cannot bind a port");
   ASSERT_EQ(::listen(listen_fd, 4), 0);
 
   auto client = MakeTcpTransport(Options(64u << 20));
@@ -333,46 +287,53 @@ TEST_F(TcpTransportConnectedTest, BadInputClosesOnlyThatConnection) {
   ASSERT_TRUE(WaitUntil([&] { return rx.Count() >= 20; }));
 
   // A good raw client (no hello: allowed) with half a frame written.
-  RawClient good(port);
+  RawConnection good(port);
+    ASSERT_TRUE(good.connected());
   const FrameBytes raw_frame = MakeFrame(1'000'000, 5000);
-  good.Write(std::vector<uint8_t>(raw_frame.begin(), raw_frame.begin() + 2000));
+  ASSERT_TRUE(good.Send(std::vector<uint8_t>(raw_frame.begin(), raw_frame.begin() + 2000)));
 
   {
-    RawClient http(port);
-    http.Write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    RawConnection http(port);
+    ASSERT_TRUE(http.connected());
+    ASSERT_TRUE(http.Send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"));
     EXPECT_TRUE(http.ClosedByPeer());
   }
   {
-    RawClient oversized(port);
-    oversized.Write(Header(kMaxFrameBytes + 1, 1));
+    RawConnection oversized(port);
+    ASSERT_TRUE(oversized.connected());
+    ASSERT_TRUE(oversized.Send(Header(kMaxFrameBytes + 1, 1)));
     EXPECT_TRUE(oversized.ClosedByPeer());
   }
   {
-    RawClient empty(port);
-    empty.Write(Header(0, 1));
+    RawConnection empty(port);
+    ASSERT_TRUE(empty.connected());
+    ASSERT_TRUE(empty.Send(Header(0, 1)));
     EXPECT_TRUE(empty.ClosedByPeer());
   }
   {
-    RawClient unknown_type(port);
+    RawConnection unknown_type(port);
+    ASSERT_TRUE(unknown_type.connected());
     auto bytes = Header(10, 9);
     bytes.resize(14, 0);
-    unknown_type.Write(bytes);
+    ASSERT_TRUE(unknown_type.Send(bytes));
     EXPECT_TRUE(unknown_type.ClosedByPeer());
   }
   {
-    RawClient other_topology(port);
-    other_topology.Write(MakeHelloFrame("another-topology", "stale:1"));
+    RawConnection other_topology(port);
+    ASSERT_TRUE(other_topology.connected());
+    ASSERT_TRUE(other_topology.Send(MakeHelloFrame("another-topology", "stale:1")));
     EXPECT_TRUE(other_topology.ClosedByPeer());
   }
   {
-    RawClient bad_hello(port);
+    RawConnection bad_hello(port);
+    ASSERT_TRUE(bad_hello.connected());
     auto bytes = Header(4, static_cast<uint8_t>(FrameType::kHello));
     bytes.insert(bytes.end(), {0x7f, 'x', 'y'});  // a topology id longer than the frame
-    bad_hello.Write(bytes);
+    ASSERT_TRUE(bad_hello.Send(bytes));
     EXPECT_TRUE(bad_hello.ClosedByPeer());
   }
 
-  good.Write(std::vector<uint8_t>(raw_frame.begin() + 2000, raw_frame.end()));
+  ASSERT_TRUE(good.Send(std::vector<uint8_t>(raw_frame.begin() + 2000, raw_frame.end())));
   SendRange(*conn, 20, 40);
   ASSERT_TRUE(WaitUntil([&] { return rx.Has(39) && rx.Has(1'000'000); }));
   std::vector<uint64_t> ours;
@@ -412,10 +373,13 @@ TEST_F(TcpTransportConnectedTest, RandomGarbageClosesItsConnectionAndGoodFramesS
     }
     for (int k = 0; k < 4; ++k) garbage[k] = static_cast<uint8_t>(length >> (8 * k));
 
-    RawClient raw(port);
+    RawConnection raw(port);
+    ASSERT_TRUE(raw.connected());
     const uint64_t good_frames = rng() % 3;
-    for (uint64_t g = 0; g < good_frames; ++g) raw.Write(MakeFrame(raw_seq++, rng() % 3000));
-    raw.Write(garbage);
+    for (uint64_t g = 0; g < good_frames; ++g) {
+      ASSERT_TRUE(raw.Send(MakeFrame(raw_seq++, rng() % 3000)));
+    }
+    ASSERT_TRUE(raw.Send(garbage));
     EXPECT_TRUE(raw.ClosedByPeer()) << "connection " << i;
     SendRange(*conn, good_seq, good_seq + 5);
     good_seq += 5;
