@@ -87,7 +87,6 @@ storm.local.dir: "/var/lib/storm"
 nimbus.seeds: ["nimbus"]
 nimbus.thrift.port: 6627
 nimbus.task.timeout.secs: 10
-nimbus.supervisor.timeout.secs: 10
 nimbus.monitor.freq.secs: 2
 supervisor.worker.timeout.secs: 10
 supervisor.slots.ports: [6700, 6701, 6702, 6703]

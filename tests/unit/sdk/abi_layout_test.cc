@@ -74,7 +74,7 @@ detail::EntryCall::error offset 32
 StreamDeclaration::fields offset 0
 StreamDeclaration::direct offset 24
 )";
-constexpr uint64_t kRecordedHeaders = 15609150391274329830ULL;
+constexpr uint64_t kRecordedHeaders = 9886201602200275077ULL;
 // -----------------------------------------------------------------------------
 
 #define STORM_LAYOUT(T) out << #T << " size " << sizeof(T) << " align " << alignof(T) << "\n"
