@@ -3,7 +3,7 @@
 # storm-cpp with a CMake preset of CMakePresets.json.
 #
 #   scripts/build.sh [preset] [cmake --build options...]
-#       presets: default (build/), debug, release, asan, tsan (build-<preset>/)
+#       presets: default (build/), ci, debug, release, asan, tsan (build-<preset>/)
 #       e.g. scripts/build.sh release --target storm_perf
 #            scripts/build.sh default --target storm_cli storm word_count
 #

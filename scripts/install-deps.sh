@@ -19,8 +19,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PACKAGES=(
   # toolchain
   build-essential cmake ninja-build pkg-config git
-  # Thrift (IDL compiled at build time; the non-blocking server needs libevent)
-  thrift-compiler libthrift-dev libevent-dev libboost-dev
+  # Thrift (IDL compiled at build time) and Boost (Asio, Beast)
+  thrift-compiler libthrift-dev libboost-dev
   # ZooKeeper: the server the tests start (needs a Java runtime) and the C client
   zookeeper default-jre-headless libzookeeper-mt-dev
   # Kafka client, logging, config, CLI, JSON

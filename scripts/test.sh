@@ -22,8 +22,6 @@ if [[ "${CI:-}" == "true" ]]; then
   exec </dev/null
 fi
 
-say() { printf 'test: %s\n' "$*"; }
-
 # ---- Servers the tests need -------------------------------------------------
 # start_zookeeper, started, stop_servers: scripts/lib.sh.
 start_servers() {
