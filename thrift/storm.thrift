@@ -5,14 +5,18 @@
 // field types are Storm's for everything defined here, so Storm's own Thrift
 // clients can talk to storm-cpp's Nimbus. Additions of our own use ids that
 // Storm does not use (see "ours" markers):
-//   - CppObject, and ComponentObject.cpp_object (id 100).
+//   - CppObject, and ComponentObject.cpp_object (id 100);
+//   - what workers measure beyond Storm's stats (ExecutorStats 100-102,
+//     ClusterWorkerHeartbeat 100, WorkerSummary 100, and the structs
+//     they hold: FailureCauses, ExecutorQueueStats, TaskMetric,
+//     WorkerProcessStats).
+// A client built from Storm's IDL skips those fields, as Thrift does with
+// any field it does not know.
 //
 // Deliberately left out (we do not implement them): blob store API and its
 // types (SettableBlobMeta, ReadableBlobMeta, AccessControl, ListBlobsResult,
-// BeginDownloadResult, KeyAlreadyExistsException), UI page types (TopologyPageInfo, ComponentPageInfo, SupervisorPageInfo,
-// WorkerSummary, *AggregateStats, TopologyStats, ComponentType), log-level
-// and profiler types, TopologyHistoryInfo, OwnerResourceSummary,
-// Supervisor/worker heartbeat RPC types, worker metrics, DRPC, Pacemaker
+// BeginDownloadResult, KeyAlreadyExistsException), profiler types,
+// Supervisor/worker heartbeat RPC types, worker metrics RPC, DRPC, Pacemaker
 // (HB*), worker tokens, and the Nimbus/Supervisor methods that use them.
 //
 // beginFileDownload: removed from the newest Storm 2.x IDL (blob download
@@ -248,11 +252,44 @@ union ExecutorSpecificStats {
   2: SpoutStats spout;
 }
 
+// ours: why tuples failed, counted where the failure happens: a spout
+// counts the trees that timed out, a bolt the inputs it failed itself and
+// those failed because its execute threw.
+struct FailureCauses {
+  1: required i64 timed_out;
+  2: required i64 failed_by_bolt;
+  3: required i64 failed_by_exception;
+}
+
+// ours: the executor's receive queue when the heartbeat was taken.
+struct ExecutorQueueStats {
+  1: required i64 receive_queue_population;
+  2: required i64 receive_queue_capacity;
+  3: required bool backpressure;            // the queue is over its high watermark
+}
+
+// ours: a metric a task registered from its TopologyContext
+// (registerCounter, registerGauge, registerHistogram, registerMeter).
+// values: counter {count}; gauge {value}; histogram {count, sum, min, max,
+// mean, p50, p75, p95, p98, p99, p999}; meter {count, m1_rate, m5_rate,
+// m15_rate, mean_rate} (rates per second).
+struct TaskMetric {
+  1: required i32 task_id;
+  2: required string name;
+  3: required string type;                  // counter, gauge, histogram, meter
+  4: required map<string, double> values;
+}
+
+// Stats maps: time window ("600", "10800", "86400", ":all-time") to stream
+// (or cause) to value.
 struct ExecutorStats {
   1: required map<string, map<string, i64>> emitted;
   2: required map<string, map<string, i64>> transferred;
   3: required ExecutorSpecificStats specific;
   4: required double rate;
+  100: optional map<string, FailureCauses> failure_causes;  // ours: by window
+  101: optional ExecutorQueueStats queue;                    // ours
+  102: optional list<TaskMetric> task_metrics;              // ours
 }
 
 // An executor is the inclusive task range [task_start, task_end].
@@ -294,6 +331,197 @@ struct TopologyInfo {
   524: optional double assigned_memonheap;
   525: optional double assigned_memoffheap;
   526: optional double assigned_cpu;
+}
+
+// ---------------------------------------------------------------------------
+// UI pages: statistics aggregated by Nimbus over one window
+// ---------------------------------------------------------------------------
+
+struct CommonAggregateStats {
+  1: optional i32 num_executors;
+  2: optional i32 num_tasks;
+  3: optional i64 emitted;
+  4: optional i64 transferred;
+  5: optional i64 acked;
+  6: optional i64 failed;
+  7: optional map<string, double> resources_map;
+}
+
+struct SpoutAggregateStats {
+  1: optional double complete_latency_ms;
+}
+
+struct BoltAggregateStats {
+  1: optional double execute_latency_ms;
+  2: optional double process_latency_ms;
+  3: optional i64 executed;
+  4: optional double capacity;
+}
+
+union SpecificAggregateStats {
+  1: BoltAggregateStats bolt;
+  2: SpoutAggregateStats spout;
+}
+
+enum ComponentType {
+  BOLT = 1,
+  SPOUT = 2
+}
+
+struct ComponentAggregateStats {
+  1: optional ComponentType type;
+  2: optional CommonAggregateStats common_stats;
+  3: optional SpecificAggregateStats specific_stats;
+  4: optional ErrorInfo last_error;
+}
+
+struct TopologyStats {
+  1: optional map<string, i64> window_to_emitted;
+  2: optional map<string, i64> window_to_transferred;
+  3: optional map<string, double> window_to_complete_latencies_ms;
+  4: optional map<string, i64> window_to_acked;
+  5: optional map<string, i64> window_to_failed;
+}
+
+// ours: a worker process as its last heartbeat measured it.
+struct WorkerProcessStats {
+  1: required i64 rss_bytes;
+  2: required double cpu_secs;              // user + system
+  3: optional i32 pid;
+}
+
+struct WorkerSummary {
+  1: optional string supervisor_id;
+  2: optional string host;
+  3: optional i32 port;
+  4: optional string topology_id;
+  5: optional string topology_name;
+  6: optional i32 num_executors;
+  7: optional map<string, i64> component_to_num_tasks;
+  8: optional i32 time_secs;
+  9: optional i32 uptime_secs;
+  521: optional double requested_memonheap;
+  522: optional double requested_memoffheap;
+  523: optional double requested_cpu;
+  524: optional double assigned_memonheap;
+  525: optional double assigned_memoffheap;
+  526: optional double assigned_cpu;
+  527: optional string owner;
+  100: optional WorkerProcessStats process;                // ours
+}
+
+struct SupervisorPageInfo {
+  1: optional list<SupervisorSummary> supervisor_summaries;
+  2: optional list<WorkerSummary> worker_summaries;
+}
+
+struct TopologyPageInfo {
+  1: required string id;
+  2: optional string name;
+  3: optional i32 uptime_secs;
+  4: optional string status;
+  5: optional i32 num_tasks;
+  6: optional i32 num_workers;
+  7: optional i32 num_executors;
+  8: optional string topology_conf;                        // JSON
+  9: optional map<string, ComponentAggregateStats> id_to_spout_agg_stats;
+  10: optional map<string, ComponentAggregateStats> id_to_bolt_agg_stats;
+  11: optional string sched_status;
+  12: optional TopologyStats topology_stats;
+  13: optional string owner;
+  14: optional DebugOptions debug_options;
+  15: optional i32 replication_count;
+  16: optional list<WorkerSummary> workers;
+  17: optional string storm_version;
+  18: optional string topology_version;
+  521: optional double requested_memonheap;
+  522: optional double requested_memoffheap;
+  523: optional double requested_cpu;
+  524: optional double assigned_memonheap;
+  525: optional double assigned_memoffheap;
+  526: optional double assigned_cpu;
+  527: optional double requested_regular_on_heap_memory;
+  528: optional double requested_shared_on_heap_memory;
+  529: optional double requested_regular_off_heap_memory;
+  530: optional double requested_shared_off_heap_memory;
+  531: optional double assigned_regular_on_heap_memory;
+  532: optional double assigned_shared_on_heap_memory;
+  533: optional double assigned_regular_off_heap_memory;
+  534: optional double assigned_shared_off_heap_memory;
+  535: optional map<string, double> requested_generic_resources;
+  536: optional map<string, double> assigned_generic_resources;
+}
+
+struct ExecutorAggregateStats {
+  1: optional ExecutorSummary exec_summary;
+  2: optional ComponentAggregateStats stats;
+}
+
+struct ComponentPageInfo {
+  1: required string component_id;
+  2: required ComponentType component_type;
+  3: optional string topology_id;
+  4: optional string topology_name;
+  5: optional i32 num_executors;
+  6: optional i32 num_tasks;
+  7: optional map<string, ComponentAggregateStats> window_to_stats;
+  8: optional map<GlobalStreamId, ComponentAggregateStats> gsid_to_input_stats;
+  9: optional map<string, ComponentAggregateStats> sid_to_output_stats;
+  10: optional list<ExecutorAggregateStats> exec_stats;
+  11: optional list<ErrorInfo> errors;
+  12: optional string eventlog_host;
+  13: optional i32 eventlog_port;
+  14: optional DebugOptions debug_options;
+  15: optional string topology_status;
+  16: optional map<string, double> resources_map;
+}
+
+// ---------------------------------------------------------------------------
+// Log levels, history, owners
+// ---------------------------------------------------------------------------
+
+enum LogLevelAction {
+  UNCHANGED = 1,
+  UPDATE = 2,
+  REMOVE = 3
+}
+
+struct LogLevel {
+  1: required LogLevelAction action;
+  2: optional string target_log_level;
+  3: optional i32 reset_log_level_timeout_secs;   // 0: never reset
+  4: optional i64 reset_log_level_timeout_epoch;  // set by Nimbus
+  5: optional string reset_log_level;             // after the timeout (INFO by default)
+}
+
+// /logconfigs/<topology-id>
+struct LogConfig {
+  2: optional map<string, LogLevel> named_logger_level;  // logger name -> level
+}
+
+struct TopologyHistoryInfo {
+  1: list<string> topo_ids;
+}
+
+struct OwnerResourceSummary {
+  1: required string owner;
+  2: optional i32 total_topologies;
+  3: optional i32 total_executors;
+  4: optional i32 total_workers;
+  5: optional double memory_usage;
+  6: optional double cpu_usage;
+  7: optional double memory_guarantee;
+  8: optional double cpu_guarantee;
+  9: optional double memory_guarantee_remaining;
+  10: optional double cpu_guarantee_remaining;
+  11: optional i32 isolated_node_guarantee;
+  12: optional i32 total_tasks;
+  13: optional double requested_on_heap_memory;
+  14: optional double requested_off_heap_memory;
+  15: optional double requested_total_memory;
+  16: optional double requested_cpu;
+  17: optional double assigned_on_heap_memory;
+  18: optional double assigned_off_heap_memory;
 }
 
 // ---------------------------------------------------------------------------
@@ -418,6 +646,7 @@ struct ClusterWorkerHeartbeat {
   2: required map<ExecutorInfo, ExecutorStats> executor_stats;
   3: required i32 time_secs;
   4: required i32 uptime_secs;
+  100: optional WorkerProcessStats process;                // ours
 }
 
 // ---------------------------------------------------------------------------
@@ -479,6 +708,14 @@ struct LSTopoHistoryList {
 // ---------------------------------------------------------------------------
 
 service Nimbus {
+  // Dynamic log levels of a running topology's workers (by topology id).
+  void setLogConfig(1: string name, 2: LogConfig config);
+  LogConfig getLogConfig(1: string name);
+  // Storm's sampling switch: logs samplingPercentage % of what the
+  // component (all components when empty) emits to its workers' events.log.
+  void debug(1: string name, 2: string component, 3: bool enable, 4: double samplingPercentage)
+      throws (1: NotAliveException e, 2: AuthorizationException aze);
+
   // Topology lifecycle.
   void submitTopology(1: string name, 2: string uploadedJarLocation, 3: string jsonConf, 4: StormTopology topology)
       throws (1: AlreadyAliveException e, 2: InvalidTopologyException ite, 3: AuthorizationException aze);
@@ -516,9 +753,9 @@ service Nimbus {
   list<TopologySummary> getTopologySummaries()
       throws (1: AuthorizationException aze);
   TopologySummary getTopologySummaryByName(1: string name)
-      throws (1: AuthorizationException aze);
-  TopologySummary getTopologySummaryById(1: string id)
-      throws (1: AuthorizationException aze);
+      throws (1: NotAliveException e, 2: AuthorizationException aze);
+  TopologySummary getTopologySummary(1: string id)
+      throws (1: NotAliveException e, 2: AuthorizationException aze);
   NimbusSummary getLeader()
       throws (1: AuthorizationException aze);
   bool isTopologyNameAllowed(1: string name)
@@ -527,6 +764,26 @@ service Nimbus {
       throws (1: NotAliveException e, 2: AuthorizationException aze);
   TopologyInfo getTopologyInfoWithOpts(1: string id, 2: GetInfoOptions options)
       throws (1: NotAliveException e, 2: AuthorizationException aze);
+  TopologyInfo getTopologyInfoByName(1: string name)
+      throws (1: NotAliveException e, 2: AuthorizationException aze);
+  TopologyInfo getTopologyInfoByNameWithOpts(1: string name, 2: GetInfoOptions options)
+      throws (1: NotAliveException e, 2: AuthorizationException aze);
+  // window: "600", "10800", "86400" or ":all-time"; is_include_sys: count
+  // system components and streams (the acker, "__ack_init", ...) too.
+  TopologyPageInfo getTopologyPageInfo(1: string id, 2: string window, 3: bool is_include_sys)
+      throws (1: NotAliveException e, 2: AuthorizationException aze);
+  // id: a supervisor id (or empty, with host: every supervisor on that host).
+  SupervisorPageInfo getSupervisorPageInfo(1: string id, 2: string host, 3: bool is_include_sys)
+      throws (1: NotAliveException e, 2: AuthorizationException aze);
+  ComponentPageInfo getComponentPageInfo(1: string topology_id, 2: string component_id, 3: string window, 4: bool is_include_sys)
+      throws (1: NotAliveException e, 2: AuthorizationException aze);
+  // Topology ids that ran on this cluster, live or dead (the user is not
+  // checked: there is no authentication yet).
+  TopologyHistoryInfo getTopologyHistory(1: string user)
+      throws (1: AuthorizationException aze);
+  // Empty owner: every owner.
+  list<OwnerResourceSummary> getOwnerResourceSummaries(1: string owner)
+      throws (1: AuthorizationException aze);
   string getTopologyConf(1: string id)
       throws (1: NotAliveException e, 2: AuthorizationException aze);
   // With system components (ackers) added.

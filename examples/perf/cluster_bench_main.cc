@@ -63,11 +63,11 @@ Sample Summarize(const storm::WorkerHeartbeat& beat, Clock::time_point at) {
   s.at = at;
   for (const auto& [executor, stats] : beat.executor_stats) {
     if (stats.is_spout) {
-      s.spout_acked += stats.acked;
-      s.spout_emitted += stats.emitted;
+      s.spout_acked += stats.AllTime().Acked();
+      s.spout_emitted += stats.AllTime().Emitted();
       for (const auto& [b, n] : stats.complete_latency_buckets) s.buckets[b] += n;
     } else {
-      s.bolt_executed += stats.executed;
+      s.bolt_executed += stats.AllTime().Executed();
     }
   }
   return s;

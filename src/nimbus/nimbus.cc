@@ -167,6 +167,12 @@ std::string Nimbus::SubmitTopology(const std::string& name, const std::string& l
 std::string Nimbus::Submit(const std::string& name, const std::string& library_location,
                            const Config& conf, const StormTopology& topology, bool start_active) {
   ValidateTopologyName(name);
+  // A live name is reported before anything about the topology, as Storm
+  // does; checked again below, under the lock that installs it.
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ThrowIfAlive(name);
+  }
   Config merged = options_.conf;
   merged.merge(conf);
   merged.put(Config::kTopologyName, name);
@@ -200,9 +206,7 @@ std::string Nimbus::Submit(const std::string& name, const std::string& library_l
   }
 
   std::lock_guard<std::mutex> lock(mutex_);
-  if (IdOfName(name)) {
-    throw AlreadyAliveError("topology with name '" + name + "' already exists on cluster");
-  }
+  ThrowIfAlive(name);
   const int64_t launch = NowSecs();
   std::string id;
   do {
@@ -224,6 +228,12 @@ std::string Nimbus::Submit(const std::string& name, const std::string& library_l
                layout->executors().size());
   MakeAssignments();
   return id;
+}
+
+void Nimbus::ThrowIfAlive(const std::string& name) {
+  if (IdOfName(name)) {
+    throw AlreadyAliveError("topology with name '" + name + "' already exists on cluster");
+  }
 }
 
 // ---- Lifecycle ---------------------------------------------------------------------

@@ -147,6 +147,8 @@ class Nimbus {
   void RunMonitorOnce();
 
  private:
+  // AlreadyAliveError when a topology of that name is alive. mutex_ held.
+  void ThrowIfAlive(const std::string& name);
   struct Cached {
     StormTopology topology;  // as submitted
     Config conf;             // merged topology config

@@ -274,17 +274,20 @@ void WorkerProcess::HeartbeatToCluster() {
     const ExecutorStats& s = e->stats();
     ExecutorBeatStats& out = beat.executor_stats[{e->def().first_task, e->def().last_task}];
     out.is_spout = e->is_spout();
-    out.emitted = static_cast<int64_t>(s.emitted.Get());
-    out.transferred = static_cast<int64_t>(s.transferred.Get());
-    out.acked = static_cast<int64_t>(s.acked.Get());
-    out.failed = static_cast<int64_t>(s.failed.Get());
-    out.executed = static_cast<int64_t>(s.executed.Get());
+    WindowStats& all = out.windows[kWindowAllTime];
+    const StatsStreamId stream{"", "default"};
+    all.emitted["default"] = static_cast<int64_t>(s.emitted.Get());
+    all.transferred["default"] = static_cast<int64_t>(s.transferred.Get());
+    all.acked[stream] = static_cast<int64_t>(s.acked.Get());
+    all.failed[stream] = static_cast<int64_t>(s.failed.Get());
     if (out.is_spout) {
-      out.complete_latency_ms = s.complete_latency.MeanNanos() / 1e6;
+      all.complete_ms_avg[stream] = s.complete_latency.MeanNanos() / 1e6;
       for (int i = 0; i < LatencyHistogram::kBuckets; ++i) {
         const uint64_t n = s.complete_latency.BucketCount(i);
         if (n != 0) out.complete_latency_buckets[i] = static_cast<int64_t>(n);
       }
+    } else {
+      all.executed[stream] = static_cast<int64_t>(s.executed.Get());
     }
   }
   options_.state->SetWorkerHeartbeat(options_.topology_id, slot_, beat);

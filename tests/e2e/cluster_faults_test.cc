@@ -45,11 +45,11 @@ Totals TotalsOf(TestCluster& cluster, const std::string& id,
     if (keep && !keep(slot)) continue;
     for (const auto& [e, stats] : hb.executor_stats) {
       if (stats.is_spout) {
-        t.spout_emitted += stats.emitted;
-        t.spout_acked += stats.acked;
-        t.spout_failed += stats.failed;
+        t.spout_emitted += stats.AllTime().Emitted();
+        t.spout_acked += stats.AllTime().Acked();
+        t.spout_failed += stats.AllTime().Failed();
       } else {
-        t.bolt_executed += stats.executed;
+        t.bolt_executed += stats.AllTime().Executed();
       }
     }
   }
@@ -513,7 +513,7 @@ TEST_F(ClusterFaultsTest, ASlowBoltInAnotherWorkerThrottlesTheSpoutWithBoundedMe
       for (const auto& [e, stats] : hb.executor_stats) {
         if (stats.is_spout) {
           spout_slot = slot;
-        } else if (stats.executed > 0) {
+        } else if (stats.AllTime().Executed() > 0) {
           bolt_slots.insert(slot);
         }
       }

@@ -148,7 +148,7 @@ inline int64_t SpoutAcked(TestCluster& cluster, const std::string& id) {
   int64_t acked = 0;
   for (const auto& [slot, hb] : cluster.state().WorkerHeartbeats(id)) {
     for (const auto& [e, stats] : hb.executor_stats) {
-      if (stats.is_spout) acked += stats.acked;
+      if (stats.is_spout) acked += stats.AllTime().Acked();
     }
   }
   return acked;

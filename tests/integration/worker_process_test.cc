@@ -141,20 +141,20 @@ class WorkerProcessIntegrationTest : public ::testing::Test {
   // Sum of one stat over the executors of `component` in the slot's beat in
   // ZooKeeper; -1 when there is no beat.
   int64_t Stat(const WorkerSlot& slot, const std::string& component,
-               int64_t ExecutorBeatStats::*field) {
+               int64_t (WindowStats::*field)() const) {
     auto beat = state_->GetWorkerHeartbeat(kId, slot);
     if (!beat) return -1;
     int64_t sum = 0;
     for (const auto& [executor, stats] : beat->executor_stats) {
       const std::string* c = code_.layout->ComponentOfTask(executor.first);
-      if (c != nullptr && *c == component) sum += stats.*field;
+      if (c != nullptr && *c == component) sum += (stats.AllTime().*field)();
     }
     return sum;
   }
 
   // Waits until the stat has grown past `than`; false when it did not.
   bool Grows(const WorkerSlot& slot, const std::string& component,
-             int64_t ExecutorBeatStats::*field, int64_t than) {
+             int64_t (WindowStats::*field)() const, int64_t than) {
     return WaitUntil([&] { return Stat(slot, component, field) > than; }, 30s);
   }
 
@@ -201,20 +201,21 @@ TEST_F(WorkerProcessIntegrationTest, TwoWorkerProcessesRunATopologyOverTcpAndFol
 
   // Tuples cross both ways over TCP: exclaim1 runs only in B and is fed by
   // A's spouts, exclaim2 only in A and is fed by B, and the trees are acked.
-  ASSERT_TRUE(Grows(slot_b_, "exclaim1", &ExecutorBeatStats::executed, 1000))
+  ASSERT_TRUE(Grows(slot_b_, "exclaim1", &WindowStats::Executed, 1000))
       << worker_b->LogTail();
-  ASSERT_TRUE(Grows(slot_a_, "exclaim2", &ExecutorBeatStats::executed, 1000))
+  ASSERT_TRUE(Grows(slot_a_, "exclaim2", &WindowStats::Executed, 1000))
       << worker_a->LogTail();
-  ASSERT_TRUE(Grows(slot_a_, "word", &ExecutorBeatStats::acked, 1000)) << worker_a->LogTail();
-  const int64_t executed = Stat(slot_b_, "exclaim1", &ExecutorBeatStats::executed);
-  EXPECT_TRUE(Grows(slot_b_, "exclaim1", &ExecutorBeatStats::executed, executed));
+  ASSERT_TRUE(Grows(slot_a_, "word", &WindowStats::Acked, 1000)) << worker_a->LogTail();
+  const int64_t executed = Stat(slot_b_, "exclaim1", &WindowStats::Executed);
+  EXPECT_TRUE(Grows(slot_b_, "exclaim1", &WindowStats::Executed, executed));
   auto beat = state_->GetWorkerHeartbeat(kId, slot_a_);
   ASSERT_TRUE(beat);
   EXPECT_EQ(beat->topology_id, kId);
   for (const auto& [executor, stats] : beat->executor_stats) {
     if (stats.is_spout) {
-      EXPECT_GT(stats.emitted, 0);
-      EXPECT_GT(stats.complete_latency_ms, 0.0);
+      EXPECT_GT(stats.AllTime().Emitted(), 0);
+      ASSERT_FALSE(stats.AllTime().complete_ms_avg.empty());
+      EXPECT_GT(stats.AllTime().complete_ms_avg.begin()->second, 0.0);
     }
   }
 
@@ -223,15 +224,15 @@ TEST_F(WorkerProcessIntegrationTest, TwoWorkerProcessesRunATopologyOverTcpAndFol
   state_->SetStormBase(kId, code_.Base(TopologyStatus::kInactive));
   int64_t stopped_at = -1;
   ASSERT_TRUE(WaitUntil([&] {
-    const int64_t now = Stat(slot_a_, "word", &ExecutorBeatStats::emitted);
+    const int64_t now = Stat(slot_a_, "word", &WindowStats::Emitted);
     if (!WaitForBeats(slot_a_, 1)) return false;
-    stopped_at = Stat(slot_a_, "word", &ExecutorBeatStats::emitted);
+    stopped_at = Stat(slot_a_, "word", &WindowStats::Emitted);
     return now == stopped_at;
   }, 30s));
   ASSERT_TRUE(WaitForBeats(slot_a_, 2));
-  EXPECT_EQ(Stat(slot_a_, "word", &ExecutorBeatStats::emitted), stopped_at);
+  EXPECT_EQ(Stat(slot_a_, "word", &WindowStats::Emitted), stopped_at);
   state_->SetStormBase(kId, code_.Base(TopologyStatus::kActive));
-  EXPECT_TRUE(Grows(slot_a_, "word", &ExecutorBeatStats::emitted, stopped_at + 1000));
+  EXPECT_TRUE(Grows(slot_a_, "word", &WindowStats::Emitted, stopped_at + 1000));
 
   // B's slot is no longer assigned (its executors move to a slot of another
   // supervisor, whose worker is not started here): B exits 0 and takes its

@@ -22,91 +22,6 @@ const char* TopologyStatusName(TopologyStatus status) {
 
 namespace {
 
-constexpr const char* kAllTime = ":all-time";
-constexpr const char* kDefaultStream = "default";
-// Not a Storm window: complete_ms_avg[kLatencyBuckets][bucket index] = count
-// (ExecutorBeatStats::complete_latency_buckets). Storm's readers look up
-// their windows by name and skip this one.
-constexpr const char* kLatencyBuckets = ":complete-latency-buckets";
-
-}  // namespace
-
-gen::ExecutorStats ExecutorStatsToThrift(const ExecutorBeatStats& s) {
-  gen::ExecutorStats t;
-  t.emitted[kAllTime][kDefaultStream] = s.emitted;
-  t.transferred[kAllTime][kDefaultStream] = s.transferred;
-  if (s.is_spout) {
-    gen::SpoutStats spout;
-    spout.acked[kAllTime][kDefaultStream] = s.acked;
-    spout.failed[kAllTime][kDefaultStream] = s.failed;
-    spout.complete_ms_avg[kAllTime][kDefaultStream] = s.complete_latency_ms;
-    if (!s.complete_latency_buckets.empty()) {
-      auto& buckets = spout.complete_ms_avg[kLatencyBuckets];
-      for (const auto& [bucket, n] : s.complete_latency_buckets) {
-        buckets[std::to_string(bucket)] = static_cast<double>(n);
-      }
-    }
-    t.specific.__set_spout(spout);
-  } else {
-    gen::BoltStats bolt;
-    gen::GlobalStreamId all;
-    all.componentId = "";
-    all.streamId = kDefaultStream;
-    bolt.acked[kAllTime][all] = s.acked;
-    bolt.failed[kAllTime][all] = s.failed;
-    bolt.executed[kAllTime][all] = s.executed;
-    t.specific.__set_bolt(bolt);
-  }
-  t.rate = 1.0;
-  return t;
-}
-
-namespace {
-
-template <class Map>
-int64_t AllTime(const Map& windows) {
-  int64_t sum = 0;
-  auto it = windows.find(kAllTime);
-  if (it == windows.end()) return 0;
-  for (const auto& [stream, n] : it->second) sum += static_cast<int64_t>(n);
-  return sum;
-}
-
-}  // namespace
-
-ExecutorBeatStats ExecutorStatsFromThrift(const gen::ExecutorStats& t) {
-  ExecutorBeatStats s;
-  s.emitted = AllTime(t.emitted);
-  s.transferred = AllTime(t.transferred);
-  if (t.specific.__isset.spout) {
-    s.is_spout = true;
-    s.acked = AllTime(t.specific.spout.acked);
-    s.failed = AllTime(t.specific.spout.failed);
-    auto it = t.specific.spout.complete_ms_avg.find(kAllTime);
-    if (it != t.specific.spout.complete_ms_avg.end() && !it->second.empty()) {
-      s.complete_latency_ms = it->second.begin()->second;
-    }
-    auto buckets = t.specific.spout.complete_ms_avg.find(kLatencyBuckets);
-    if (buckets != t.specific.spout.complete_ms_avg.end()) {
-      for (const auto& [bucket, n] : buckets->second) {
-        try {
-          s.complete_latency_buckets[std::stoi(bucket)] = static_cast<int64_t>(n);
-        } catch (const std::exception&) {
-          // Not ours: ignored.
-        }
-      }
-    }
-  } else if (t.specific.__isset.bolt) {
-    s.acked = AllTime(t.specific.bolt.acked);
-    s.failed = AllTime(t.specific.bolt.failed);
-    s.executed = AllTime(t.specific.bolt.executed);
-  }
-  return s;
-}
-
-
-namespace {
-
 constexpr const char* kStorms = "/storms";
 constexpr const char* kAssignments = "/assignments";
 constexpr const char* kSupervisors = "/supervisors";
@@ -296,6 +211,7 @@ gen::ClusterWorkerHeartbeat HeartbeatToThrift(const WorkerHeartbeat& h) {
     info.task_end = e.second;
     t.executor_stats[info] = ExecutorStatsToThrift(stats);
   }
+  if (h.process) t.__set_process(ProcessStatsToThrift(*h.process));
   return t;
 }
 
@@ -307,6 +223,7 @@ WorkerHeartbeat HeartbeatFromThrift(const gen::ClusterWorkerHeartbeat& t) {
   for (const auto& [info, stats] : t.executor_stats) {
     h.executor_stats[{info.task_start, info.task_end}] = ExecutorStatsFromThrift(stats);
   }
+  if (t.__isset.process) h.process = ProcessStatsFromThrift(t.process);
   return h;
 }
 

@@ -7,7 +7,12 @@
 
 namespace storm {
 
+// Storm's ExecutorStats, with ours (failure causes, queue, task metrics) in
+// the fields Storm does not use.
 gen::ExecutorStats ExecutorStatsToThrift(const ExecutorBeatStats& stats);
 ExecutorBeatStats ExecutorStatsFromThrift(const gen::ExecutorStats& stats);
+
+gen::WorkerProcessStats ProcessStatsToThrift(const ProcessStats& stats);
+ProcessStats ProcessStatsFromThrift(const gen::WorkerProcessStats& stats);
 
 }  // namespace storm

@@ -4,6 +4,7 @@
 // nothing above it depends on generated code.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -69,21 +70,101 @@ struct SupervisorInfo {
   std::string version;
 };
 
+// Storm's stats windows, in seconds, and the all-time one: the keys of
+// ExecutorBeatStats::windows (and of Storm's ExecutorStats maps).
+inline constexpr const char* kWindow10Min = "600";
+inline constexpr const char* kWindow3Hours = "10800";
+inline constexpr const char* kWindow1Day = "86400";
+inline constexpr const char* kWindowAllTime = ":all-time";
+inline constexpr const char* kStatsWindows[] = {kWindow10Min, kWindow3Hours, kWindow1Day,
+                                                kWindowAllTime};
+
+// The stream a count is kept under: a spout's acks and fails by its own
+// output stream (component empty), a bolt's by input stream (the component
+// and stream the input came from); as Storm's SpoutStats and BoltStats.
+struct StatsStreamId {
+  std::string component;
+  std::string stream;
+  auto operator<=>(const StatsStreamId&) const = default;
+  bool operator==(const StatsStreamId&) const = default;
+};
+
+// Why tuples failed (thrift FailureCauses), counted where it happened.
+struct FailureCauseCounts {
+  int64_t timed_out = 0;            // spouts: trees past topology.message.timeout.secs
+  int64_t failed_by_bolt = 0;       // bolts: inputs the user's code failed
+  int64_t failed_by_exception = 0;  // bolts: inputs failed because execute threw
+  int64_t Total() const { return timed_out + failed_by_bolt + failed_by_exception; }
+  bool operator==(const FailureCauseCounts&) const = default;
+};
+
+// One executor over one window: Storm's ExecutorStats maps for one window key.
+// Latencies are averages in milliseconds over the window (of the sampled
+// tuples, topology.stats.sample.rate).
+struct WindowStats {
+  std::map<std::string, int64_t> emitted;      // output stream -> tuples emitted
+  std::map<std::string, int64_t> transferred;  // output stream -> (tuple, task) pairs sent
+  std::map<StatsStreamId, int64_t> acked;
+  std::map<StatsStreamId, int64_t> failed;
+  std::map<StatsStreamId, int64_t> executed;           // bolts
+  std::map<StatsStreamId, double> execute_ms_avg;      // bolts
+  std::map<StatsStreamId, double> process_ms_avg;      // bolts
+  std::map<StatsStreamId, double> complete_ms_avg;     // spouts
+  FailureCauseCounts failure_causes;
+
+  // Sums over streams.
+  int64_t Emitted() const;
+  int64_t Transferred() const;
+  int64_t Acked() const;
+  int64_t Failed() const;
+  int64_t Executed() const;
+  bool operator==(const WindowStats&) const = default;
+};
+
+// An executor's receive queue when the heartbeat was taken.
+struct QueueStats {
+  int64_t population = 0;
+  int64_t capacity = 0;
+  bool backpressure = false;
+  bool operator==(const QueueStats&) const = default;
+};
+
+// A metric a task registered (TopologyContext::registerCounter, ...), thrift
+// TaskMetric: type "counter", "gauge", "histogram" or "meter", and its
+// values by name ("count", "value", "p99", "m1_rate", ...).
+struct TaskMetricSample {
+  int task = 0;
+  std::string name;
+  std::string type;
+  std::map<std::string, double> values;
+  bool operator==(const TaskMetricSample&) const = default;
+};
+
 // What a worker reports about one executor.
 struct ExecutorBeatStats {
   bool is_spout = false;
-  int64_t emitted = 0;
-  int64_t transferred = 0;
-  int64_t acked = 0;
-  int64_t failed = 0;
-  int64_t executed = 0;
-  double complete_latency_ms = 0;  // spouts: average over the worker's life
-  // Spouts: the complete-latency LatencyHistogram (common/histogram.h) over
-  // the worker's life, its non-empty buckets as index -> count, so that a
-  // reader can take percentiles between two heartbeats (storm-perf-cluster).
+  std::map<std::string, WindowStats> windows;  // kStatsWindows -> stats
+  std::optional<QueueStats> queue;
+  std::vector<TaskMetricSample> task_metrics;
+  // Spouts: the complete-latency LatencyHistogram (common/util/histogram.h)
+  // over the worker's life, its non-empty buckets as index -> count, so that
+  // a reader can take percentiles between two heartbeats (storm-perf-cluster).
   // In Thrift: SpoutStats.complete_ms_avg under the extra window
   // ":complete-latency-buckets", keyed by bucket index (see cluster_state.cc).
   std::map<int, int64_t> complete_latency_buckets;
+
+  // The window's stats; empty ones when the worker did not report it.
+  const WindowStats& Window(const std::string& window) const;
+  const WindowStats& AllTime() const { return Window(kWindowAllTime); }
+  bool operator==(const ExecutorBeatStats&) const = default;
+};
+
+// A worker process as it measured itself.
+struct ProcessStats {
+  int64_t rss_bytes = 0;
+  double cpu_secs = 0;  // user + system
+  int pid = 0;
+  bool operator==(const ProcessStats&) const = default;
 };
 
 // /workerbeats/<topology-id>/<supervisor-id>-<port>
@@ -92,6 +173,7 @@ struct WorkerHeartbeat {
   int64_t time_secs = 0;
   int64_t uptime_secs = 0;
   std::map<ExecutorId, ExecutorBeatStats> executor_stats;
+  std::optional<ProcessStats> process;
 };
 
 // /errors/<topology-id>/<component-id>/e<seq>

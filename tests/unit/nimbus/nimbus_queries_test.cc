@@ -54,7 +54,7 @@ TEST_F(NimbusTest, TopologyInfoReportsExecutorsStatsAndErrors) {
   WorkerHeartbeat hb{id, UnixSecs(), 5, {}};
   for (const ExecutorId& e : by_slot.begin()->second) {
     ExecutorBeatStats s;
-    s.emitted = 100 + e.first;
+    s.windows[kWindowAllTime].emitted["default"] = 100 + e.first;
     hb.executor_stats[e] = s;
   }
   state_->SetWorkerHeartbeat(id, reporting, hb);
@@ -83,7 +83,7 @@ TEST_F(NimbusTest, TopologyInfoReportsExecutorsStatsAndErrors) {
     EXPECT_EQ(e.uptime_secs, 10);
     if (slot == reporting) {
       ASSERT_TRUE(e.stats);
-      EXPECT_EQ(e.stats->emitted, 100 + e.executor.first);
+      EXPECT_EQ(e.stats->AllTime().Emitted(), 100 + e.executor.first);
       ++with_stats;
     } else {
       EXPECT_FALSE(e.stats);

@@ -164,13 +164,13 @@ class WorkerProcessTest : public ::testing::Test {
 
   // Sum of one stat over the executors of `component` in the slot's beat.
   int64_t Stat(const WorkerSlot& slot, const std::string& component,
-               int64_t ExecutorBeatStats::*field) {
+               int64_t (WindowStats::*field)() const) {
     auto beat = state_->GetWorkerHeartbeat(kId, slot);
     if (!beat) return -1;
     int64_t sum = 0;
     for (const auto& [executor, stats] : beat->executor_stats) {
       const std::string* c = code_.layout->ComponentOfTask(executor.first);
-      if (c != nullptr && *c == component) sum += stats.*field;
+      if (c != nullptr && *c == component) sum += (stats.AllTime().*field)();
     }
     return sum;
   }
@@ -190,9 +190,9 @@ TEST_F(WorkerProcessTest, TwoWorkersExchangeTuplesAndHeartbeatWithStats) {
   // exclaim1 runs only on B and is fed by A's spouts; exclaim2 only on A,
   // fed by B; the spouts' trees are acked through both.
   ASSERT_TRUE(WaitUntil([&] {
-    return Stat(kSlotB, "exclaim1", &ExecutorBeatStats::executed) > 1000 &&
-           Stat(kSlotA, "exclaim2", &ExecutorBeatStats::executed) > 1000 &&
-           Stat(kSlotA, "word", &ExecutorBeatStats::acked) > 1000;
+    return Stat(kSlotB, "exclaim1", &WindowStats::Executed) > 1000 &&
+           Stat(kSlotA, "exclaim2", &WindowStats::Executed) > 1000 &&
+           Stat(kSlotA, "word", &WindowStats::Acked) > 1000;
   }));
   auto beat = state_->GetWorkerHeartbeat(kId, kSlotA);
   ASSERT_TRUE(beat);
@@ -202,7 +202,8 @@ TEST_F(WorkerProcessTest, TwoWorkersExchangeTuplesAndHeartbeatWithStats) {
     const bool spout = *code_.layout->ComponentOfTask(executor.first) == "word";
     EXPECT_EQ(stats.is_spout, spout);
     if (spout) {
-      EXPECT_GT(stats.complete_latency_ms, 0.0);
+      ASSERT_FALSE(stats.AllTime().complete_ms_avg.empty());
+      EXPECT_GT(stats.AllTime().complete_ms_avg.begin()->second, 0.0);
     }
   }
   for (const WorkerSlot& slot : {kSlotA, kSlotB}) {
@@ -270,7 +271,7 @@ TEST_F(WorkerProcessTest, AWorkerWhoseSlotGoesEndsAndItsPeerReroutes) {
   code_.Install(local_.CodeDir(kId));
   state_->SetAssignment(kId, Split());
   auto [a, b] = RunSplit();
-  ASSERT_TRUE(WaitUntil([&] { return Stat(kSlotB, "exclaim1", &ExecutorBeatStats::executed) > 0; }));
+  ASSERT_TRUE(WaitUntil([&] { return Stat(kSlotB, "exclaim1", &WindowStats::Executed) > 0; }));
 
   // B's executors move to C (a supervisor lost, say): B ends; A's executors
   // stay, so A keeps running and sends to C from now on.
@@ -283,10 +284,10 @@ TEST_F(WorkerProcessTest, AWorkerWhoseSlotGoesEndsAndItsPeerReroutes) {
   EXPECT_EQ(b.exit.get(), WorkerExit::kUnassigned);
   EXPECT_FALSE(state_->GetWorkerHeartbeat(kId, kSlotB));
   RunningWorker c = Run(kSlotC);
-  const int64_t at_start = Stat(kSlotC, "exclaim1", &ExecutorBeatStats::executed);
+  const int64_t at_start = Stat(kSlotC, "exclaim1", &WindowStats::Executed);
   EXPECT_TRUE(WaitUntil([&] {
-    return Stat(kSlotC, "exclaim1", &ExecutorBeatStats::executed) > std::max<int64_t>(at_start, 0) + 100 &&
-           Stat(kSlotA, "exclaim2", &ExecutorBeatStats::executed) > 100;
+    return Stat(kSlotC, "exclaim1", &WindowStats::Executed) > std::max<int64_t>(at_start, 0) + 100 &&
+           Stat(kSlotA, "exclaim2", &WindowStats::Executed) > 100;
   }));
   EXPECT_FALSE(a.Ended(0ms));
 }

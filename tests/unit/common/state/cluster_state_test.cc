@@ -384,20 +384,32 @@ TEST_F(ClusterStateTest, WorkerHeartbeatRoundTripsWithStats) {
   hb.topology_id = "t";
   hb.time_secs = 1'700'000'500;
   hb.uptime_secs = 77;
+  hb.process = ProcessStats{123'456'789, 4.25, 4242};
   ExecutorBeatStats spout;
   spout.is_spout = true;
-  spout.emitted = 1000;
-  spout.transferred = 990;
-  spout.acked = 980;
-  spout.failed = 3;
-  spout.complete_latency_ms = 12.5;
+  for (const char* window : kStatsWindows) {
+    WindowStats& w = spout.windows[window];
+    w.emitted = {{"default", 1000}, {"words", 7}};
+    w.transferred = {{"default", 990}};
+    w.acked = {{{"", "default"}, 980}};
+    w.failed = {{{"", "default"}, 3}};
+    w.complete_ms_avg = {{{"", "default"}, 12.5}};
+    w.failure_causes = {3, 0, 0};
+  }
+  spout.queue = QueueStats{17, 1024, true};
+  spout.task_metrics = {{1, "lines", "counter", {{"count", 42}}},
+                        {2, "size", "histogram", {{"count", 3}, {"p99", 9.5}}}};
   spout.complete_latency_buckets = {{0, 1}, {300, 123'456'789'012}, {1023, 2}};
   ExecutorBeatStats bolt;
-  bolt.emitted = 50;
-  bolt.transferred = 49;
-  bolt.acked = 48;
-  bolt.failed = 1;
-  bolt.executed = 970;
+  WindowStats& b600 = bolt.windows[kWindow10Min];
+  b600.emitted = {{"default", 50}};
+  b600.transferred = {{"default", 49}};
+  b600.acked = {{{"spout", "default"}, 48}, {{"spout", "words"}, 2}};
+  b600.failed = {{{"spout", "default"}, 1}};
+  b600.executed = {{{"spout", "default"}, 970}};
+  b600.execute_ms_avg = {{{"spout", "default"}, 0.25}};
+  b600.process_ms_avg = {{{"spout", "default"}, 0.5}};
+  b600.failure_causes = {0, 1, 2};
   hb.executor_stats = {{{1, 2}, spout}, {{3, 3}, bolt}};
   // A supervisor id with dashes: the port is what follows the last one.
   const WorkerSlot slot{"sup-with-dashes", 6701};
@@ -409,38 +421,13 @@ TEST_F(ClusterStateTest, WorkerHeartbeatRoundTripsWithStats) {
   EXPECT_EQ(read->topology_id, "t");
   EXPECT_EQ(read->time_secs, hb.time_secs);
   EXPECT_EQ(read->uptime_secs, hb.uptime_secs);
+  EXPECT_EQ(read->process, hb.process);
   ASSERT_EQ(read->executor_stats.size(), 2u);
-  const ExecutorBeatStats& s = read->executor_stats.at({1, 2});
-  EXPECT_TRUE(s.is_spout);
-  EXPECT_EQ(s.emitted, 1000);
-  EXPECT_EQ(s.transferred, 990);
-  EXPECT_EQ(s.acked, 980);
-  EXPECT_EQ(s.failed, 3);
-  EXPECT_DOUBLE_EQ(s.complete_latency_ms, 12.5);
-  EXPECT_EQ(s.complete_latency_buckets, spout.complete_latency_buckets);
-  const ExecutorBeatStats& b = read->executor_stats.at({3, 3});
-  EXPECT_TRUE(b.complete_latency_buckets.empty());
-  EXPECT_FALSE(b.is_spout);
-  EXPECT_EQ(b.emitted, 50);
-  EXPECT_EQ(b.transferred, 49);
-  EXPECT_EQ(b.acked, 48);
-  EXPECT_EQ(b.failed, 1);
-  EXPECT_EQ(b.executed, 970);
-
-  state_.SetWorkerHeartbeat("t", {"sup-b", 6700}, WorkerHeartbeat{"t", 5, 1, {}});
-  auto all = state_.WorkerHeartbeats("t");
-  ASSERT_EQ(all.size(), 2u);
-  std::map<WorkerSlot, int64_t> times;
-  for (const auto& [sl, h] : all) times[sl] = h.time_secs;
-  EXPECT_EQ(times.at(slot), hb.time_secs);
-  EXPECT_EQ(times.at(WorkerSlot{"sup-b", 6700}), 5);
-  EXPECT_EQ(state_.HeartbeatTopologies(), std::vector<std::string>{"t"});
-
-  state_.RemoveWorkerHeartbeat("t", slot);
-  EXPECT_EQ(state_.GetWorkerHeartbeat("t", slot), std::nullopt);
-  EXPECT_EQ(state_.WorkerHeartbeats("t").size(), 1u);
-  state_.RemoveWorkerHeartbeats("t");
-  EXPECT_TRUE(state_.WorkerHeartbeats("t").empty());
+  EXPECT_EQ(read->executor_stats.at({1, 2}), spout);
+  EXPECT_EQ(read->executor_stats.at({3, 3}), bolt);
+  EXPECT_EQ(read->executor_stats.at({1, 2}).AllTime().Emitted(), 1007);
+  EXPECT_EQ(read->executor_stats.at({3, 3}).Window(kWindow10Min).Acked(), 50);
+  EXPECT_EQ(read->executor_stats.at({3, 3}).AllTime().Acked(), 0);  // not reported
 }
 
 TEST_F(ClusterStateTest, HeartbeatNodesWithBadNamesAreSkipped) {
@@ -597,7 +584,7 @@ TEST_F(ClusterStateTest, RandomBytesAreReadAsMissingAndLoggedWithTheirPath) {
   a.executor_slot = {{{1, 1}, {"s", 6700}}};
   a.executor_start_time_secs = {{{1, 1}, 5}};
   state_.SetAssignment("seed", a);
-  WorkerHeartbeat hb{"seed", 1, 1, {{{1, 1}, ExecutorBeatStats{true, 1, 1, 1, 1, 0, 1.5, {}}}}};
+  WorkerHeartbeat hb{"seed", 1, 1, {{{1, 1}, ExecutorBeatStats{true, {{kWindowAllTime, {{{"default", 1}}}}}, {}, {}, {}}}}};
   state_.SetWorkerHeartbeat("seed", {"s", 6700}, hb);
   const std::string base_bytes = *storage_->Get("/storms/seed", false);
   const std::string assignment_bytes = *storage_->Get("/assignments/seed", false);
