@@ -28,6 +28,7 @@ constexpr const char* kSupervisors = "/supervisors";
 constexpr const char* kWorkerBeats = "/workerbeats";
 constexpr const char* kErrors = "/errors";
 constexpr const char* kNimbuses = "/nimbuses";
+constexpr const char* kLogConfigs = "/logconfigs";
 
 std::string Path(const char* dir, const std::string& name) { return std::string(dir) + "/" + name; }
 
@@ -91,6 +92,14 @@ gen::StormBase BaseToThrift(const StormBase& b) {
   t.__set_launch_time_secs(static_cast<int32_t>(b.launch_time_secs));
   if (!b.owner.empty()) t.__set_owner(b.owner);
   if (b.prev_status) t.__set_prev_status(StatusToThrift(*b.prev_status));
+  if (!b.component_debug.empty()) {
+    std::map<std::string, gen::DebugOptions> debug;
+    for (const auto& [component, d] : b.component_debug) {
+      debug[component].__set_enable(d.enable);
+      debug[component].__set_samplingpct(d.sampling_pct);
+    }
+    t.__set_component_debug(std::move(debug));
+  }
   if (b.kill_wait_secs) {
     gen::KillOptions kill;
     kill.__set_wait_secs(*b.kill_wait_secs);
@@ -118,6 +127,9 @@ StormBase BaseFromThrift(const gen::StormBase& t) {
   b.launch_time_secs = t.launch_time_secs;
   b.owner = t.owner;
   if (t.__isset.prev_status) b.prev_status = StatusFromThrift(t.prev_status);
+  for (const auto& [component, d] : t.component_debug) {
+    b.component_debug[component] = DebugOptions{d.enable, d.samplingpct};
+  }
   if (t.__isset.topology_action_options) {
     const auto& action = t.topology_action_options;
     if (action.__isset.kill_options) {
@@ -390,7 +402,46 @@ std::vector<NimbusInfo> ClusterState::Nimbuses() {
   return out;
 }
 
+// ---- /logconfigs ---------------------------------------------------------------
+
+std::optional<LogConfig> ClusterState::GetLogConfig(const std::string& id, bool watch) {
+  auto t = ReadThrift<gen::LogConfig>(*storage_, Path(kLogConfigs, id), watch);
+  if (!t) return std::nullopt;
+  LogConfig out;
+  for (const auto& [logger, level] : t->named_logger_level) {
+    if (level.action != gen::LogLevelAction::UPDATE) continue;
+    LoggerLevel l;
+    l.target_level = level.target_log_level;
+    l.reset_timeout_epoch_secs = level.reset_log_level_timeout_epoch;
+    if (level.__isset.reset_log_level && !level.reset_log_level.empty()) {
+      l.reset_level = level.reset_log_level;
+    }
+    out.loggers[logger] = std::move(l);
+  }
+  return out;
+}
+
+void ClusterState::SetLogConfig(const std::string& id, const LogConfig& config) {
+  gen::LogConfig t;
+  std::map<std::string, gen::LogLevel> levels;
+  for (const auto& [logger, l] : config.loggers) {
+    gen::LogLevel level;
+    level.action = gen::LogLevelAction::UPDATE;
+    level.__set_target_log_level(l.target_level);
+    level.__set_reset_log_level_timeout_epoch(l.reset_timeout_epoch_secs);
+    level.__set_reset_log_level(l.reset_level);
+    levels[logger] = std::move(level);
+  }
+  t.__set_named_logger_level(std::move(levels));
+  storage_->Set(Path(kLogConfigs, id), ThriftToBytes(t));
+}
+
+void ClusterState::RemoveLogConfig(const std::string& id) {
+  storage_->DeleteRecursive(Path(kLogConfigs, id));
+}
+
 void ClusterState::RemoveTopology(const std::string& id) {
+  RemoveLogConfig(id);
   RemoveAssignment(id);
   RemoveWorkerHeartbeats(id);
   RemoveErrors(id);

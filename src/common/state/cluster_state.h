@@ -70,7 +70,13 @@ class ClusterState {
   void SetNimbus(const NimbusInfo& info);
   std::vector<NimbusInfo> Nimbuses();
 
-  // Everything a topology left: base, assignment, heartbeats, errors.
+  // /logconfigs: the log levels set on a running topology (Storm's
+  // LogConfig; only UPDATE entries are kept).
+  std::optional<LogConfig> GetLogConfig(const std::string& topology_id, bool watch = false);
+  void SetLogConfig(const std::string& topology_id, const LogConfig& config);
+  void RemoveLogConfig(const std::string& topology_id);
+
+  // Everything a topology left: base, assignment, heartbeats, errors, log config.
   void RemoveTopology(const std::string& topology_id);
 
  private:

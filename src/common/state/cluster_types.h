@@ -34,6 +34,13 @@ struct RebalanceRequest {
   std::map<std::string, int> num_executors;  // component -> executors
 };
 
+// Storm's sampling switch (`storm debug`, Nimbus.debug) for one component.
+struct DebugOptions {
+  bool enable = false;
+  double sampling_pct = 0;  // percent of emitted tuples logged, 0..100
+  bool operator==(const DebugOptions&) const = default;
+};
+
 // /storms/<topology-id>
 struct StormBase {
   std::string name;
@@ -48,6 +55,23 @@ struct StormBase {
   std::optional<TopologyStatus> prev_status;
   std::optional<int> kill_wait_secs;
   std::optional<RebalanceRequest> rebalance;
+  // By component id; the empty id is the whole topology.
+  std::map<std::string, DebugOptions> component_debug;
+};
+
+// One logger's level set on a running topology (`storm set_log_level`).
+struct LoggerLevel {
+  std::string target_level;           // "DEBUG", "INFO", ... (Storm's names)
+  int64_t reset_timeout_epoch_secs = 0;  // when to go back to reset_level; 0: never
+  std::string reset_level = "INFO";
+  bool operator==(const LoggerLevel&) const = default;
+};
+
+// /logconfigs/<topology-id>: the levels its workers apply, by logger name
+// (Storm's LogConfig; "ROOT" is every logger).
+struct LogConfig {
+  std::map<std::string, LoggerLevel> loggers;
+  bool operator==(const LogConfig&) const = default;
 };
 
 // /assignments/<topology-id>

@@ -294,6 +294,22 @@ TEST_F(ClusterStateTest, StormBaseRoundTrips) {
   EXPECT_TRUE(storage_->Exists("/storms/words-1-100", false));
 }
 
+TEST_F(ClusterStateTest, StormBaseKeepsComponentDebugOptions) {
+  StormBase base = ABase();
+  base.component_debug = {{"", DebugOptions{true, 10}}, {"split", DebugOptions{false, 0}}};
+  state_.SetStormBase("words-1-100", base);
+  EXPECT_EQ(state_.GetStormBase("words-1-100")->component_debug, base.component_debug);
+}
+
+TEST_F(ClusterStateTest, LogConfigRoundTripsAtStormsPath) {
+  const LogConfig config{{{"ROOT", LoggerLevel{"DEBUG", 1'700'000'000, "INFO"}},
+                          {"worker", LoggerLevel{"TRACE", 0, "WARN"}}}};
+  state_.SetLogConfig("words-1-100", config);
+  EXPECT_TRUE(storage_->Exists("/logconfigs/words-1-100", false));
+  EXPECT_EQ(state_.GetLogConfig("words-1-100"), config);
+  EXPECT_EQ(state_.GetLogConfig("other"), std::nullopt);
+}
+
 TEST_F(ClusterStateTest, StormBaseKeepsAKillAction) {
   StormBase killed = ABase();
   killed.status = TopologyStatus::kKilled;
@@ -489,8 +505,11 @@ TEST_F(ClusterStateTest, RemoveTopologyRemovesEverythingItLeftAndNothingElse) {
     state_.SetAssignment(id, a);
     state_.SetWorkerHeartbeat(id, {"s", 6700}, WorkerHeartbeat{id, 1, 1, {}});
     state_.ReportError(id, "c", ErrorRecordInfo{"e", 1, "h", 1});
+    state_.SetLogConfig(id, LogConfig{{{"ROOT", LoggerLevel{"DEBUG", 0, "INFO"}}}});
   }
   state_.RemoveTopology("gone");
+  EXPECT_EQ(state_.GetLogConfig("gone"), std::nullopt);
+  EXPECT_TRUE(state_.GetLogConfig("stays"));
   EXPECT_EQ(state_.GetStormBase("gone"), std::nullopt);
   EXPECT_EQ(state_.GetAssignment("gone"), std::nullopt);
   EXPECT_TRUE(state_.WorkerHeartbeats("gone").empty());
