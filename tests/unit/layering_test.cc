@@ -45,6 +45,7 @@ struct Module {
 const std::vector<Module>& Modules() {
   static const std::vector<Module> modules = {
       {"sdk", 0, false},          {"common/util", 1, false},  {"common/thrift", 1, false},
+      {"common/metrics", 1, false},
       {"common/config", 2, false}, {"common/topology", 3, false}, {"common/state", 3, false},
       {"common/client", 4, false}, {"acker", 5, true},         {"kafka", 5, true},
       {"worker", 6, true},         {"nimbus", 6, true},        {"supervisor", 6, true},
@@ -94,6 +95,7 @@ std::optional<std::string> ModuleOfTarget(const std::string& target) {
       {"storm", "sdk"},
       {"storm_util", "common/util"},
       {"storm_thrift", "common/thrift"},
+      {"storm_metrics", "common/metrics"},
       {"storm_config", "common/config"},
       {"storm_topology", "common/topology"},
       {"storm_state", "common/state"},
