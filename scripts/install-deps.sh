@@ -27,6 +27,9 @@ PACKAGES=(
   librdkafka-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # the tests' real Prometheus server and promtool, and the headless browser
+  # (with its WebDriver) that loads the UI's pages
+  prometheus chromium chromium-driver
 )
 
 if (($# > 0)); then
