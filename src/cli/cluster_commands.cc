@@ -19,9 +19,6 @@
 
 namespace storm::cli {
 
-namespace {
-
-// Runs a command body, mapping every failure to its one line and exit code.
 int Guard(const char* command, const std::function<int()>& body) {
   try {
     return body();
@@ -40,6 +37,8 @@ int Guard(const char* command, const std::function<int()>& body) {
   }
   return 1;
 }
+
+namespace {
 
 struct Session {
   Config conf;
@@ -147,12 +146,15 @@ int List(const GlobalOptions& global) {
       std::printf("No topologies running.\n");
       return 0;
     }
-    std::printf("%-24s %-12s %-10s %-14s %-12s %-12s %s\n", "Topology_name", "Status", "Num_tasks",
-                "Num_executors", "Num_workers", "Uptime_secs", "Topology_Id");
-    std::printf("%s\n", std::string(110, '-').c_str());
+    // Storm's columns and widths (ListTopologies).
+    const char* format = "%-20s %-10s %-10s %-12s %-10s %-20s %-10s\n";
+    std::printf(format, "Topology_name", "Status", "Num_tasks", "Num_workers", "Uptime_secs",
+                "Topology_Id", "Owner");
+    std::printf("%s\n", std::string(98, '-').c_str());
     for (const auto& t : summary.topologies) {
-      std::printf("%-24s %-12s %-10d %-14d %-12d %-12d %s\n", t.name.c_str(), t.status.c_str(),
-                  t.num_tasks, t.num_executors, t.num_workers, t.uptime_secs, t.id.c_str());
+      std::printf(format, t.name.c_str(), t.status.c_str(), std::to_string(t.num_tasks).c_str(),
+                  std::to_string(t.num_workers).c_str(), std::to_string(t.uptime_secs).c_str(),
+                  t.id.c_str(), t.owner.c_str());
     }
     return 0;
   });

@@ -28,9 +28,16 @@ inline CLI::App* AddVerb(CLI::App& storm, GlobalOptions& global, Command& run,
   return verb;
 }
 
+// Runs a command body: its exit status, or 1 with the failure's one line
+// on stderr ("storm <command>: <reason>").
+int Guard(const char* command, const std::function<int()>& body);
+
 // jar, list, kill, activate, deactivate, rebalance: the verbs that talk to
 // Nimbus (found at nimbus.seeds and nimbus.thrift.port).
 void AddClusterCommands(CLI::App& storm, GlobalOptions& global, Command& run);
+
+// get-errors, monitor, set_log_level: what a running topology is doing.
+void AddObserveCommands(CLI::App& storm, GlobalOptions& global, Command& run);
 
 // local: runs a topology library in this process.
 void AddLocalCommand(CLI::App& storm, GlobalOptions& global, Command& run);

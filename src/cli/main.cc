@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   AddGlobalOptions(app, global);
   Command run;
   AddClusterCommands(app, global, run);
+  AddObserveCommands(app, global, run);
   AddLocalCommand(app, global, run);
   AddVerb(app, global, run, "nimbus", "runs the Nimbus daemon (as storm-nimbus)",
           "storm nimbus [OPTIONS]", [&global] { return RunNimbusDaemon(global); });

@@ -374,47 +374,50 @@ ClusterSummaryInfo Nimbus::GetClusterInfo() {
 
 TopologyDetails Nimbus::GetTopologyInfo(const std::string& id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  StormBase base = GetBase(id);
-  auto layout = LayoutFor(id, base);
-  TopologyDetails out;
+  return ReadSnapshot(id).details;
+}
+
+Nimbus::Snapshot Nimbus::ReadSnapshot(const std::string& id) {
+  Snapshot s;
+  s.base = GetBase(id);
+  s.layout = LayoutFor(id, s.base);
+  TopologyDetails& out = s.details;
   out.summary.id = id;
-  out.summary.name = base.name;
-  out.summary.status = TopologyStatusName(base.status);
-  out.summary.uptime_secs = std::max<int64_t>(0, NowSecs() - base.launch_time_secs);
-  out.summary.owner = base.owner;
-  std::map<WorkerSlot, WorkerHeartbeat> beats;
-  for (auto& [slot, hb] : options_.state->WorkerHeartbeats(id)) beats[slot] = std::move(hb);
+  out.summary.name = s.base.name;
+  out.summary.status = TopologyStatusName(s.base.status);
+  out.summary.uptime_secs = std::max<int64_t>(0, NowSecs() - s.base.launch_time_secs);
+  out.summary.owner = s.base.owner;
+  for (auto& [slot, hb] : options_.state->WorkerHeartbeats(id)) s.beats[slot] = std::move(hb);
+  if (auto assignment = options_.state->GetAssignment(id)) s.assignment = std::move(*assignment);
   std::set<WorkerSlot> slots;
-  if (auto assignment = options_.state->GetAssignment(id)) {
-    for (const auto& [e, slot] : assignment->executor_slot) {
-      ExecutorSummaryInfo ex;
-      ex.executor = e;
-      const std::string* component = layout->ComponentOfTask(e.first);
-      ex.component = component ? *component : "?";
-      auto host = assignment->node_host.find(slot.node);
-      ex.host = host == assignment->node_host.end() ? slot.node : host->second;
-      ex.port = slot.port;
-      auto start = assignment->executor_start_time_secs.find(e);
-      if (start != assignment->executor_start_time_secs.end()) {
-        ex.uptime_secs = std::max<int64_t>(0, NowSecs() - start->second);
-      }
-      auto hb = beats.find(slot);
-      if (hb != beats.end()) {
-        auto stats = hb->second.executor_stats.find(e);
-        if (stats != hb->second.executor_stats.end()) ex.stats = stats->second;
-      }
-      slots.insert(slot);
-      out.summary.num_tasks += e.second - e.first + 1;
-      out.executors.push_back(std::move(ex));
+  for (const auto& [e, slot] : s.assignment.executor_slot) {
+    ExecutorSummaryInfo ex;
+    ex.executor = e;
+    const std::string* component = s.layout->ComponentOfTask(e.first);
+    ex.component = component ? *component : "?";
+    auto host = s.assignment.node_host.find(slot.node);
+    ex.host = host == s.assignment.node_host.end() ? slot.node : host->second;
+    ex.port = slot.port;
+    auto start = s.assignment.executor_start_time_secs.find(e);
+    if (start != s.assignment.executor_start_time_secs.end()) {
+      ex.uptime_secs = std::max<int64_t>(0, NowSecs() - start->second);
     }
+    auto hb = s.beats.find(slot);
+    if (hb != s.beats.end()) {
+      auto stats = hb->second.executor_stats.find(e);
+      if (stats != hb->second.executor_stats.end()) ex.stats = stats->second;
+    }
+    slots.insert(slot);
+    out.summary.num_tasks += e.second - e.first + 1;
+    out.executors.push_back(std::move(ex));
   }
   out.summary.num_executors = static_cast<int>(out.executors.size());
   out.summary.num_workers = static_cast<int>(slots.size());
-  for (const std::string& component : layout->ComponentIds()) {
+  for (const std::string& component : s.layout->ComponentIds()) {
     auto errors = options_.state->Errors(id, component);
     if (!errors.empty()) out.errors[component] = std::move(errors);
   }
-  return out;
+  return s;
 }
 
 StormTopology Nimbus::GetUserTopology(const std::string& id) {

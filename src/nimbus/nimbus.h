@@ -34,6 +34,7 @@
 #include "common/state/cluster_state.h"
 #include "common/topology/topology_layout.h"
 #include "nimbus/code_store.h"
+#include "nimbus/nimbus_pages.h"
 #include "storm/config.h"
 #include "storm/errors.h"
 #include "storm/topology.h"
@@ -63,35 +64,30 @@ struct NimbusOptions {
   bool run_monitor_thread = true;
 };
 
-struct TopologySummaryInfo {
-  std::string id;
-  std::string name;
-  std::string status;  // ACTIVE, INACTIVE, REBALANCING, KILLED
-  int num_tasks = 0;
-  int num_executors = 0;
-  int num_workers = 0;  // slots assigned
-  int64_t uptime_secs = 0;
-  std::string owner;
-};
-
-struct SupervisorSummaryInfo {
-  SupervisorInfo info;
-  int num_used_workers = 0;
-};
-
 struct ClusterSummaryInfo {
   std::vector<SupervisorSummaryInfo> supervisors;
   std::vector<TopologySummaryInfo> topologies;
   std::vector<NimbusInfo> nimbuses;
 };
 
-struct ExecutorSummaryInfo {
-  ExecutorId executor;
-  std::string component;
-  std::string host;
-  int port = 0;
-  int64_t uptime_secs = 0;
-  std::optional<ExecutorBeatStats> stats;
+// One entry of Storm's setLogConfig: a logger's level set (kUpdate, back to
+// reset_level after timeout_secs when not 0), or the level set for it
+// removed (kRemove); kUnchanged entries are ignored.
+struct LogLevelChange {
+  enum class Action { kUnchanged, kUpdate, kRemove };
+  Action action = Action::kUnchanged;
+  std::string target_level;
+  int timeout_secs = 0;
+  std::string reset_level = "INFO";
+};
+
+// What getOwnerResourceSummaries reports of one owner's live topologies.
+struct OwnerSummaryInfo {
+  std::string owner;
+  int total_topologies = 0;
+  int total_executors = 0;
+  int total_workers = 0;
+  int total_tasks = 0;
 };
 
 struct TopologyDetails {
@@ -133,6 +129,16 @@ class Nimbus {
   ClusterSummaryInfo GetClusterInfo();
   TopologyDetails GetTopologyInfo(const std::string& id);
   StormTopology GetUserTopology(const std::string& id);
+  // The UI's pages (nimbus_pages.h; Storm's getTopologyPageInfo, ...). A
+  // window Storm does not know reads as ":all-time". NotAliveError names
+  // the unknown topology, component or supervisor.
+  TopologyPage GetTopologyPage(const std::string& id, const std::string& window,
+                               bool include_sys);
+  ComponentPage GetComponentPage(const std::string& id, const std::string& component,
+                                 const std::string& window, bool include_sys);
+  // The supervisor `id`, or when id is empty every supervisor on `host`.
+  SupervisorPage GetSupervisorPage(const std::string& id, const std::string& host,
+                                   bool include_sys);
   // The topology with the system components (ackers) Nimbus adds.
   StormTopology GetTopology(const std::string& id);
   Config GetTopologyConf(const std::string& id);
@@ -141,6 +147,24 @@ class Nimbus {
   std::optional<std::string> IdOfName(const std::string& name);
   // The layout the workers of `id` run (executors as rebalanced).
   std::shared_ptr<const TopologyLayout> Layout(const std::string& id);
+
+  // ---- Log levels, sampling, history, owners.
+  // Storm's setLogConfig on the topology `id`: applies the changes by logger
+  // name to /logconfigs/<id>; an update's reset deadline is now + timeout.
+  void SetLogConfig(const std::string& id, const std::map<std::string, LogLevelChange>& changes);
+  // What /logconfigs/<id> holds (empty when nothing was set).
+  LogConfig GetLogConfig(const std::string& id);
+  // Storm's debug: samples `sampling_pct` % (0..100, else std::invalid_argument)
+  // of what `component` (every component when empty) of the topology named
+  // `name` emits. NotAliveError names an unknown topology or component.
+  void Debug(const std::string& name, const std::string& component, bool enable,
+             double sampling_pct);
+  // Ids of the live topologies and of those removed within
+  // logviewer.cleanup.age.mins (Storm's LSTopoHistory, kept under
+  // storm.local.dir/nimbus).
+  std::vector<std::string> TopologyHistory();
+  // By owner (all when `owner` is empty), of the live topologies.
+  std::vector<OwnerSummaryInfo> OwnerSummaries(const std::string& owner);
 
   // One turn of the monitor: kill and rebalance deadlines, heartbeat
   // timeouts, (re)assignment, clean-up of what dead topologies left.
@@ -157,6 +181,18 @@ class Nimbus {
     int64_t last_time_secs = -1;  // the heartbeat's own time, as last read
     int64_t seen_nanos = 0;       // Nimbus clock when it last changed
   };
+
+  // What the pages and GetTopologyInfo read of a topology. mutex_ held.
+  struct Snapshot {
+    StormBase base;
+    std::shared_ptr<const TopologyLayout> layout;
+    Assignment assignment;  // empty before the first assignment
+    std::map<WorkerSlot, WorkerHeartbeat> beats;
+    TopologyDetails details;
+  };
+  Snapshot ReadSnapshot(const std::string& id);
+  std::vector<WorkerSummaryInfo> WorkersOf(const Snapshot& s, bool include_sys,
+                                           const std::string& only_node = "");
 
   std::string Submit(const std::string& name, const std::string& library_location,
                      const Config& conf, const StormTopology& topology, bool start_active);
@@ -179,6 +215,11 @@ class Nimbus {
                                       const std::map<std::string, SupervisorInfo>& supervisors);
   void CleanUp();
   void MonitorLoop();
+  // The topology history (nimbus_admin.cc); the file is only touched with
+  // mutex_ held.
+  std::string HistoryPath() const;
+  std::map<std::string, int64_t> ReadHistory() const;  // id -> removed at
+  void RecordRemoved(const std::string& id);
 
   NimbusOptions options_;
   std::unique_ptr<CodeStore> code_store_;

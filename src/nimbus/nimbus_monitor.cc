@@ -40,6 +40,7 @@ void Nimbus::FinishKill(const std::string& id) {
   cache_.erase(id);
   beats_.erase(id);
   assigned_at_.erase(id);
+  RecordRemoved(id);
   spdlog::info("nimbus: topology {} removed", id);
 }
 

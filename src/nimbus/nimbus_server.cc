@@ -18,6 +18,7 @@
 #include "Nimbus.h"
 #include "common/state/cluster_thrift.h"
 #include "common/topology/topology_thrift.h"
+#include "nimbus/page_thrift.h"
 #include "sdk/config_json.h"
 
 namespace storm {
@@ -54,22 +55,41 @@ auto Translate(const char* call, Body&& body) -> decltype(body()) {
   }
 }
 
-gen::TopologySummary SummaryToThrift(const TopologySummaryInfo& t) {
-  gen::TopologySummary out;
-  out.id = t.id;
-  out.name = t.name;
-  out.num_tasks = t.num_tasks;
-  out.num_executors = t.num_executors;
-  out.num_workers = t.num_workers;
-  out.uptime_secs = static_cast<int32_t>(t.uptime_secs);
-  out.status = t.status;
-  out.__set_storm_version(STORM_VERSION);
-  if (!t.owner.empty()) out.__set_owner(t.owner);
+std::map<std::string, LogLevelChange> LogChangesFromThrift(const gen::LogConfig& config) {
+  std::map<std::string, LogLevelChange> out;
+  for (const auto& [logger, level] : config.named_logger_level) {
+    LogLevelChange& c = out[logger];
+    switch (level.action) {
+      case gen::LogLevelAction::UPDATE:
+        c.action = LogLevelChange::Action::kUpdate;
+        break;
+      case gen::LogLevelAction::REMOVE:
+        c.action = LogLevelChange::Action::kRemove;
+        break;
+      default:
+        c.action = LogLevelChange::Action::kUnchanged;
+    }
+    c.target_level = level.target_log_level;
+    c.timeout_secs = level.__isset.reset_log_level_timeout_secs ? level.reset_log_level_timeout_secs : 0;
+    if (level.__isset.reset_log_level) c.reset_level = level.reset_log_level;
+  }
   return out;
 }
 
-[[noreturn]] void NotServed(const char* call) {
-  throw std::runtime_error(std::string(call) + " is not served by this Nimbus");
+// As stored: every entry an UPDATE with the deadline Nimbus set.
+gen::LogConfig LogConfigToThrift(const LogConfig& config) {
+  gen::LogConfig out;
+  std::map<std::string, gen::LogLevel> loggers;
+  for (const auto& [logger, level] : config.loggers) {
+    gen::LogLevel t;
+    t.action = gen::LogLevelAction::UPDATE;
+    t.__set_target_log_level(level.target_level);
+    t.__set_reset_log_level_timeout_epoch(level.reset_timeout_epoch_secs);
+    t.__set_reset_log_level(level.reset_level);
+    loggers[logger] = std::move(t);
+  }
+  out.__set_named_logger_level(loggers);
+  return out;
 }
 
 class NimbusHandler final : public gen::NimbusIf {
@@ -152,16 +172,7 @@ class NimbusHandler final : public gen::NimbusIf {
     const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-    for (const auto& s : info.supervisors) {
-      gen::SupervisorSummary t;
-      t.host = s.info.hostname;
-      t.uptime_secs = static_cast<int32_t>(s.info.uptime_secs);
-      t.num_workers = static_cast<int32_t>(s.info.slots.size());
-      t.num_used_workers = s.num_used_workers;
-      t.supervisor_id = s.info.id;
-      t.__set_version(s.info.version);
-      out.supervisors.push_back(std::move(t));
-    }
+    for (const auto& s : info.supervisors) out.supervisors.push_back(SupervisorToThrift(s));
     for (const auto& t : info.topologies) out.topologies.push_back(SummaryToThrift(t));
     for (const auto& n : info.nimbuses) {
       gen::NimbusSummary t;
@@ -232,30 +243,13 @@ class NimbusHandler final : public gen::NimbusIf {
     out.status = d.summary.status;
     out.__set_storm_version(STORM_VERSION);
     if (!d.summary.owner.empty()) out.__set_owner(d.summary.owner);
-    for (const auto& e : d.executors) {
-      gen::ExecutorSummary t;
-      t.executor_info.task_start = e.executor.first;
-      t.executor_info.task_end = e.executor.second;
-      t.component_id = e.component;
-      t.host = e.host;
-      t.port = e.port;
-      t.uptime_secs = static_cast<int32_t>(e.uptime_secs);
-      if (e.stats) t.__set_stats(ExecutorStatsToThrift(*e.stats));
-      out.executors.push_back(std::move(t));
-    }
+    for (const auto& e : d.executors) out.executors.push_back(ExecutorToThrift(e));
     const auto choice = options.__isset.num_err_choice ? options.num_err_choice
                                                        : gen::NumErrorsChoice::ALL;
     if (choice == gen::NumErrorsChoice::NONE) return;
     for (const auto& [component, errors] : d.errors) {
       auto& list = out.errors[component];
-      for (const auto& e : errors) {
-        gen::ErrorInfo t;
-        t.error = e.error;
-        t.error_time_secs = static_cast<int32_t>(e.time_secs);
-        t.__set_host(e.host);
-        t.__set_port(e.port);
-        list.push_back(std::move(t));
-      }
+      for (const auto& e : errors) list.push_back(ErrorToThrift(e));
       if (choice == gen::NumErrorsChoice::ONE && list.size() > 1) {
         list.erase(list.begin(), list.end() - 1);  // the newest
       }
@@ -278,31 +272,52 @@ class NimbusHandler final : public gen::NimbusIf {
     getTopologyInfoWithOpts(out, id, options);
   }
 
-  // Not served yet: answered with a clear error, as the IDL's header says.
-  void getTopologyPageInfo(gen::TopologyPageInfo&, const std::string&, const std::string&,
-                           bool) override {
-    NotServed("getTopologyPageInfo");
+  void getTopologyPageInfo(gen::TopologyPageInfo& out, const std::string& id,
+                           const std::string& window, bool include_sys) override {
+    out = Translate("getTopologyPageInfo", [&] {
+      return TopologyPageToThrift(nimbus_.GetTopologyPage(id, window, include_sys));
+    });
   }
-  void getSupervisorPageInfo(gen::SupervisorPageInfo&, const std::string&, const std::string&,
-                             bool) override {
-    NotServed("getSupervisorPageInfo");
+  void getSupervisorPageInfo(gen::SupervisorPageInfo& out, const std::string& id,
+                             const std::string& host, bool include_sys) override {
+    out = Translate("getSupervisorPageInfo", [&] {
+      return SupervisorPageToThrift(nimbus_.GetSupervisorPage(id, host, include_sys));
+    });
   }
-  void getComponentPageInfo(gen::ComponentPageInfo&, const std::string&, const std::string&,
-                            const std::string&, bool) override {
-    NotServed("getComponentPageInfo");
+  void getComponentPageInfo(gen::ComponentPageInfo& out, const std::string& id,
+                            const std::string& component, const std::string& window,
+                            bool include_sys) override {
+    out = Translate("getComponentPageInfo", [&] {
+      return ComponentPageToThrift(nimbus_.GetComponentPage(id, component, window, include_sys));
+    });
   }
-  void getTopologyHistory(gen::TopologyHistoryInfo&, const std::string&) override {
-    NotServed("getTopologyHistory");
+
+  void getTopologyHistory(gen::TopologyHistoryInfo& out, const std::string&) override {
+    out.__set_topo_ids(Translate("getTopologyHistory", [&] { return nimbus_.TopologyHistory(); }));
   }
-  void getOwnerResourceSummaries(std::vector<gen::OwnerResourceSummary>&,
-                                 const std::string&) override {
-    NotServed("getOwnerResourceSummaries");
+  void getOwnerResourceSummaries(std::vector<gen::OwnerResourceSummary>& out,
+                                 const std::string& owner) override {
+    for (const OwnerSummaryInfo& o : Translate("getOwnerResourceSummaries",
+                                               [&] { return nimbus_.OwnerSummaries(owner); })) {
+      gen::OwnerResourceSummary t;
+      t.owner = o.owner;
+      t.__set_total_topologies(o.total_topologies);
+      t.__set_total_executors(o.total_executors);
+      t.__set_total_workers(o.total_workers);
+      t.__set_total_tasks(o.total_tasks);
+      out.push_back(std::move(t));
+    }
   }
-  void setLogConfig(const std::string&, const gen::LogConfig&) override {
-    NotServed("setLogConfig");
+  void setLogConfig(const std::string& id, const gen::LogConfig& config) override {
+    Translate("setLogConfig", [&] { nimbus_.SetLogConfig(id, LogChangesFromThrift(config)); });
   }
-  void getLogConfig(gen::LogConfig&, const std::string&) override { NotServed("getLogConfig"); }
-  void debug(const std::string&, const std::string&, bool, double) override { NotServed("debug"); }
+  void getLogConfig(gen::LogConfig& out, const std::string& id) override {
+    out = Translate("getLogConfig", [&] { return LogConfigToThrift(nimbus_.GetLogConfig(id)); });
+  }
+  void debug(const std::string& name, const std::string& component, bool enable,
+             double sampling_pct) override {
+    Translate("debug", [&] { nimbus_.Debug(name, component, enable, sampling_pct); });
+  }
 
   void getTopologyConf(std::string& out, const std::string& id) override {
     out = Translate("getTopologyConf", [&] { return nimbus_.GetTopologyConf(id).toJson(); });

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <sstream>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -27,6 +29,7 @@
 #include "e2e/nimbus_cluster.h"
 #include "common/topology/topology_thrift.h"
 #include "storm/storm.h"
+#include <nlohmann/json.hpp>
 
 namespace storm::e2e {
 namespace {
@@ -92,8 +95,8 @@ TEST_F(NimbusCliTest, SubmitListDeactivateActivateRebalanceKillAndResubmit) {
   EXPECT_EQ(wc.status, "ACTIVE");
   EXPECT_EQ(wc.workers, 3);
   // Ackers default to one per worker; each executor runs one task here.
-  EXPECT_EQ(wc.executors, kWordCountUserExecutors + 3);
   EXPECT_EQ(wc.tasks, kWordCountUserExecutors + 3);
+  EXPECT_FALSE(wc.owner.empty()) << "storm jar submits as the user running it";
   EXPECT_EQ(wc.id.rfind("wc-", 0), 0u) << wc.id;
 
   // The assignment in ZooKeeper: every executor on one of 3 slots, evenly,
@@ -101,7 +104,7 @@ TEST_F(NimbusCliTest, SubmitListDeactivateActivateRebalanceKillAndResubmit) {
   std::optional<Assignment> assignment = cluster().state().GetAssignment(wc.id);
   ASSERT_TRUE(assignment) << "no assignment of " << wc.id << " in ZooKeeper";
   EXPECT_EQ(SlotsOf(*assignment).size(), 3u) << Describe(*assignment);
-  EXPECT_EQ(static_cast<int>(assignment->executor_slot.size()), wc.executors)
+  EXPECT_EQ(static_cast<int>(assignment->executor_slot.size()), kWordCountUserExecutors + 3)
       << Describe(*assignment);
   EXPECT_TRUE(EvenlySpread(*assignment)) << Describe(*assignment);
   EXPECT_EQ(NodesOf(*assignment), (std::set<std::string>{"supervisor-a", "supervisor-b"}))
@@ -626,6 +629,150 @@ TEST_F(NimbusCliTest, ConcurrentSubmitsTakeANameOnceAndNeverShareSlots) {
                             << slot.port;
     }
   }
+}
+
+
+// ---- Looking inside a running topology (issue #20) ----------------------------------------
+
+// Submits word count on one worker; returns its id.
+std::string SubmitWordCount(TestCluster& cluster, const std::string& name) {
+  ExpectSuccess(cluster.Storm({"jar", WordCountLibrary(), name, "-c", "topology.workers=1"}));
+  return cluster.List()[name].id;
+}
+
+TEST_F(NimbusCliTest, ListPrintsStormsColumns) {
+  const std::string id = SubmitWordCount(cluster(), "wc");
+  const CommandResult r = cluster().Storm({"list"});
+  ExpectSuccess(r);
+  std::istringstream lines(r.out);
+  std::string header, dashes, row;
+  std::getline(lines, header);
+  std::getline(lines, dashes);
+  std::getline(lines, row);
+  EXPECT_EQ(header,
+            "Topology_name        Status     Num_tasks  Num_workers  Uptime_secs Topology_Id"
+            "          Owner     ") << r.out;
+  EXPECT_EQ(dashes.find_first_not_of('-'), std::string::npos) << r.out;
+  std::istringstream fields(row);
+  std::string name, status, tasks, workers, uptime, listed_id, owner;
+  fields >> name >> status >> tasks >> workers >> uptime >> listed_id >> owner;
+  EXPECT_EQ(name, "wc");
+  EXPECT_EQ(status, "ACTIVE");
+  EXPECT_EQ(tasks, std::to_string(kWordCountUserExecutors + 1));
+  EXPECT_EQ(workers, "1");
+  EXPECT_EQ(listed_id, id);
+  EXPECT_FALSE(owner.empty()) << r.out;
+}
+
+TEST_F(NimbusCliTest, GetErrorsPrintsTheLastErrorOfEachComponentAsJson) {
+  const std::string id = SubmitWordCount(cluster(), "wc");
+  cluster().state().ReportError(id, "split", ErrorRecordInfo{"first", 1, "host-a", 6700});
+  cluster().state().ReportError(id, "split", ErrorRecordInfo{"second", 2, "host-a", 6700});
+  cluster().state().ReportError(id, "count", ErrorRecordInfo{"only", 3, "host-b", 6700});
+  const CommandResult r = cluster().Storm({"get-errors", "wc"});
+  ExpectSuccess(r);
+  const nlohmann::json out = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(out.is_discarded()) << r.out;
+  EXPECT_EQ(out, nlohmann::json::parse(
+                     R"({"Topology Name": "wc", "Comp-Errors": {"split": "second", "count": "only"}})"))
+      << r.out;
+  ExpectFailure(cluster().Storm({"get-errors", "nope"}), {"storm get-errors: no such topology"});
+}
+
+TEST_F(NimbusCliTest, SetLogLevelSetsAndRemovesLevelsNimbusKeeps) {
+  const std::string id = SubmitWordCount(cluster(), "wc");
+  ExpectSuccess(cluster().Storm({"set_log_level", "wc", "-l", "ROOT=DEBUG:30", "-l",
+                                 "com.example=warn"}));
+  auto client = NimbusClient::Connect(cluster().ClientConfig());
+  gen::LogConfig config;
+  client->api().getLogConfig(config, id);
+  ASSERT_EQ(config.named_logger_level.size(), 2u);
+  const gen::LogLevel& root = config.named_logger_level.at("ROOT");
+  EXPECT_EQ(root.target_log_level, "DEBUG");
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  EXPECT_NEAR(static_cast<double>(root.reset_log_level_timeout_epoch), now + 30, 10);
+  EXPECT_EQ(config.named_logger_level.at("com.example").target_log_level, "WARN");
+  EXPECT_EQ(config.named_logger_level.at("com.example").reset_log_level_timeout_epoch, 0);
+
+  ExpectSuccess(cluster().Storm({"set_log_level", "wc", "-r", "com.example"}));
+  client->api().getLogConfig(config, id);
+  EXPECT_EQ(config.named_logger_level.size(), 1u);
+  EXPECT_EQ(config.named_logger_level.count("ROOT"), 1u);
+
+  const CommandResult bad = cluster().Storm({"set_log_level", "wc", "-l", "ROOT=LOUD"});
+  EXPECT_EQ(bad.status, 2) << bad.Describe();
+  EXPECT_NE(bad.err.find("LOUD"), std::string::npos) << bad.Describe();
+  EXPECT_EQ(cluster().Storm({"set_log_level", "wc"}).status, 2);
+  ExpectFailure(cluster().Storm({"set_log_level", "nope", "-l", "ROOT=INFO"}),
+                {"no such topology"});
+}
+
+TEST_F(NimbusCliTest, MonitorPrintsTheThroughputOfAComponentEveryInterval) {
+  const std::string id = SubmitWordCount(cluster(), "wc");
+  const std::optional<Assignment> a = cluster().state().GetAssignment(id);
+  ASSERT_TRUE(a);
+  // Without -m: the components to choose from, exit 2.
+  const CommandResult ask = cluster().Storm({"monitor", "wc"});
+  EXPECT_EQ(ask.status, 2) << ask.Describe();
+  EXPECT_NE(ask.out.find("Available components for wc"), std::string::npos) << ask.Describe();
+  EXPECT_NE(ask.out.find("sentences"), std::string::npos) << ask.Describe();
+
+  // The test plays the worker: the spout's emitted count grows by 100 a beat.
+  TempDir dir;
+  DaemonProcess monitor({StormBinary(), "monitor", "wc", "-m", "sentences", "-i", "1"},
+                        dir.path() / "monitor.out", cluster().Env());
+  monitor.Start();
+  int64_t emitted = 0;
+  const auto lines = [&] {
+    const std::string out = ReadBytes(dir.path() / "monitor.out");
+    return std::count(out.begin(), out.end(), '\n');
+  };
+  const bool printed = Eventually([&] {
+    emitted += 100;
+    for (const auto& [slot, executors] : [&] {
+           std::map<WorkerSlot, std::vector<ExecutorId>> by_slot;
+           for (const auto& [e, s] : a->executor_slot) by_slot[s].push_back(e);
+           return by_slot;
+         }()) {
+      WorkerHeartbeat hb;
+      hb.topology_id = id;
+      hb.time_secs = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+      hb.uptime_secs = 1;
+      for (const ExecutorId& e : executors) {
+        ExecutorBeatStats s;
+        s.is_spout = true;
+        s.windows[kWindowAllTime].emitted["default"] = emitted;
+        hb.executor_stats[e] = s;
+      }
+      cluster().state().SetWorkerHeartbeat(id, slot, hb);
+    }
+    return lines() >= 4;  // the header and three intervals
+  }, 30s);
+  monitor.Stop();
+  const std::string out = ReadBytes(dir.path() / "monitor.out");
+  ASSERT_TRUE(printed) << out;
+  std::istringstream text(out);
+  std::string header;
+  std::getline(text, header);
+  EXPECT_EQ(header,
+            "topology\tcomponent\tparallelism\tstream\ttime-diff ms\temitted\tthroughput (Item/s)");
+  int moving = 0;
+  for (std::string line; std::getline(text, line);) {
+    std::vector<std::string> fields;
+    std::istringstream cells(line);
+    for (std::string cell; std::getline(cells, cell, '\t');) fields.push_back(cell);
+    ASSERT_EQ(fields.size(), 7u) << line;
+    EXPECT_EQ(fields[0], "wc");
+    EXPECT_EQ(fields[1], "sentences");
+    EXPECT_EQ(fields[2], "2");
+    EXPECT_EQ(fields[3], "default");
+    if (std::stod(fields[6]) > 0) ++moving;
+  }
+  EXPECT_GT(moving, 0) << out;
 }
 
 }  // namespace

@@ -105,9 +105,9 @@ inline bool Eventually(const std::function<bool()>& condition,
 struct ListedTopology {
   std::string status;
   int tasks = -1;
-  int executors = -1;
   int workers = -1;
   std::string id;
+  std::string owner;  // empty when Nimbus has none
 };
 
 // The rows of `storm list`'s table by topology name.
@@ -123,7 +123,10 @@ inline std::map<std::string, ListedTopology> ParseList(const std::string& out) {
     std::string name;
     ListedTopology t;
     int64_t uptime = 0;
-    if (fields >> name >> t.status >> t.tasks >> t.executors >> t.workers >> uptime >> t.id) {
+    // Storm's columns: Topology_name Status Num_tasks Num_workers
+    // Uptime_secs Topology_Id Owner.
+    if (fields >> name >> t.status >> t.tasks >> t.workers >> uptime >> t.id) {
+      fields >> t.owner;
       rows[name] = t;
     }
   }
@@ -308,11 +311,14 @@ class TestCluster {
     EXPECT_TRUE(gone) << "topologies left after killing them all:\n" << Storm({"list"}).out;
   }
 
- private:
-  // HOME in the temp dir: a user's ~/.storm/storm.yaml must not leak in.
+  // The environment of the CLI and Nimbus: STORM_CONF_DIR names the
+  // cluster's storm.yaml; HOME in the temp dir, so that a user's
+  // ~/.storm/storm.yaml does not leak in.
   std::map<std::string, std::string> Env() const {
     return {{"STORM_CONF_DIR", (dir_ / "conf").string()}, {"HOME", dir_.path().string()}};
   }
+
+ private:
 
   TempDir dir_;
   std::string zookeeper_;

@@ -56,7 +56,7 @@ TEST(NimbusRestartTest, SigkilledNimbusFindsItsTopologiesAssignmentsAndLibraries
     EXPECT_EQ(after.at(name).id, t.id) << name;
     EXPECT_EQ(after.at(name).status, t.status) << name;
     EXPECT_EQ(after.at(name).workers, t.workers) << name;
-    EXPECT_EQ(after.at(name).executors, t.executors) << name;
+    EXPECT_EQ(after.at(name).tasks, t.tasks) << name;
   }
   // The restarted Nimbus's monitor runs a few rounds, in which it could
   // change something it should not.

@@ -51,7 +51,7 @@ TEST_F(NimbusTest, TopologyInfoReportsExecutorsStatsAndErrors) {
   // One worker reports stats for its executors.
   const auto by_slot = BySlot(a);
   const WorkerSlot reporting = by_slot.begin()->first;
-  WorkerHeartbeat hb{id, UnixSecs(), 5, {}};
+  WorkerHeartbeat hb{id, UnixSecs(), 5, {}, {}};
   for (const ExecutorId& e : by_slot.begin()->second) {
     ExecutorBeatStats s;
     s.windows[kWindowAllTime].emitted["default"] = 100 + e.first;

@@ -82,7 +82,7 @@ TEST_F(NimbusTest, CodeOfTopologiesNoLongerAliveIsCleanedUp) {
   nimbus_->RunMonitorOnce();
   EXPECT_FALSE(nimbus_->code_store().Has(id));
   // And leftovers of a topology without a storm base are removed.
-  state_->SetWorkerHeartbeat("ghost-1-1", {"sup-a", 6700}, WorkerHeartbeat{"ghost-1-1", 1, 1, {}});
+  state_->SetWorkerHeartbeat("ghost-1-1", {"sup-a", 6700}, WorkerHeartbeat{"ghost-1-1", 1, 1, {}, {}});
   state_->ReportError("ghost-1-1", "c", ErrorRecordInfo{"e", 1, "h", 1});
   Assignment a;
   a.master_code_dir = "x";

@@ -146,7 +146,7 @@ TEST_F(NimbusTest, HeartbeatsWithoutStatsCountForTheirWholeSlot) {
   for (int i = 0; i < 30; ++i) {
     clock_.AdvanceSecs(5);
     for (const WorkerSlot& slot : SlotsOf(before)) {
-      state_->SetWorkerHeartbeat(id, slot, WorkerHeartbeat{id, UnixSecs(), 1, {}});
+      state_->SetWorkerHeartbeat(id, slot, WorkerHeartbeat{id, UnixSecs(), 1, {}, {}});
     }
     nimbus_->RunMonitorOnce();
   }

@@ -84,6 +84,47 @@ inline std::map<WorkerSlot, std::vector<ExecutorId>> BySlot(const Assignment& a)
   return out;
 }
 
+// Every executor of `id` reports stats over the "600" and all-time windows:
+// spouts ack 100 trees at 10 ms per task, bolts execute 1000 tuples at 2 ms
+// from their first input per task. Worker (and process) stats too.
+inline void WriteStats(ClusterState& state, Nimbus& nimbus, const std::string& id,
+                int64_t now, int64_t uptime) {
+  const auto layout = nimbus.Layout(id);
+  const Assignment a = *state.GetAssignment(id);
+  for (const auto& [slot, executors] : BySlot(a)) {
+    WorkerHeartbeat hb{id, now, uptime, {}, ProcessStats{1 << 20, 1.5, 4242}};
+    for (const ExecutorId& e : executors) {
+      const std::string& component = *layout->ComponentOfTask(e.first);
+      const ComponentDef* def = layout->Component(component);
+      const int64_t tasks = e.second - e.first + 1;
+      ExecutorBeatStats s;
+      s.is_spout = def->is_spout;
+      for (const char* window : {kWindow10Min, kWindowAllTime}) {
+        const int64_t scale = std::string(window) == kWindow10Min ? 1 : 10;
+        WindowStats& w = s.windows[window];
+        if (def->is_spout) {
+          w.emitted["default"] = 100 * tasks * scale;
+          w.transferred["default"] = 100 * tasks * scale;
+          w.emitted["__ack_init"] = 100 * tasks * scale;
+          w.acked[{"", "default"}] = 100 * tasks * scale;
+          w.complete_ms_avg[{"", "default"}] = 10;
+        } else if (component != kAckerComponentId) {
+          const StatsStreamId input{def->inputs.empty() ? "" : def->inputs[0].component,
+                                    "default"};
+          w.executed[input] = 1000 * tasks * scale;
+          w.execute_ms_avg[input] = 2;
+          w.acked[input] = 1000 * tasks * scale;
+          w.process_ms_avg[input] = 3;
+        } else {
+          w.executed[{"spout", "__ack_init"}] = 7;
+        }
+      }
+      hb.executor_stats[e] = s;
+    }
+    state.SetWorkerHeartbeat(id, slot, hb);
+  }
+}
+
 class NimbusTest : public ::testing::Test {
  protected:
   NimbusTest() {
