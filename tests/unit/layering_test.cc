@@ -8,7 +8,7 @@
 //   acker/ kafka/                          5   hosted by the worker only
 //   common/client/                         4
 //   common/state/ common/topology/         3
-//   common/config/                         2
+//   common/config/ common/http/            2
 //   common/util/ common/thrift/            1
 //   sdk/ (include/storm/, src/sdk/)        0
 //
@@ -45,7 +45,8 @@ struct Module {
 const std::vector<Module>& Modules() {
   static const std::vector<Module> modules = {
       {"sdk", 0, false},          {"common/util", 1, false},  {"common/thrift", 1, false},
-      {"common/config", 2, false}, {"common/topology", 3, false}, {"common/state", 3, false},
+      {"common/config", 2, false}, {"common/http", 2, false},
+      {"common/topology", 3, false}, {"common/state", 3, false},
       {"common/client", 4, false}, {"acker", 5, true},         {"kafka", 5, true},
       {"worker", 6, true},         {"nimbus", 6, true},        {"supervisor", 6, true},
       {"ui", 6, true},             {"logviewer", 6, true},     {"local", 7, false},
@@ -95,6 +96,7 @@ std::optional<std::string> ModuleOfTarget(const std::string& target) {
       {"storm_util", "common/util"},
       {"storm_thrift", "common/thrift"},
       {"storm_config", "common/config"},
+      {"storm_http", "common/http"},
       {"storm_topology", "common/topology"},
       {"storm_state", "common/state"},
       {"storm_client", "common/client"},
