@@ -134,7 +134,7 @@ cleanup() {
       compose logs --no-color --tail=60 2>&1 | sed 's/^/  | /' || true
       for c in $(compose ps -q supervisor 2>/dev/null); do
         say "worker logs in supervisor container ${c:0:12}:"
-        docker exec "$c" sh -c 'tail -n 20 /var/lib/storm/workers-artifacts/*/*/worker.log' 2>&1 \
+        docker exec "$c" sh -c 'tail -n 20 /var/lib/storm/logs/workers-artifacts/*/*/worker.log' 2>&1 \
           | sed 's/^/  | /' || true
       done
     fi

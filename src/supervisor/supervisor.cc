@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -59,15 +60,34 @@ std::string ReadSmallFile(const std::string& path) {
 
 // ---- Launching worker processes ---------------------------------------------------
 
+namespace {
+
+// For a worker's stdout or stderr: appended to, as Storm's worker.log.out/err.
+int OpenOutputFile(const std::string& path) {
+  fs::create_directories(fs::path(path).parent_path());
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) throw StormError("cannot open " + path + ": " + std::strerror(errno));
+  return fd;
+}
+
+}  // namespace
+
 int ProcessWorkerLauncher::Launch(const WorkerLaunchSpec& spec) {
-  fs::create_directories(fs::path(spec.log_file).parent_path());
-  const int log = ::open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (log < 0) throw StormError("cannot open worker log " + spec.log_file);
+  // The worker writes worker.log itself; what escapes spdlog (a user's
+  // printf, a crash message) lands in these two.
+  const int out = OpenOutputFile(spec.stdout_file);
+  int err = -1;
+  try {
+    err = OpenOutputFile(spec.stderr_file);
+  } catch (...) {
+    ::close(out);
+    throw;
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, log, 1);
-  posix_spawn_file_actions_adddup2(&actions, log, 2);
+  posix_spawn_file_actions_adddup2(&actions, out, 1);
+  posix_spawn_file_actions_adddup2(&actions, err, 2);
   // Its own process group, so that a Ctrl-C meant for the supervisor does
   // not reach the workers (they outlive a supervisor restart).
   posix_spawnattr_t attr;
@@ -85,7 +105,8 @@ int ProcessWorkerLauncher::Launch(const WorkerLaunchSpec& spec) {
   const int rc = posix_spawn(&pid, worker_binary_.c_str(), &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  ::close(log);
+  ::close(out);
+  ::close(err);
   if (rc != 0) {
     throw StormError("cannot start " + worker_binary_ + ": " + std::strerror(rc));
   }
@@ -119,7 +140,7 @@ CodeDownloader NimbusCodeDownloader(Config conf) {
 // ---- Supervisor ---------------------------------------------------------------------
 
 Supervisor::Supervisor(SupervisorOptions options)
-    : options_(std::move(options)), local_(options_.conf.getString(Config::kStormLocalDir)) {
+    : options_(std::move(options)), local_(LocalState::FromConfig(options_.conf)) {
   for (int64_t port : options_.conf.getIntList(Config::kSupervisorSlotsPorts)) {
     slots_.push_back(static_cast<int>(port));
   }
@@ -391,7 +412,8 @@ void Supervisor::LaunchWorker(int port, const SlotAssignment& assignment) {
   WriteFileAtomically(local_.WorkerConfFile(worker_id), ConfigJson(worker_conf).dump(2));
   WorkerLaunchSpec spec{assignment.topology_id, id_, port, worker_id,
                         local_.WorkerConfFile(worker_id),
-                        local_.WorkerLogFile(assignment.topology_id, port)};
+                        local_.WorkerStdoutFile(assignment.topology_id, port),
+                        local_.WorkerStderrFile(assignment.topology_id, port)};
   const int pid = options_.launcher->Launch(spec);
   WriteFileAtomically(local_.WorkerPidFile(worker_id), std::to_string(pid) + "\n");
   {

@@ -53,7 +53,8 @@ struct WorkerLaunchSpec {
   int port = 0;
   std::string worker_id;
   std::string conf_file;  // LocalState::WorkerConfFile
-  std::string log_file;   // LocalState::WorkerLogFile
+  std::string stdout_file;  // LocalState::WorkerStdoutFile (worker.log.out)
+  std::string stderr_file;  // LocalState::WorkerStderrFile (worker.log.err)
 };
 
 // The seam to process launching.

@@ -14,9 +14,11 @@ namespace storm {
 int RunSupervisorDaemon(const GlobalOptions& command_line) {
   try {
     Config conf = StartDaemon("supervisor", command_line);
-    // storm.local.dir is handed to workers: make it absolute first.
+    // storm.local.dir and storm.log.dir are handed to workers: make them
+    // absolute first.
     conf.put(Config::kStormLocalDir,
              std::filesystem::absolute(conf.getString(Config::kStormLocalDir)).string());
+    conf.put(Config::kStormLogDir, LogDir(conf));  // absolute, for the workers too
     const sigset_t signals = BlockStopSignals();  // taken by sigwait below
     const std::string hostname = LocalHostName(conf);
     std::error_code ec;

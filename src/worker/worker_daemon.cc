@@ -81,14 +81,19 @@ int RunWorkerDaemon(const WorkerCommandLine& command_line) {
   // any thread starts (the log flusher's, ZooKeeper's, the executors').
   const sigset_t signals = BlockStopSignals();
 
-  const LocalState local(options.conf.getString(Config::kStormLocalDir));
-  const std::string log_file = local.WorkerLogFile(options.topology_id, options.port);
+  const LocalState local = LocalState::FromConfig(options.conf);
+  // worker.log, rotated; not stderr too, which the supervisor sends to
+  // worker.log.err (every line would be there twice).
+  LogFileOptions log_file;
+  log_file.path = local.WorkerLogFile(options.topology_id, options.port);
+  log_file.max_bytes =
+      static_cast<size_t>(options.conf.getInt(Config::kWorkerLogRotationSizeMb)) << 20;
+  log_file.max_files = static_cast<size_t>(options.conf.getInt(Config::kWorkerLogRotationFiles));
   try {
-    fs::create_directories(fs::path(log_file).parent_path());
     InitLogging("worker", log_level, log_file);
   } catch (const std::exception& e) {
-    InitLogging("worker-stderr", log_level);
-    spdlog::warn("worker: cannot log to {} ({}); logging to stderr", log_file, e.what());
+    InitLogging("worker", log_level);
+    spdlog::warn("worker: cannot log to {} ({}); logging to stderr", log_file.path, e.what());
   }
   spdlog::flush_every(std::chrono::seconds(1));
   int status = 0;

@@ -232,6 +232,7 @@ WorkerExit WorkerProcess::Run() {
         spdlog::error("worker: cannot write the heartbeat of {}: {}", options_.topology_id,
                       e.what());
       }
+      ApplyLogConfig();
     }
   }
   spdlog::info("worker: stopping ({})", WorkerExitName(exit));
@@ -291,6 +292,16 @@ void WorkerProcess::HeartbeatToCluster() {
     }
   }
   options_.state->SetWorkerHeartbeat(options_.topology_id, slot_, beat);
+}
+
+// Polled with the heartbeat (Storm's worker polls too): a level set with
+// `storm set_log_level` is seen within worker.heartbeat.frequency.secs.
+void WorkerProcess::ApplyLogConfig() {
+  try {
+    log_levels_.Apply(options_.state->GetLogConfig(options_.topology_id), UnixSecs());
+  } catch (const std::exception& e) {
+    spdlog::warn("worker: cannot read the log levels of {}: {}", options_.topology_id, e.what());
+  }
 }
 
 void WorkerProcess::ReportNewErrors() {

@@ -50,6 +50,7 @@
 #include "common/topology/topology_library.h"
 #include "storm/config.h"
 #include "worker/component_factory.h"
+#include "worker/log_levels.h"
 #include "worker/tcp_transport.h"
 #include "worker/transport.h"
 #include "worker/worker.h"
@@ -113,6 +114,7 @@ class WorkerProcess {
   std::optional<WorkerExit> Sync();
   void HeartbeatToCluster();
   void ReportNewErrors();
+  void ApplyLogConfig();
   void LocalHeartbeatThread();
   void WriteLocalHeartbeat();
   void Shutdown();
@@ -139,6 +141,7 @@ class WorkerProcess {
   bool active_ = false;
   uint64_t errors_reported_ = 0;  // the seq of the last error written to /errors
   std::atomic<uint64_t> cluster_heartbeats_{0};
+  LogLevels log_levels_;  // only Run's thread
 
   bool started_ = false;    // the Worker runs (its beats are ours to remove)
   bool shut_down_ = false;

@@ -98,9 +98,10 @@ class SupervisorHost {
     return "";
   }
 
-  // This host's worker log for `port` of topology `id`.
+  // This host's worker log for `port` of topology `id` (storm.log.dir is
+  // not set: <storm.local.dir>/logs).
   fs::path WorkerLog(const std::string& id, int port) const {
-    return local_dir() / "workers-artifacts" / id / std::to_string(port) / "worker.log";
+    return LocalState(local_dir().string()).WorkerLogFile(id, port);
   }
 
   // port -> pid of the worker processes this host's supervisor started.
@@ -121,8 +122,8 @@ class SupervisorHost {
   std::string Logs() const {
     std::string out = "--- " + name_ + " supervisor log:\n" + daemon_->LogTail(40);
     std::error_code ec;
-    for (const auto& entry :
-         fs::recursive_directory_iterator(local_dir() / "workers-artifacts", ec)) {
+    const fs::path artifacts = LocalState(local_dir().string()).WorkersArtifactsRoot();
+    for (const auto& entry : fs::recursive_directory_iterator(artifacts, ec)) {
       if (entry.path().filename() != "worker.log") continue;
       std::ifstream in(entry.path());
       std::vector<std::string> lines;

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "common/config/daemon.h"
 #include "common/thrift/thrift_bytes.h"
 #include "storm/errors.h"
 #include "storm_types.h"
@@ -10,7 +11,14 @@ namespace fs = std::filesystem;
 
 namespace storm {
 
-LocalState::LocalState(std::string local_dir) : local_dir_(std::move(local_dir)) {}
+LocalState::LocalState(std::string local_dir, std::string log_dir)
+    : local_dir_(std::move(local_dir)), log_dir_(std::move(log_dir)) {
+  if (log_dir_.empty()) log_dir_ = (fs::path(local_dir_) / "logs").string();
+}
+
+LocalState LocalState::FromConfig(const Config& conf) {
+  return LocalState(conf.getString(Config::kStormLocalDir), LogDir(conf));
+}
 
 std::string LocalState::SupervisorIdFile() const {
   return (fs::path(local_dir_) / "supervisor" / "supervisor-id").string();
@@ -31,10 +39,20 @@ std::string LocalState::WorkerConfFile(const std::string& worker_id) const {
 std::string LocalState::WorkerPidFile(const std::string& worker_id) const {
   return (fs::path(WorkerDir(worker_id)) / "pid").string();
 }
+std::string LocalState::WorkersArtifactsRoot() const {
+  return (fs::path(log_dir_) / "workers-artifacts").string();
+}
+std::string LocalState::WorkerLogDir(const std::string& topology_id, int port) const {
+  return (fs::path(WorkersArtifactsRoot()) / topology_id / std::to_string(port)).string();
+}
 std::string LocalState::WorkerLogFile(const std::string& topology_id, int port) const {
-  return (fs::path(local_dir_) / "workers-artifacts" / topology_id / std::to_string(port) /
-          "worker.log")
-      .string();
+  return (fs::path(WorkerLogDir(topology_id, port)) / "worker.log").string();
+}
+std::string LocalState::WorkerStdoutFile(const std::string& topology_id, int port) const {
+  return WorkerLogFile(topology_id, port) + ".out";
+}
+std::string LocalState::WorkerStderrFile(const std::string& topology_id, int port) const {
+  return WorkerLogFile(topology_id, port) + ".err";
 }
 
 void LocalState::WriteHeartbeat(const std::string& worker_id,

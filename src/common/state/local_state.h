@@ -10,7 +10,11 @@
 //   workers/<worker-id>/pid                  the worker process's pid
 //   workers/<worker-id>/worker.yaml          the config the worker runs with
 //                                            (JSON, which YAML reads)
-//   workers-artifacts/<topology-id>/<port>/worker.log
+// and, under storm.log.dir (LogDir: <storm.local.dir>/logs unless set):
+//   workers-artifacts/<topology-id>/<port>/worker.log      the worker's log,
+//                                            rotated (worker.1.log, ...)
+//   workers-artifacts/<topology-id>/<port>/worker.log.out  its stdout and
+//   workers-artifacts/<topology-id>/<port>/worker.log.err  stderr (as Storm)
 //
 // A worker is started as
 //   storm-worker --topology-id T --supervisor-id S --port P --worker-id W
@@ -25,6 +29,7 @@
 
 #include "common/state/cluster_types.h"
 #include "common/util/files.h"  // WriteFileAtomically, used with these paths
+#include "storm/config.h"
 
 namespace storm {
 
@@ -37,9 +42,13 @@ struct LocalWorkerHeartbeat {
 
 class LocalState {
  public:
-  explicit LocalState(std::string local_dir);
+  // An empty log_dir is <local_dir>/logs (LogDir's default).
+  explicit LocalState(std::string local_dir, std::string log_dir = "");
+  // storm.local.dir and LogDir(conf).
+  static LocalState FromConfig(const Config& conf);
 
   const std::string& local_dir() const { return local_dir_; }
+  const std::string& log_dir() const { return log_dir_; }
   std::string SupervisorIdFile() const;
   std::string CodeDir(const std::string& topology_id) const;  // supervisor/stormdist/<id>
   std::string CodeRoot() const;                               // supervisor/stormdist
@@ -47,7 +56,11 @@ class LocalState {
   std::string WorkerDir(const std::string& worker_id) const;
   std::string WorkerConfFile(const std::string& worker_id) const;
   std::string WorkerPidFile(const std::string& worker_id) const;
+  std::string WorkersArtifactsRoot() const;  // <log dir>/workers-artifacts
+  std::string WorkerLogDir(const std::string& topology_id, int port) const;
   std::string WorkerLogFile(const std::string& topology_id, int port) const;
+  std::string WorkerStdoutFile(const std::string& topology_id, int port) const;  // .out
+  std::string WorkerStderrFile(const std::string& topology_id, int port) const;  // .err
 
   // Written with a temporary file and a rename, so readers never see half.
   void WriteHeartbeat(const std::string& worker_id, const LocalWorkerHeartbeat& heartbeat) const;
@@ -56,6 +69,7 @@ class LocalState {
 
  private:
   std::string local_dir_;
+  std::string log_dir_;
 };
 
 }  // namespace storm
