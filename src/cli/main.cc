@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "nimbus/nimbus_daemon.h"
 #include "supervisor/supervisor_daemon.h"
+#include "ui/ui_daemon.h"
 
 namespace storm::cli {
 namespace {
@@ -57,6 +58,8 @@ int main(int argc, char** argv) {
           "storm nimbus [OPTIONS]", [&global] { return RunNimbusDaemon(global); });
   AddVerb(app, global, run, "supervisor", "runs the Supervisor daemon (as storm-supervisor)",
           "storm supervisor [OPTIONS]", [&global] { return RunSupervisorDaemon(global); });
+  AddVerb(app, global, run, "ui", "runs the UI daemon (as storm-ui)", "storm ui [OPTIONS]",
+          [&global] { return RunUiDaemon(global); });
   AddVerb(app, global, run, "version", "prints the storm-cpp version", "storm version [OPTIONS]",
           [] {
             std::printf("storm-cpp %s\n", STORM_VERSION);

@@ -74,7 +74,7 @@ detail::EntryCall::error offset 32
 StreamDeclaration::fields offset 0
 StreamDeclaration::direct offset 24
 )";
-constexpr uint64_t kRecordedHeaders = 1651088617436374283ULL;
+constexpr uint64_t kRecordedHeaders = 13470937196480197136ULL;
 // -----------------------------------------------------------------------------
 
 #define STORM_LAYOUT(T) out << #T << " size " << sizeof(T) << " align " << alignof(T) << "\n"
