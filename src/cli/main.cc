@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "nimbus/nimbus_daemon.h"
 #include "supervisor/supervisor_daemon.h"
+#include "logviewer/logviewer_daemon.h"
 
 namespace storm::cli {
 namespace {
@@ -56,6 +57,8 @@ int main(int argc, char** argv) {
           "storm nimbus [OPTIONS]", [&global] { return RunNimbusDaemon(global); });
   AddVerb(app, global, run, "supervisor", "runs the Supervisor daemon (as storm-supervisor)",
           "storm supervisor [OPTIONS]", [&global] { return RunSupervisorDaemon(global); });
+  AddVerb(app, global, run, "logviewer", "runs the log viewer daemon (as storm-logviewer)",
+          "storm logviewer [OPTIONS]", [&global] { return RunLogviewerDaemon(global); });
   AddVerb(app, global, run, "version", "prints the storm-cpp version", "storm version [OPTIONS]",
           [] {
             std::printf("storm-cpp %s\n", STORM_VERSION);
