@@ -10,6 +10,7 @@
 #include "nimbus/nimbus_daemon.h"
 #include "supervisor/supervisor_daemon.h"
 #include "ui/ui_daemon.h"
+#include "logviewer/logviewer_daemon.h"
 
 namespace storm::cli {
 namespace {
@@ -60,6 +61,8 @@ int main(int argc, char** argv) {
           "storm supervisor [OPTIONS]", [&global] { return RunSupervisorDaemon(global); });
   AddVerb(app, global, run, "ui", "runs the UI daemon (as storm-ui)", "storm ui [OPTIONS]",
           [&global] { return RunUiDaemon(global); });
+  AddVerb(app, global, run, "logviewer", "runs the log viewer daemon (as storm-logviewer)",
+          "storm logviewer [OPTIONS]", [&global] { return RunLogviewerDaemon(global); });
   AddVerb(app, global, run, "version", "prints the storm-cpp version", "storm version [OPTIONS]",
           [] {
             std::printf("storm-cpp %s\n", STORM_VERSION);
