@@ -74,7 +74,7 @@ detail::EntryCall::error offset 32
 StreamDeclaration::fields offset 0
 StreamDeclaration::direct offset 24
 )";
-constexpr uint64_t kRecordedHeaders = 9886201602200275077ULL;
+constexpr uint64_t kRecordedHeaders = 13191005890968654059ULL;
 // -----------------------------------------------------------------------------
 
 #define STORM_LAYOUT(T) out << #T << " size " << sizeof(T) << " align " << alignof(T) << "\n"
