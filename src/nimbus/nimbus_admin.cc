@@ -14,15 +14,6 @@
 
 namespace storm {
 
-namespace {
-
-// Storm trims its topology history after logviewer.cleanup.age.mins (its
-// default, 7 days); read with that fallback until the key is in the table.
-constexpr const char* kHistoryAgeKey = "logviewer.cleanup.age.mins";
-constexpr int64_t kHistoryAgeDefaultMins = 10080;
-
-}  // namespace
-
 void Nimbus::SetLogConfig(const std::string& id,
                           const std::map<std::string, LogLevelChange>& changes) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -115,7 +106,7 @@ std::map<std::string, int64_t> Nimbus::ReadHistory() const {
 void Nimbus::RecordRemoved(const std::string& id) {
   std::map<std::string, int64_t> history = ReadHistory();
   history[id] = NowSecs();
-  const int64_t keep_secs = options_.conf.getInt(kHistoryAgeKey, kHistoryAgeDefaultMins) * 60;
+  const int64_t keep_secs = options_.conf.getInt(Config::kLogviewerCleanupAgeMins) * 60;
   nlohmann::json list = nlohmann::json::array();
   for (const auto& [topology, when] : history) {
     if (NowSecs() - when > keep_secs) continue;
@@ -140,7 +131,7 @@ std::vector<std::string> Nimbus::TopologyHistory() {
   std::lock_guard<std::mutex> lock(mutex_);
   std::set<std::string> ids;
   for (const std::string& id : options_.state->ActiveStorms()) ids.insert(id);
-  const int64_t keep_secs = options_.conf.getInt(kHistoryAgeKey, kHistoryAgeDefaultMins) * 60;
+  const int64_t keep_secs = options_.conf.getInt(Config::kLogviewerCleanupAgeMins) * 60;
   for (const auto& [id, when] : ReadHistory()) {
     if (NowSecs() - when <= keep_secs) ids.insert(id);
   }

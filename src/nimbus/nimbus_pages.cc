@@ -1,6 +1,8 @@
 // Nimbus's answers for the UI's pages: a topology, a component, a
 // supervisor (nimbus_pages.h), aggregated as Storm's StatsUtil does
 // (stats_aggregation.h) from what the workers' heartbeats hold.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <set>
 
@@ -155,6 +157,12 @@ SupervisorPage Nimbus::GetSupervisorPage(const std::string& id, const std::strin
       s = ReadSnapshot(topology);
     } catch (const NotAliveError&) {
       continue;  // removed meanwhile
+    } catch (const StateStorageError&) {
+      throw;  // ZooKeeper unreachable: the page cannot be built at all
+    } catch (const StormError& e) {
+      // One unreadable topology does not hide the supervisor's others.
+      spdlog::warn("nimbus: supervisor page: cannot read topology {}: {}", topology, e.what());
+      continue;
     }
     for (SupervisorSummaryInfo& sup : page.supervisors) {
       for (WorkerSummaryInfo& w : WorkersOf(*s, include_sys, sup.info.id)) {
