@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "logviewer/logviewer_daemon.h"
 #include "nimbus/nimbus_daemon.h"
 #include "supervisor/supervisor_daemon.h"
 #include "ui/ui_daemon.h"
-#include "logviewer/logviewer_daemon.h"
 
 namespace storm::cli {
 namespace {

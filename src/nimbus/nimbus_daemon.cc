@@ -9,7 +9,9 @@
 #include "common/config/daemon.h"
 #include "common/util/logging.h"
 #include "common/state/zookeeper_storage.h"
+#include "common/http/metrics_endpoint.h"
 #include "nimbus/library_check.h"
+#include "nimbus/nimbus_metrics.h"
 #include "nimbus/nimbus_server.h"
 
 namespace storm {
@@ -37,11 +39,18 @@ int RunNimbusDaemon(const GlobalOptions& command_line) {
     server.Start([&nimbus](int port) { nimbus.Start(port); });
     spdlog::info("nimbus: started on {}:{}, {} topologies in the cluster state", options.host,
                  server.port(), state->ActiveStorms().size());
+    const int thrift_port = server.port();
+    auto metrics = http::StartMetricsServer(
+        "nimbus", Config::kNimbusMetricsPort, static_cast<int>(conf.getInt(Config::kNimbusMetricsPort)),
+        [&nimbus, host = options.host, thrift_port] {
+          return NimbusMetrics(nimbus, host, thrift_port);
+        });
 
     int sig = 0;
     sigwait(&signals, &sig);
     spdlog::info("nimbus: {} received, shutting down", strsignal(sig));
     state->storage().StopRetrying();  // not held up by a lost ZooKeeper
+    if (metrics) metrics->Stop();
     server.Stop();
     nimbus.Stop();
     spdlog::info("nimbus: stopped");

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
 namespace storm::http {
 
 void ServeMetrics(Server& server, std::function<metrics::MetricSet()> collect) {
@@ -11,6 +13,21 @@ void ServeMetrics(Server& server, std::function<metrics::MetricSet()> collect) {
     response.body = collect().RenderText();
     return response;
   });
+}
+
+std::unique_ptr<Server> StartMetricsServer(const std::string& daemon, const std::string& key,
+                                           int port,
+                                           std::function<metrics::MetricSet()> collect) {
+  auto server = std::make_unique<Server>(
+      ServerOptions{.host = "0.0.0.0", .port = port, .threads = 1, .name = daemon + "-metrics"});
+  ServeMetrics(*server, std::move(collect));
+  try {
+    server->Start();
+  } catch (const std::exception& e) {
+    spdlog::error("{}: no Prometheus /metrics: {} (set {} to a free port)", daemon, e.what(), key);
+    return nullptr;
+  }
+  return server;
 }
 
 }  // namespace storm::http

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <string>
 
 #include "common/http/http_server.h"
 #include "common/metrics/prometheus.h"
@@ -12,5 +14,13 @@
 namespace storm::http {
 
 void ServeMetrics(Server& server, std::function<metrics::MetricSet()> collect);
+
+// A server of its own for a daemon without a web port (Nimbus, a
+// supervisor): GET /metrics on 0.0.0.0:port. A port that cannot be bound is
+// logged as an error naming the key and the daemon goes on without it
+// (metrics are not worth stopping the cluster's work for): nullptr then.
+std::unique_ptr<Server> StartMetricsServer(const std::string& daemon, const std::string& key,
+                                           int port,
+                                           std::function<metrics::MetricSet()> collect);
 
 }  // namespace storm::http

@@ -447,7 +447,7 @@ TEST_F(ClusterStateTest, WorkerHeartbeatRoundTripsWithStats) {
 }
 
 TEST_F(ClusterStateTest, HeartbeatNodesWithBadNamesAreSkipped) {
-  state_.SetWorkerHeartbeat("t", {"sup", 6700}, WorkerHeartbeat{"t", 5, 1, {}});
+  state_.SetWorkerHeartbeat("t", {"sup", 6700}, WorkerHeartbeat{"t", 5, 1, {}, {}});
   const std::string good = *storage_->Get("/workerbeats/t/sup-6700", false);
   storage_->Set("/workerbeats/t/noport", good, NodeMode::kPersistent);
   storage_->Set("/workerbeats/t/sup-67x0", good, NodeMode::kPersistent);
@@ -503,7 +503,7 @@ TEST_F(ClusterStateTest, RemoveTopologyRemovesEverythingItLeftAndNothingElse) {
     a.master_code_dir = "d";
     a.executor_slot = {{{1, 1}, {"s", 6700}}};
     state_.SetAssignment(id, a);
-    state_.SetWorkerHeartbeat(id, {"s", 6700}, WorkerHeartbeat{id, 1, 1, {}});
+    state_.SetWorkerHeartbeat(id, {"s", 6700}, WorkerHeartbeat{id, 1, 1, {}, {}});
     state_.ReportError(id, "c", ErrorRecordInfo{"e", 1, "h", 1});
     state_.SetLogConfig(id, LogConfig{{{"ROOT", LoggerLevel{"DEBUG", 0, "INFO"}}}});
   }
@@ -603,7 +603,12 @@ TEST_F(ClusterStateTest, RandomBytesAreReadAsMissingAndLoggedWithTheirPath) {
   a.executor_slot = {{{1, 1}, {"s", 6700}}};
   a.executor_start_time_secs = {{{1, 1}, 5}};
   state_.SetAssignment("seed", a);
-  WorkerHeartbeat hb{"seed", 1, 1, {{{1, 1}, ExecutorBeatStats{true, {{kWindowAllTime, {{{"default", 1}}}}}, {}, {}, {}}}}};
+  WorkerHeartbeat hb;
+  hb.topology_id = "seed";
+  hb.time_secs = 1;
+  hb.uptime_secs = 1;
+  hb.executor_stats[{1, 1}].is_spout = true;
+  hb.executor_stats[{1, 1}].windows[kWindowAllTime].emitted["default"] = 1;
   state_.SetWorkerHeartbeat("seed", {"s", 6700}, hb);
   const std::string base_bytes = *storage_->Get("/storms/seed", false);
   const std::string assignment_bytes = *storage_->Get("/assignments/seed", false);
