@@ -9,6 +9,7 @@
 # four workers and checks:
 #   - the topology is listed as ACTIVE (inside the network and from the host
 #     through the published Nimbus port);
+#   - the UI, published on the host, shows the topology and its counts;
 #   - worker processes run in both supervisor containers;
 #   - the counts grow (trees acked at the spouts, from the workers' heartbeats,
 #     read with storm-perf-cluster);
@@ -239,7 +240,8 @@ done_step
 
 # ---- 3. The cluster ----------------------------------------------------------------
 STORM_NIMBUS_PORT="$(free_port)" || fail "no free port"
-export STORM_NIMBUS_PORT
+STORM_UI_PORT="$(free_port)" || fail "no free port"
+export STORM_NIMBUS_PORT STORM_UI_PORT
 
 health() { docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$1" 2>/dev/null; }
 all_healthy() {
@@ -305,7 +307,7 @@ step "listed ACTIVE, in the network and from the host"
 row="$(list_row)"
 say "  $row"
 [[ "$(awk '{print $2}' <<<"$row")" == ACTIVE ]] || fail "wc is not listed as ACTIVE: '$row'"
-TOPOLOGY_ID="$(awk '{print $NF}' <<<"$row")"
+TOPOLOGY_ID="$(awk '{print $6}' <<<"$row")"  # Storm's columns: Topology_Id is the 6th
 # From the host's network namespace, through the published port.
 host_row="$(docker run --rm --network host "$STORM_IMAGE" storm list \
   -c 'nimbus.seeds=["127.0.0.1"]' -c "nimbus.thrift.port=$STORM_NIMBUS_PORT" 2>>"$LOG" |
@@ -324,6 +326,25 @@ done_step
 
 step "counts grow"
 wait_for 60 counts_grow || fail "no sentence acked"
+done_step
+
+# The UI's REST API from the host, through the published ui port: the
+# topology's name and a non-zero all-time emitted count.
+ui_shows_counts() {
+  python3 - "$STORM_UI_PORT" "$TOPOLOGY_ID" >>"$LOG" 2>&1 <<'PY'
+import json, sys, urllib.request
+port, topology = sys.argv[1], sys.argv[2]
+with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/topology/{topology}", timeout=10) as r:
+    page = json.load(r)
+emitted = [w["emitted"] for w in page["topologyStats"] if w["window"] == ":all-time"]
+print("ui:", page["name"], page["status"], "emitted", emitted)
+sys.exit(0 if page["name"] == "wc" and emitted and int(emitted[0]) > 0 else 1)
+PY
+}
+
+step "the UI answers from the host"
+wait_for 60 ui_shows_counts || fail "the UI on 127.0.0.1:$STORM_UI_PORT does not show wc's counts"
+say "  $(grep '^ui:' "$LOG" | tail -n 1) (127.0.0.1:$STORM_UI_PORT)"
 done_step
 
 step "kill a supervisor container: its work moves"

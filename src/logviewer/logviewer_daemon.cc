@@ -1,5 +1,7 @@
 #include "logviewer/logviewer_daemon.h"
 
+#include "common/http/metrics_endpoint.h"
+
 #include <signal.h>
 
 #include <chrono>
@@ -92,6 +94,11 @@ int RunLogviewerDaemon(const GlobalOptions& command_line) {
     LogviewerHandlers handlers(LogFiles(log_dir),
                                "http://" + LocalHostName(conf) + ":" + std::to_string(port));
     handlers.Register(server);
+    http::ServeMetrics(server, [started = std::chrono::steady_clock::now()] {
+      metrics::MetricSet set;
+      http::AddDaemonUptime(set, "logviewer", started);
+      return set;
+    });
     const int bound = server.Start();
     spdlog::info("logviewer: serving {} on port {}", log_dir, bound);
     CleanupThread cleanup(conf);

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -42,8 +43,10 @@ int RunNimbusDaemon(const GlobalOptions& command_line) {
     const int thrift_port = server.port();
     auto metrics = http::StartMetricsServer(
         "nimbus", Config::kNimbusMetricsPort, static_cast<int>(conf.getInt(Config::kNimbusMetricsPort)),
-        [&nimbus, host = options.host, thrift_port] {
-          return NimbusMetrics(nimbus, host, thrift_port);
+        [&nimbus, host = options.host, thrift_port, started = std::chrono::steady_clock::now()] {
+          metrics::MetricSet set = NimbusMetrics(nimbus, host, thrift_port);
+          http::AddDaemonUptime(set, "nimbus", started);
+          return set;
         });
 
     int sig = 0;

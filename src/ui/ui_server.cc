@@ -1,5 +1,7 @@
 #include "ui/ui_server.h"
 
+#include "common/http/metrics_endpoint.h"
+
 #include "ui/web_assets.h"
 
 namespace storm::ui {
@@ -31,6 +33,11 @@ http::ServerOptions HttpOptions(const UiServerOptions& options) {
 
 UiServer::UiServer(UiServerOptions options) : server_(HttpOptions(options)) {
   AddUiApiRoutes(server_, std::move(options.api));
+  http::ServeMetrics(server_, [started = std::chrono::steady_clock::now()] {
+    metrics::MetricSet set;
+    http::AddDaemonUptime(set, "ui", started);
+    return set;
+  });
   server_.HandlePrefix("GET", "/", ServeAsset);
 }
 

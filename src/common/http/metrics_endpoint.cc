@@ -15,6 +15,13 @@ void ServeMetrics(Server& server, std::function<metrics::MetricSet()> collect) {
   });
 }
 
+void AddDaemonUptime(metrics::MetricSet& set, const std::string& daemon,
+                     std::chrono::steady_clock::time_point started) {
+  const std::chrono::duration<double> up = std::chrono::steady_clock::now() - started;
+  set.AddGauge("storm_daemon_uptime_seconds", "Seconds since the daemon started.",
+               {{"daemon", daemon}}, up.count());
+}
+
 std::unique_ptr<Server> StartMetricsServer(const std::string& daemon, const std::string& key,
                                            int port,
                                            std::function<metrics::MetricSet()> collect) {

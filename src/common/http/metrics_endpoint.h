@@ -4,6 +4,7 @@
 // 500 naming the error and the daemon goes on.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,6 +15,11 @@
 namespace storm::http {
 
 void ServeMetrics(Server& server, std::function<metrics::MetricSet()> collect);
+
+// Adds storm_daemon_uptime_seconds{daemon} (seconds since `started`, a
+// steady-clock time) to `set`: what every daemon's /metrics has.
+void AddDaemonUptime(metrics::MetricSet& set, const std::string& daemon,
+                     std::chrono::steady_clock::time_point started);
 
 // A server of its own for a daemon without a web port (Nimbus, a
 // supervisor): GET /metrics on 0.0.0.0:port. A port that cannot be bound is
