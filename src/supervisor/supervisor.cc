@@ -224,6 +224,13 @@ std::map<int, int> Supervisor::WorkerPids() {
   return out;
 }
 
+std::vector<SupervisorWorkerView> Supervisor::Workers() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<SupervisorWorkerView> out;
+  for (const auto& [port, w] : workers_) out.push_back({port, w.worker_id, w.topology_id});
+  return out;
+}
+
 // Workers of an earlier run: adopted when still running the slot's current
 // assignment, otherwise killed, so that no port ever has two workers.
 void Supervisor::AdoptOrKillPreviousWorkers() {

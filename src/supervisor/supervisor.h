@@ -105,6 +105,13 @@ struct SupervisorOptions {
   bool run_sync_thread = true;
 };
 
+// A worker a supervisor runs, as others may see it.
+struct SupervisorWorkerView {
+  int port = 0;
+  std::string worker_id;
+  std::string topology_id;
+};
+
 class Supervisor {
  public:
   explicit Supervisor(SupervisorOptions options);
@@ -132,6 +139,9 @@ class Supervisor {
   void SyncOnce();
 
   const std::string& id() const { return id_; }
+  const std::vector<int>& slots() const { return slots_; }
+  // The workers it runs now (any thread).
+  std::vector<SupervisorWorkerView> Workers();
   // port -> pid of the workers it runs now (for tests and logs).
   std::map<int, int> WorkerPids();
 

@@ -2,12 +2,15 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include "common/config/daemon.h"
+#include "common/http/metrics_endpoint.h"
 #include "common/util/logging.h"
 #include "common/state/zookeeper_storage.h"
 #include "supervisor/supervisor.h"
+#include "supervisor/supervisor_metrics.h"
 
 namespace storm {
 
@@ -39,11 +42,22 @@ int RunSupervisorDaemon(const GlobalOptions& command_line) {
     options.hostname = hostname;
     Supervisor supervisor(options);
     supervisor.Start();
+    SupervisorMetrics collector(supervisor, LocalState(conf.getString(Config::kStormLocalDir)),
+                                hostname);
+    auto metrics = http::StartMetricsServer(
+        "supervisor", Config::kSupervisorMetricsPort,
+        static_cast<int>(conf.getInt(Config::kSupervisorMetricsPort)),
+        [&collector, started = std::chrono::steady_clock::now()] {
+          metrics::MetricSet set = collector.Collect();
+          http::AddDaemonUptime(set, "supervisor", started);
+          return set;
+        });
 
     int sig = 0;
     sigwait(&signals, &sig);
     spdlog::info("supervisor: {} received, shutting down (workers keep running)", strsignal(sig));
     options.state->storage().StopRetrying();  // not held up by a lost ZooKeeper
+    if (metrics) metrics->Stop();
     supervisor.Stop();
     return 0;
   } catch (const std::exception& e) {
