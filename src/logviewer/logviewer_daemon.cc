@@ -1,13 +1,12 @@
 #include "logviewer/logviewer_daemon.h"
 
 #include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
-
-#include <spdlog/spdlog.h>
 
 #include "common/config/daemon.h"
 #include "common/http/http_server.h"
@@ -22,7 +21,7 @@ namespace {
 // Runs the cleaner every interval until stopped; the first run at start.
 class CleanupThread {
  public:
-  CleanupThread(const Config& conf)
+  explicit CleanupThread(const Config& conf)
       : local_(LocalState::FromConfig(conf)),
         cleaner_(LogCleanerOptions{
             local_.WorkersArtifactsRoot(),

@@ -1,8 +1,7 @@
 // ProcessWorkerLauncher: a worker's stdout and stderr go to worker.log.out
 // and worker.log.err beside its worker.log, as in Storm.
-#include <sys/wait.h>
-
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
@@ -27,10 +26,15 @@ std::string Read(const std::string& path) {
 TEST(WorkerLauncherTest, StdoutAndStderrGoToWorkerLogOutAndErr) {
   testing::TempDir dir;
   // A stand-in for storm-worker that prints to both and exits.
-  const std::string fake = dir.Write("fake-worker", "#!/bin/sh\necho to-stdout\necho to-stderr >&2\n");
+  const std::string fake =
+      dir.Write("fake-worker", "#!/bin/sh\necho to-stdout\necho to-stderr >&2\n");
   fs::permissions(fake, fs::perms::owner_all);
   const LocalState local((dir / "local").string());
-  WorkerLaunchSpec spec{"wc-1-1", "sup-1", 6700, "w-1", "/dev/null",
+  WorkerLaunchSpec spec{"wc-1-1",
+                        "sup-1",
+                        6700,
+                        "w-1",
+                        "/dev/null",
                         local.WorkerStdoutFile("wc-1-1", 6700),
                         local.WorkerStderrFile("wc-1-1", 6700)};
   ProcessWorkerLauncher launcher(fake);
@@ -46,7 +50,11 @@ TEST(WorkerLauncherTest, StdoutAndStderrGoToWorkerLogOutAndErr) {
 TEST(WorkerLauncherTest, AnUnwritableLogDirIsAClearError) {
   testing::TempDir dir;
   dir.Write("file", "");  // a file where a directory should be
-  WorkerLaunchSpec spec{"wc-1-1", "sup-1", 6700, "w-1", "/dev/null",
+  WorkerLaunchSpec spec{"wc-1-1",
+                        "sup-1",
+                        6700,
+                        "w-1",
+                        "/dev/null",
                         (dir / "file/worker.log.out").string(),
                         (dir / "file/worker.log.err").string()};
   ProcessWorkerLauncher launcher("/bin/true");
