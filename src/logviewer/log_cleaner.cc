@@ -1,12 +1,12 @@
 #include "logviewer/log_cleaner.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <charconv>
 #include <optional>
 #include <system_error>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 namespace fs = std::filesystem;
 
@@ -123,9 +123,10 @@ void LogCleaner::DeleteOldestFiles(const std::set<WorkerDirKey>& alive, CleanupR
       report.bytes_deleted += f.size;
     }
     if (total > options_.max_total_bytes) {
-      spdlog::warn("logviewer: worker logs take {} bytes, over the {} allowed, and every file "
-                   "left belongs to a running worker",
-                   total, options_.max_total_bytes);
+      spdlog::warn(
+          "logviewer: worker logs take {} bytes, over the {} allowed, and every file "
+          "left belongs to a running worker",
+          total, options_.max_total_bytes);
     }
   }
   report.bytes_left = total;

@@ -33,7 +33,7 @@ struct LogMatch {
   int64_t byte_offset = 0;  // of the match
   std::string before;       // up to kSearchContextBytes before it
   std::string match;
-  std::string after;        // up to kSearchContextBytes after it
+  std::string after;  // up to kSearchContextBytes after it
 };
 
 struct LogSearchResult {

@@ -3,13 +3,12 @@
 #include "common/http/metrics_endpoint.h"
 
 #include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
-
-#include <spdlog/spdlog.h>
 
 #include "common/config/daemon.h"
 #include "common/http/http_server.h"
@@ -24,7 +23,7 @@ namespace {
 // Runs the cleaner every interval until stopped; the first run at start.
 class CleanupThread {
  public:
-  CleanupThread(const Config& conf)
+  explicit CleanupThread(const Config& conf)
       : local_(LocalState::FromConfig(conf)),
         cleaner_(LogCleanerOptions{
             local_.WorkersArtifactsRoot(),

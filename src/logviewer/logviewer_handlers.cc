@@ -1,10 +1,9 @@
 #include "logviewer/logviewer_handlers.h"
 
 #include <charconv>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
-
-#include <nlohmann/json.hpp>
 
 #include "common/http/url.h"
 #include "logviewer/log_reader.h"
@@ -88,8 +87,7 @@ std::string LogPageHtml(const std::string& route, const std::string& file, const
 void LogviewerHandlers::Register(http::Server& server) const {
   server.Handle("GET", "/api/v1/log", [this](const Request& r) { return Log(r, false); });
   server.Handle("GET", "/api/v1/daemonlog", [this](const Request& r) { return Log(r, true); });
-  server.Handle("GET", "/api/v1/download",
-                [this](const Request& r) { return Download(r, false); });
+  server.Handle("GET", "/api/v1/download", [this](const Request& r) { return Download(r, false); });
   server.Handle("GET", "/api/v1/daemondownload",
                 [this](const Request& r) { return Download(r, true); });
   server.Handle("GET", "/api/v1/search", [this](const Request& r) { return Search(r); });
@@ -100,7 +98,8 @@ void LogviewerHandlers::Register(http::Server& server) const {
 
 Response LogviewerHandlers::Log(const Request& request, bool daemon) const {
   const std::string file = request.Param("file");
-  const ResolvedFile resolved = daemon ? files_.ResolveDaemonLog(file) : files_.ResolveWorkerLog(file);
+  const ResolvedFile resolved =
+      daemon ? files_.ResolveDaemonLog(file) : files_.ResolveWorkerLog(file);
   if (!resolved.ok()) return Response::Error(resolved.status, resolved.error);
   try {
     const std::optional<int64_t> start = IntParam(request, "start", 0, INT64_MAX);
@@ -119,7 +118,8 @@ Response LogviewerHandlers::Log(const Request& request, bool daemon) const {
 
 Response LogviewerHandlers::Download(const Request& request, bool daemon) const {
   const std::string file = request.Param("file");
-  const ResolvedFile resolved = daemon ? files_.ResolveDaemonLog(file) : files_.ResolveWorkerLog(file);
+  const ResolvedFile resolved =
+      daemon ? files_.ResolveDaemonLog(file) : files_.ResolveWorkerLog(file);
   if (!resolved.ok()) return Response::Error(resolved.status, resolved.error);
   // Whole files in memory: worker logs rotate at worker.log.rotation.size.mb.
   const LogPage page = ReadLogPage(resolved.path, 0, INT64_MAX / 2);
@@ -133,13 +133,14 @@ Response LogviewerHandlers::Download(const Request& request, bool daemon) const 
 Response LogviewerHandlers::Search(const Request& request) const {
   const std::string file = request.Param("file");
   const bool daemon = request.Param("is-daemon") == "yes";
-  const ResolvedFile resolved = daemon ? files_.ResolveDaemonLog(file) : files_.ResolveWorkerLog(file);
+  const ResolvedFile resolved =
+      daemon ? files_.ResolveDaemonLog(file) : files_.ResolveWorkerLog(file);
   if (!resolved.ok()) return Response::Error(resolved.status, resolved.error);
   const std::string needle = request.Param("search-string");
   if (needle.empty()) return Response::Error(400, "the parameter 'search-string' is missing");
   if (needle.size() > kMaxSearchBytes) {
-    return Response::Error(400, "'search-string' is longer than " +
-                                    std::to_string(kMaxSearchBytes) + " bytes");
+    return Response::Error(
+        400, "'search-string' is longer than " + std::to_string(kMaxSearchBytes) + " bytes");
   }
   try {
     const int num = static_cast<int>(IntParam(request, "num-matches", 1, 1000).value_or(10));
@@ -175,7 +176,8 @@ Response LogviewerHandlers::ListLogs(const Request& request) const {
   }
   try {
     std::optional<int> port;
-    if (!request.Param("port").empty()) port = static_cast<int>(*IntParam(request, "port", 1, 65535));
+    if (!request.Param("port").empty())
+      port = static_cast<int>(*IntParam(request, "port", 1, 65535));
     return Response::Json(200, Json(files_.ListWorkerLogs(topology, port)));
   } catch (const BadParam& e) {
     return Response::Error(400, e.what());

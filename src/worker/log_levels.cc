@@ -14,9 +14,10 @@ std::optional<spdlog::level::level_enum> LogLevels::Wanted(const std::string& lo
   const std::string& name = expired ? entry.reset_level : entry.target_level;
   auto level = LevelFromStormName(name);
   if (!level) {
-    spdlog::warn("worker: log level '{}' for logger {} is not one of TRACE, DEBUG, INFO, WARN, "
-                 "ERROR, FATAL, OFF; ignored",
-                 name, logger);
+    spdlog::warn(
+        "worker: log level '{}' for logger {} is not one of TRACE, DEBUG, INFO, WARN, "
+        "ERROR, FATAL, OFF; ignored",
+        name, logger);
   }
   return level;
 }

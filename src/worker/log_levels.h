@@ -17,12 +17,12 @@
 // heartbeat loop). It changes the process-wide spdlog registry.
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
-
-#include <spdlog/spdlog.h>
 
 #include "common/state/cluster_types.h"
 

@@ -1,12 +1,12 @@
 #include "common/util/logging.h"
 
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <vector>
-
-#include <spdlog/sinks/rotating_file_sink.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 
 namespace storm {
 
@@ -30,8 +30,7 @@ void InstallDefault(const std::string& process_name, const std::string& level,
 }  // namespace
 
 void InitLogging(const std::string& process_name, const std::string& level) {
-  InstallDefault(process_name, level,
-                 {std::make_shared<spdlog::sinks::stderr_color_sink_mt>()});
+  InstallDefault(process_name, level, {std::make_shared<spdlog::sinks::stderr_color_sink_mt>()});
 }
 
 void InitLogging(const std::string& process_name, const std::string& level,
@@ -62,20 +61,13 @@ std::optional<spdlog::level::level_enum> LevelFromStormName(std::string_view nam
 
 std::string StormLevelName(spdlog::level::level_enum level) {
   switch (level) {
-    case spdlog::level::trace:
-      return "TRACE";
-    case spdlog::level::debug:
-      return "DEBUG";
-    case spdlog::level::info:
-      return "INFO";
-    case spdlog::level::warn:
-      return "WARN";
-    case spdlog::level::err:
-      return "ERROR";
-    case spdlog::level::critical:
-      return "FATAL";
-    default:
-      return "OFF";
+    case spdlog::level::trace: return "TRACE";
+    case spdlog::level::debug: return "DEBUG";
+    case spdlog::level::info: return "INFO";
+    case spdlog::level::warn: return "WARN";
+    case spdlog::level::err: return "ERROR";
+    case spdlog::level::critical: return "FATAL";
+    default: return "OFF";
   }
 }
 

@@ -9,13 +9,13 @@
 // may be called from any thread.
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <spdlog/spdlog.h>
 
 namespace storm {
 

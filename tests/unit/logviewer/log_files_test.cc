@@ -30,7 +30,8 @@ class LogFilesTest : public ::testing::Test {
 TEST_F(LogFilesTest, AWorkerLogIsNamedUnderWorkersArtifacts) {
   const ResolvedFile r = files_.ResolveWorkerLog("wc-1-1/6700/worker.log");
   ASSERT_TRUE(r.ok()) << r.error;
-  EXPECT_EQ(fs::path(r.path), fs::canonical(dir_ / "logs/workers-artifacts/wc-1-1/6700/worker.log"));
+  EXPECT_EQ(fs::path(r.path),
+            fs::canonical(dir_ / "logs/workers-artifacts/wc-1-1/6700/worker.log"));
 }
 
 TEST_F(LogFilesTest, ADaemonLogIsAFileNameInTheLogDir) {

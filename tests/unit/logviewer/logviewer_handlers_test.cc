@@ -3,9 +3,9 @@
 #include "logviewer/logviewer_handlers.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "support/http_client.h"
 #include "support/temp_dir.h"
@@ -59,8 +59,8 @@ TEST_F(LogviewerHandlersTest, DaemonLogAndDownload) {
 }
 
 TEST_F(LogviewerHandlersTest, SearchAnswersStormsJson) {
-  const auto reply = Get(
-      "/api/v1/search?file=wc-1-1/6700/worker.log&search-string=ERROR&num-matches=5");
+  const auto reply =
+      Get("/api/v1/search?file=wc-1-1/6700/worker.log&search-string=ERROR&num-matches=5");
   ASSERT_EQ(reply.status, 200) << reply.body;
   const auto json = nlohmann::json::parse(reply.body);
   EXPECT_EQ(json["searchString"], "ERROR");
@@ -83,8 +83,7 @@ TEST_F(LogviewerHandlersTest, BadParametersAre400WithAReason) {
   reply = Get("/api/v1/log?file=wc-1-1/6700/worker.log&start=abc");
   EXPECT_EQ(reply.status, 400);
   EXPECT_NE(reply.body.find("'start'"), std::string::npos);
-  reply = Get("/api/v1/search?file=wc-1-1/6700/worker.log&search-string=" +
-              std::string(1025, 'a'));
+  reply = Get("/api/v1/search?file=wc-1-1/6700/worker.log&search-string=" + std::string(1025, 'a'));
   EXPECT_EQ(reply.status, 400);
 }
 
@@ -107,8 +106,7 @@ TEST_F(LogviewerHandlersTest, ListsLogs) {
             nlohmann::json({"wc-1-1/6700/worker.log"}));
   EXPECT_EQ(nlohmann::json::parse(Get("/api/v1/listLogs?topologyId=other").body),
             nlohmann::json::array());
-  EXPECT_EQ(nlohmann::json::parse(Get("/api/v1/daemonLogs").body),
-            nlohmann::json({"nimbus.log"}));
+  EXPECT_EQ(nlohmann::json::parse(Get("/api/v1/daemonLogs").body), nlohmann::json({"nimbus.log"}));
   EXPECT_EQ(Get("/api/v1/listLogs?port=x").status, 400);
 }
 
