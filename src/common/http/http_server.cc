@@ -88,7 +88,7 @@ struct Server::Impl {
                                                        tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
       if (ec) {
-        spdlog::warn("[{}] accept failed: {}", options.name, ec.message());
+        spdlog::warn("{}: accept failed: {}", options.name, ec.message());
       } else {
         std::make_shared<Session>(std::move(socket), router, options)->Run();
       }
@@ -136,7 +136,7 @@ int Server::Start() {
       impl_->io.run();
     });
   }
-  spdlog::info("[{}] serving HTTP on {}:{}", options_.name, options_.host, port_);
+  spdlog::info("{}: serving HTTP on {}:{}", options_.name, options_.host, port_);
   return port_;
 }
 

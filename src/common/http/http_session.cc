@@ -104,7 +104,7 @@ void Session::OnReadError(beast::error_code ec) {
           false, false);
   } else if (IsHttpError(ec) && ec != bhttp::error::end_of_stream &&
              ec != bhttp::error::partial_message) {
-    spdlog::debug("[{}] bad request: {}", options_.name, ec.message());
+    spdlog::debug("{}: bad request: {}", options_.name, ec.message());
     Write(Response::Error(400, "not an HTTP/1.1 request: " + ec.message()), false, false);
   } else {
     Close();  // the client went away
@@ -118,7 +118,7 @@ Response Session::Answer(const BeastRequest& in) const {
   try {
     return router_->Dispatch(*request);
   } catch (const std::exception& e) {
-    spdlog::warn("[{}] {} {} failed: {}", options_.name, request->method, request->path, e.what());
+    spdlog::warn("{}: {} {} failed: {}", options_.name, request->method, request->path, e.what());
     return Response::Error(500, e.what());
   } catch (...) {
     return Response::Error(500, "unknown error");
