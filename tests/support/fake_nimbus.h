@@ -39,6 +39,7 @@ struct FakeNimbusState {
   std::map<std::string, gen::SupervisorPageInfo> supervisors;  // by supervisor id
   std::vector<std::string> operations;  // "activate wc", "kill wc 30", "rebalance wc 0 2"
   std::vector<std::string> windows_asked;  // the window of each page call
+  int leader_port = 0;  // getLeader names 127.0.0.1:<this>; 0: this fake itself
 };
 
 class FakeNimbusHandler : public gen::NimbusNull {
@@ -56,8 +57,9 @@ class FakeNimbusHandler : public gen::NimbusNull {
     out = state_->nimbus_conf;
   }
   void getLeader(gen::NimbusSummary& out) override {
+    std::lock_guard lock(*mutex_);
     out.host = "127.0.0.1";
-    out.port = port_->load();
+    out.port = state_->leader_port != 0 ? state_->leader_port : port_->load();
     out.isLeader = true;
     out.version = "fake";
   }

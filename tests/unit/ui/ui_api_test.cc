@@ -275,6 +275,29 @@ TEST_F(UiApiTest, WrongMethodIs405AndUnknownApiPathIs404) {
   Post(std::string("/api/v1/topology/") + kTopologyId + "/explode", "", 404);
 }
 
+TEST(UiApiLeaderTest, AsksTheLeaderWhenTheSeedIsNotIt) {
+  FakeNimbus leader;
+  {
+    std::lock_guard lock(leader.mutex());
+    FillCluster(leader.state());
+  }
+  FakeNimbus standby;  // knows no topology; names the leader
+  {
+    std::lock_guard lock(standby.mutex());
+    standby.state().leader_port = leader.port();
+  }
+  auto ui = StartUi(standby);
+  auto reply = HttpGet(ui->port(), "/api/v1/topology/summary");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(Json::parse(reply.body)["topologies"][0]["id"], kTopologyId);
+  EXPECT_EQ(HttpFetch(ui->port(), "POST", std::string("/api/v1/topology/") + kTopologyId +
+                                               "/deactivate").status,
+            200);
+  std::lock_guard lock(leader.mutex());
+  EXPECT_EQ(leader.state().operations, std::vector<std::string>{"deactivate wc"});
+  ui->Stop();
+}
+
 TEST(UiApiNimbusDownTest, UnreachableNimbusIs503NamingIt) {
   RefusingPort refusing;
   ui::UiServerOptions options;
