@@ -1,10 +1,10 @@
 #include "ui/ui_api.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <sstream>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "common/http/url.h"
 #include "ui/ui_json.h"
@@ -31,8 +31,8 @@ Response JsonReply(const Json& body) {
 std::string WindowParam(const Request& request) {
   const std::string window = request.Param("window", ":all-time");
   if (!IsStormWindow(window)) {
-    throw RequestError(400, "window must be one of 600, 10800, 86400, :all-time (got '" + window +
-                                "')");
+    throw RequestError(400,
+                       "window must be one of 600, 10800, 86400, :all-time (got '" + window + "')");
   }
   return window;
 }
@@ -52,7 +52,8 @@ int WaitSecs(const std::string& text) {
   } catch (const std::exception&) {
   }
   if (used != text.size() || secs < 0) {
-    throw RequestError(400, "wait time must be a whole number of seconds >= 0 (got '" + text + "')");
+    throw RequestError(400,
+                       "wait time must be a whole number of seconds >= 0 (got '" + text + "')");
   }
   return secs;
 }
@@ -193,9 +194,8 @@ class UiApi {
         throw RequestError(404, "topology " + id + " has no component '" + component + "'");
       }
       gen::ComponentPageInfo page;
-      n.Call([&](gen::NimbusClient& c) {
-        c.getComponentPageInfo(page, id, component, window, sys);
-      });
+      n.Call(
+          [&](gen::NimbusClient& c) { c.getComponentPageInfo(page, id, component, window, sys); });
       return ComponentPageJson(page, window, Context());
     });
   }
@@ -238,8 +238,8 @@ class UiApi {
         throw RequestError(404, "no such operation: " + request.path);
       }
       const int wait = timed ? WaitSecs(path[2]) : 0;
-      const auto rebalance = op == "rebalance" ? RebalanceOptionsFrom(request.body, wait)
-                                               : gen::RebalanceOptions();
+      const auto rebalance =
+          op == "rebalance" ? RebalanceOptionsFrom(request.body, wait) : gen::RebalanceOptions();
       // Nimbus's operations take the topology's name, the UI's URLs its id.
       gen::TopologyInfo info;
       n.Call([&](gen::NimbusClient& c) { c.getTopologyInfo(info, id); });

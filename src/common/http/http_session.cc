@@ -1,12 +1,12 @@
 #include "common/http/http_session.h"
 
-#include <algorithm>
-#include <cctype>
-#include <exception>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
-#include <spdlog/spdlog.h>
+#include <cctype>
+#include <exception>
 
 #include "common/http/url.h"
 
@@ -67,8 +67,9 @@ void Session::Read() {
   parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
   parser_->body_limit(options_.max_body_bytes);
   ArmTimer();
-  bhttp::async_read(socket_, buffer_, *parser_,
-                    [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  bhttp::async_read(
+      socket_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
 }
 
 void Session::OnRead(beast::error_code ec) {
@@ -113,7 +114,8 @@ void Session::OnReadError(beast::error_code ec) {
 
 Response Session::Answer(const BeastRequest& in) const {
   auto request = ToRequest(in);
-  if (!request) return Response::Error(400, "malformed request target: " + std::string(in.target()));
+  if (!request)
+    return Response::Error(400, "malformed request target: " + std::string(in.target()));
   if (request->method == "HEAD") request->method = "GET";
   try {
     return router_->Dispatch(*request);
@@ -142,8 +144,9 @@ void Session::Write(const Response& response, bool keep_alive, bool head) {
     out.prepare_payload();
   }
   ArmTimer();
-  bhttp::async_write(socket_, out,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWrite(ec); });
+  bhttp::async_write(socket_, out, [self = shared_from_this()](beast::error_code ec, size_t) {
+    self->OnWrite(ec);
+  });
 }
 
 void Session::OnWrite(beast::error_code ec) {

@@ -6,13 +6,12 @@
 // session lives as long as one of its asynchronous operations holds it.
 #pragma once
 
-#include <memory>
-#include <optional>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <memory>
+#include <optional>
 
 #include "common/http/http_server.h"
 

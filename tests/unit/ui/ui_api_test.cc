@@ -149,8 +149,8 @@ TEST_F(UiApiTest, TopologyPageHasWindowsSpoutsBoltsWorkersAndConfiguration) {
   EXPECT_EQ(split["errorPort"], 6701);
   EXPECT_EQ(split["errorTime"], kNow - 65);
   EXPECT_EQ(split["errorLapsedSecs"], 65);
-  EXPECT_EQ(split["errorWorkerLogLink"],
-            std::string("http://node1:8000/api/v1/log?file=") + kTopologyId + "%2F6701%2Fworker.log");
+  EXPECT_EQ(split["errorWorkerLogLink"], std::string("http://node1:8000/api/v1/log?file=") +
+                                             kTopologyId + "%2F6701%2Fworker.log");
 
   ASSERT_EQ(j["workers"].size(), 2u);
   const Json& worker = j["workers"][0];
@@ -160,8 +160,8 @@ TEST_F(UiApiTest, TopologyPageHasWindowsSpoutsBoltsWorkersAndConfiguration) {
   EXPECT_EQ(worker["executorsTotal"], 4);
   EXPECT_EQ(worker["componentNumTasks"]["split"], 3);
   EXPECT_EQ(worker["uptime"], "5m 58s");
-  EXPECT_EQ(worker["workerLogLink"],
-            std::string("http://node1:8000/api/v1/log?file=") + kTopologyId + "%2F6701%2Fworker.log");
+  EXPECT_EQ(worker["workerLogLink"], std::string("http://node1:8000/api/v1/log?file=") +
+                                         kTopologyId + "%2F6701%2Fworker.log");
 
   std::lock_guard lock(nimbus_.mutex());
   EXPECT_EQ(nimbus_.state().windows_asked.back(), "600");
@@ -264,9 +264,9 @@ TEST_F(UiApiTest, OperationsReachNimbusByNameAndAnswerAsStorm) {
   Post(base + "/rebalance/5",
        R"({"rebalanceOptions": {"numWorkers": 3, "executors": {"split": "4", "count": 2}}})");
   EXPECT_EQ(Post(base + "/kill/30")["topologyOperation"], "kill");
-  EXPECT_EQ(Operations(), (std::vector<std::string>{"deactivate wc", "activate wc",
-                                                    "rebalance wc 5 workers=3 count=2 split=4",
-                                                    "kill wc 30"}));
+  EXPECT_EQ(Operations(),
+            (std::vector<std::string>{"deactivate wc", "activate wc",
+                                      "rebalance wc 5 workers=3 count=2 split=4", "kill wc 30"}));
 }
 
 TEST_F(UiApiTest, WrongMethodIs405AndUnknownApiPathIs404) {
@@ -290,9 +290,10 @@ TEST(UiApiLeaderTest, AsksTheLeaderWhenTheSeedIsNotIt) {
   auto reply = HttpGet(ui->port(), "/api/v1/topology/summary");
   ASSERT_EQ(reply.status, 200) << reply.body;
   EXPECT_EQ(Json::parse(reply.body)["topologies"][0]["id"], kTopologyId);
-  EXPECT_EQ(HttpFetch(ui->port(), "POST", std::string("/api/v1/topology/") + kTopologyId +
-                                               "/deactivate").status,
-            200);
+  EXPECT_EQ(
+      HttpFetch(ui->port(), "POST", std::string("/api/v1/topology/") + kTopologyId + "/deactivate")
+          .status,
+      200);
   std::lock_guard lock(leader.mutex());
   EXPECT_EQ(leader.state().operations, std::vector<std::string>{"deactivate wc"});
   ui->Stop();
@@ -322,8 +323,8 @@ TEST_F(UiApiTest, ServesTheWebPageFromTheBinary) {
   EXPECT_EQ(index.status, 200);
   EXPECT_EQ(index.Header("Content-Type"), "text/html; charset=utf-8");
   EXPECT_NE(index.body.find("Storm UI"), std::string::npos);
-  for (const char* page : {"/index.html", "/topology.html", "/component.html",
-                           "/supervisor.html", "/storm-ui.js", "/storm-ui.css"}) {
+  for (const char* page : {"/index.html", "/topology.html", "/component.html", "/supervisor.html",
+                           "/storm-ui.js", "/storm-ui.css"}) {
     EXPECT_EQ(HttpGet(ui_->port(), page).status, 200) << page;
   }
   EXPECT_EQ(HttpGet(ui_->port(), "/nope.html").status, 404);
