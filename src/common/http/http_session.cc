@@ -18,6 +18,11 @@ namespace bhttp = beast::http;
 
 namespace {
 
+// How long a connection closed after an error answer still reads (and
+// drops) what the client sends, so that the client reads the answer before
+// the connection is reset.
+constexpr std::chrono::milliseconds kDrainTime{1000};
+
 bool IsHttpError(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
 }
@@ -152,16 +157,52 @@ void Session::Write(const Response& response, bool keep_alive, bool head) {
 void Session::OnWrite(beast::error_code ec) {
   timer_.cancel();
   response_.reset();
-  if (ec || !keep_alive_) {
+  if (ec) {
     Close();
+    return;
+  }
+  if (!keep_alive_) {
+    Drain();
     return;
   }
   Read();
 }
 
+void Session::Drain() {
+  beast::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  ArmTimer(std::min<std::chrono::milliseconds>(options_.read_timeout, kDrainTime));
+  drain_buffer_.resize(16 * 1024);
+  socket_.async_read_some(asio::buffer(drain_buffer_),
+                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                            if (ec) {  // end of stream, the linger time up, or a reset
+                              self->timer_.cancel();
+                              self->Close();
+                            } else {
+                              self->DrainMore();
+                            }
+                          });
+}
+
+void Session::DrainMore() {
+  socket_.async_read_some(asio::buffer(drain_buffer_),
+                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                            if (ec) {
+                              self->timer_.cancel();
+                              self->Close();
+                            } else {
+                              self->DrainMore();
+                            }
+                          });
+}
+
 void Session::ArmTimer() {
+  ArmTimer(options_.read_timeout);
+}
+
+void Session::ArmTimer(std::chrono::milliseconds timeout) {
   timed_out_ = false;
-  timer_.expires_after(options_.read_timeout);
+  timer_.expires_after(timeout);
   timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec) return;  // cancelled: the read or write finished first
     // Fired just before it was cancelled, and the timer was armed again since.

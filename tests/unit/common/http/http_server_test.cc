@@ -154,6 +154,13 @@ TEST_F(HttpServerTest, OversizedBodyGets413AndOversizedHeadersGet431) {
   EXPECT_EQ(HttpGet(port_, "/hello").status, 200);
 }
 
+TEST_F(HttpServerTest, ClientSendingABigBodyStillReadsThe413) {
+  StartServer({.max_body_bytes = 100});
+  const std::string request =
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 300000\r\n\r\n" + std::string(300000, 'b');
+  EXPECT_EQ(RawHttpExchange(port_, request).rfind("HTTP/1.1 413", 0), 0u);
+}
+
 TEST_F(HttpServerTest, IncompleteRequestGets408AfterTheReadTimeout) {
   StartServer({.read_timeout = std::chrono::milliseconds(200)});
   const std::string answer = RawHttpExchange(port_, "GET /hello HTTP/1.1\r\nHost:");
