@@ -282,29 +282,54 @@ class UiApi {
 
 }  // namespace
 
+namespace {
+
+// Storm's JSONP: with ?callback=<name>, the JSON wrapped as `<name>(json);`.
+// The name must be a JavaScript identifier path, never markup.
+http::Handler WithJsonp(http::Handler handler) {
+  return [handler = std::move(handler)](const Request& request) {
+    if (!request.HasParam("callback")) return handler(request);
+    const std::string callback = request.Param("callback");
+    const bool valid = !callback.empty() && callback.size() <= 128 &&
+                       callback.find_first_not_of(
+                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                           "0123456789_$.") == std::string::npos;
+    if (!valid) return Response::Error(400, "callback must be a JavaScript function name");
+    Response response = handler(request);
+    response.body = callback + "(" + response.body + ");";
+    response.content_type = "application/javascript;charset=utf-8";
+    return response;
+  };
+}
+
+}  // namespace
+
 void AddUiApiRoutes(http::Server& server, UiApiOptions options) {
   auto api = std::make_shared<const UiApi>(std::move(options));
-  server.Handle("GET", "/api/v1/cluster/configuration",
-                [api](const Request&) { return api->Configuration(); });
-  server.Handle("GET", "/api/v1/cluster/summary", [api](const Request&) {
+  auto get = [&server](const std::string& path, http::Handler handler) {
+    server.Handle("GET", path, WithJsonp(std::move(handler)));
+  };
+  auto get_under = [&server](const std::string& prefix, http::Handler handler) {
+    server.HandlePrefix("GET", prefix, WithJsonp(std::move(handler)));
+  };
+  get("/api/v1/cluster/configuration", [api](const Request&) { return api->Configuration(); });
+  get("/api/v1/cluster/summary", [api](const Request&) {
     return api->Cluster([](const gen::ClusterSummary& c) { return ClusterSummaryJson(c); });
   });
-  server.Handle("GET", "/api/v1/nimbus/summary", [api](const Request&) {
+  get("/api/v1/nimbus/summary", [api](const Request&) {
     const JsonContext context = api->Context();
     return api->Cluster(
         [context](const gen::ClusterSummary& c) { return NimbusSummaryJson(c, context); });
   });
-  server.Handle("GET", "/api/v1/supervisor/summary", [api](const Request&) {
+  get("/api/v1/supervisor/summary", [api](const Request&) {
     return api->Cluster([](const gen::ClusterSummary& c) { return SupervisorSummaryJson(c); });
   });
-  server.Handle("GET", "/api/v1/supervisor",
-                [api](const Request& r) { return api->Supervisor(r); });
-  server.HandlePrefix("GET", "/api/v1/topology/",
-                      [api](const Request& r) { return api->Topology(r); });
+  get("/api/v1/supervisor", [api](const Request& r) { return api->Supervisor(r); });
+  get_under("/api/v1/topology/", [api](const Request& r) { return api->Topology(r); });
+  get_under("/api/v1/topology-workers/",
+            [api](const Request& r) { return api->TopologyWorkers(r); });
   server.HandlePrefix("POST", "/api/v1/topology/",
                       [api](const Request& r) { return api->Operation(r); });
-  server.HandlePrefix("GET", "/api/v1/topology-workers/",
-                      [api](const Request& r) { return api->TopologyWorkers(r); });
 }
 
 std::unique_ptr<NimbusClient> ConnectToLeader(const Config& conf) {

@@ -269,6 +269,17 @@ TEST_F(UiApiTest, OperationsReachNimbusByNameAndAnswerAsStorm) {
                                       "rebalance wc 5 workers=3 count=2 split=4", "kill wc 30"}));
 }
 
+TEST_F(UiApiTest, JsonpWrapsTheJsonInTheCallback) {
+  auto reply = HttpGet(ui_->port(), "/api/v1/cluster/summary?callback=render.cluster");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.Header("Content-Type"), "application/javascript;charset=utf-8");
+  ASSERT_EQ(reply.body.rfind("render.cluster(", 0), 0u) << reply.body;
+  ASSERT_EQ(reply.body.substr(reply.body.size() - 2), ");");
+  const std::string json = reply.body.substr(15, reply.body.size() - 17);
+  EXPECT_EQ(Json::parse(json)["supervisors"], 1);
+  EXPECT_EQ(HttpGet(ui_->port(), "/api/v1/cluster/summary?callback=%3Cscript%3E").status, 400);
+}
+
 TEST_F(UiApiTest, WrongMethodIs405AndUnknownApiPathIs404) {
   EXPECT_EQ(HttpFetch(ui_->port(), "POST", "/api/v1/cluster/summary").status, 405);
   Get(std::string("/api/v1/topology/") + kTopologyId + "/nothing/here", 404);
