@@ -1,10 +1,10 @@
 #include "ui/ui_api.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <sstream>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "common/http/url.h"
 #include "ui/ui_json.h"
@@ -31,8 +31,8 @@ Response JsonReply(const Json& body) {
 std::string WindowParam(const Request& request) {
   const std::string window = request.Param("window", ":all-time");
   if (!IsStormWindow(window)) {
-    throw RequestError(400, "window must be one of 600, 10800, 86400, :all-time (got '" + window +
-                                "')");
+    throw RequestError(400,
+                       "window must be one of 600, 10800, 86400, :all-time (got '" + window + "')");
   }
   return window;
 }
@@ -52,7 +52,8 @@ int WaitSecs(const std::string& text) {
   } catch (const std::exception&) {
   }
   if (used != text.size() || secs < 0) {
-    throw RequestError(400, "wait time must be a whole number of seconds >= 0 (got '" + text + "')");
+    throw RequestError(400,
+                       "wait time must be a whole number of seconds >= 0 (got '" + text + "')");
   }
   return secs;
 }
@@ -193,9 +194,8 @@ class UiApi {
         throw RequestError(404, "topology " + id + " has no component '" + component + "'");
       }
       gen::ComponentPageInfo page;
-      n.Call([&](gen::NimbusClient& c) {
-        c.getComponentPageInfo(page, id, component, window, sys);
-      });
+      n.Call(
+          [&](gen::NimbusClient& c) { c.getComponentPageInfo(page, id, component, window, sys); });
       return ComponentPageJson(page, window, Context());
     });
   }
@@ -238,8 +238,8 @@ class UiApi {
         throw RequestError(404, "no such operation: " + request.path);
       }
       const int wait = timed ? WaitSecs(path[2]) : 0;
-      const auto rebalance = op == "rebalance" ? RebalanceOptionsFrom(request.body, wait)
-                                               : gen::RebalanceOptions();
+      const auto rebalance =
+          op == "rebalance" ? RebalanceOptionsFrom(request.body, wait) : gen::RebalanceOptions();
       // Nimbus's operations take the topology's name, the UI's URLs its id.
       gen::TopologyInfo info;
       n.Call([&](gen::NimbusClient& c) { c.getTopologyInfo(info, id); });
@@ -282,29 +282,54 @@ class UiApi {
 
 }  // namespace
 
+namespace {
+
+// Storm's JSONP: with ?callback=<name>, the JSON wrapped as `<name>(json);`.
+// The name must be a JavaScript identifier path, never markup.
+http::Handler WithJsonp(http::Handler handler) {
+  return [handler = std::move(handler)](const Request& request) {
+    if (!request.HasParam("callback")) return handler(request);
+    const std::string callback = request.Param("callback");
+    const bool valid = !callback.empty() && callback.size() <= 128 &&
+                       callback.find_first_not_of(
+                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                           "0123456789_$.") == std::string::npos;
+    if (!valid) return Response::Error(400, "callback must be a JavaScript function name");
+    Response response = handler(request);
+    response.body = callback + "(" + response.body + ");";
+    response.content_type = "application/javascript;charset=utf-8";
+    return response;
+  };
+}
+
+}  // namespace
+
 void AddUiApiRoutes(http::Server& server, UiApiOptions options) {
   auto api = std::make_shared<const UiApi>(std::move(options));
-  server.Handle("GET", "/api/v1/cluster/configuration",
-                [api](const Request&) { return api->Configuration(); });
-  server.Handle("GET", "/api/v1/cluster/summary", [api](const Request&) {
+  auto get = [&server](const std::string& path, http::Handler handler) {
+    server.Handle("GET", path, WithJsonp(std::move(handler)));
+  };
+  auto get_under = [&server](const std::string& prefix, http::Handler handler) {
+    server.HandlePrefix("GET", prefix, WithJsonp(std::move(handler)));
+  };
+  get("/api/v1/cluster/configuration", [api](const Request&) { return api->Configuration(); });
+  get("/api/v1/cluster/summary", [api](const Request&) {
     return api->Cluster([](const gen::ClusterSummary& c) { return ClusterSummaryJson(c); });
   });
-  server.Handle("GET", "/api/v1/nimbus/summary", [api](const Request&) {
+  get("/api/v1/nimbus/summary", [api](const Request&) {
     const JsonContext context = api->Context();
     return api->Cluster(
         [context](const gen::ClusterSummary& c) { return NimbusSummaryJson(c, context); });
   });
-  server.Handle("GET", "/api/v1/supervisor/summary", [api](const Request&) {
+  get("/api/v1/supervisor/summary", [api](const Request&) {
     return api->Cluster([](const gen::ClusterSummary& c) { return SupervisorSummaryJson(c); });
   });
-  server.Handle("GET", "/api/v1/supervisor",
-                [api](const Request& r) { return api->Supervisor(r); });
-  server.HandlePrefix("GET", "/api/v1/topology/",
-                      [api](const Request& r) { return api->Topology(r); });
+  get("/api/v1/supervisor", [api](const Request& r) { return api->Supervisor(r); });
+  get_under("/api/v1/topology/", [api](const Request& r) { return api->Topology(r); });
+  get_under("/api/v1/topology-workers/",
+            [api](const Request& r) { return api->TopologyWorkers(r); });
   server.HandlePrefix("POST", "/api/v1/topology/",
                       [api](const Request& r) { return api->Operation(r); });
-  server.HandlePrefix("GET", "/api/v1/topology-workers/",
-                      [api](const Request& r) { return api->TopologyWorkers(r); });
 }
 
 std::unique_ptr<NimbusClient> ConnectToLeader(const Config& conf) {

@@ -6,6 +6,7 @@
 // topology, component or supervisor is 404; a malformed window, sys flag,
 // wait time or rebalance body is 400; Nimbus unreachable is 503 naming the
 // addresses tried; another Nimbus failure is 500 with Nimbus's message.
+// GETs take Storm's JSONP ?callback=<function name>.
 //
 // Thread safety: the handlers may run on several threads at once (each
 // opens its own Nimbus connection).

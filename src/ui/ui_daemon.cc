@@ -1,10 +1,9 @@
 #include "ui/ui_daemon.h"
 
 #include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include <cstring>
-
-#include <spdlog/spdlog.h>
 
 #include "common/config/daemon.h"
 #include "ui/ui_server.h"

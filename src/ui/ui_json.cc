@@ -14,7 +14,9 @@ namespace {
 
 const char* const kWindows[] = {"600", "10800", "86400", ":all-time"};
 
-bool IsSystemId(const std::string& id) { return id.rfind("__", 0) == 0; }
+bool IsSystemId(const std::string& id) {
+  return id.rfind("__", 0) == 0;
+}
 
 template <class Map>
 auto ValueOr(const Map& map, const std::string& key) -> typename Map::mapped_type {
@@ -45,12 +47,13 @@ void AddLastError(Json& row, const gen::ComponentAggregateStats& stats,
 
 Json ErrorJson(const gen::ErrorInfo& e, const std::string& topology_id,
                const JsonContext& context) {
-  return {{"error", e.error},
-          {"errorTime", e.error_time_secs},
-          {"errorHost", e.host},
-          {"errorPort", e.port},
-          {"errorLapsedSecs", std::max<int64_t>(0, context.now_secs - e.error_time_secs)},
-          {"errorWorkerLogLink", WorkerLogLink(e.host, context.logviewer_port, topology_id, e.port)}};
+  return {
+      {"error", e.error},
+      {"errorTime", e.error_time_secs},
+      {"errorHost", e.host},
+      {"errorPort", e.port},
+      {"errorLapsedSecs", std::max<int64_t>(0, context.now_secs - e.error_time_secs)},
+      {"errorWorkerLogLink", WorkerLogLink(e.host, context.logviewer_port, topology_id, e.port)}};
 }
 
 // emitted, transferred, acked, failed and the latencies of one aggregate.
@@ -85,20 +88,20 @@ Json ComponentRow(const std::string& id, const gen::ComponentAggregateStats& sta
 }
 
 Json WorkerJson(const gen::WorkerSummary& w, const JsonContext& context) {
-  Json row = {{"supervisorId", w.supervisor_id},
-              {"host", w.host},
-              {"port", w.port},
-              {"topologyId", w.topology_id},
-              {"topologyName", w.topology_name},
-              {"executorsTotal", w.num_executors},
-              {"componentNumTasks", w.component_to_num_tasks},
-              {"uptime", PrettyUptime(w.uptime_secs)},
-              {"uptimeSeconds", w.uptime_secs},
-              {"assignedMemOnHeap", w.assigned_memonheap},
-              {"assignedMemOffHeap", w.assigned_memoffheap},
-              {"assignedCpu", w.assigned_cpu},
-              {"workerLogLink",
-               WorkerLogLink(w.host, context.logviewer_port, w.topology_id, w.port)}};
+  Json row = {
+      {"supervisorId", w.supervisor_id},
+      {"host", w.host},
+      {"port", w.port},
+      {"topologyId", w.topology_id},
+      {"topologyName", w.topology_name},
+      {"executorsTotal", w.num_executors},
+      {"componentNumTasks", w.component_to_num_tasks},
+      {"uptime", PrettyUptime(w.uptime_secs)},
+      {"uptimeSeconds", w.uptime_secs},
+      {"assignedMemOnHeap", w.assigned_memonheap},
+      {"assignedMemOffHeap", w.assigned_memoffheap},
+      {"assignedCpu", w.assigned_cpu},
+      {"workerLogLink", WorkerLogLink(w.host, context.logviewer_port, w.topology_id, w.port)}};
   if (w.__isset.process) {  // ours: what the worker's last heartbeat measured
     row["rssBytes"] = w.process.rss_bytes;
     row["cpuSecs"] = w.process.cpu_secs;
@@ -125,14 +128,14 @@ Json SupervisorJson(const gen::SupervisorSummary& s) {
 Json TopologyStatsJson(const gen::TopologyStats& stats) {
   Json rows = Json::array();
   for (const char* window : kWindows) {
-    rows.push_back({{"windowPretty", WindowPretty(window)},
-                    {"window", window},
-                    {"emitted", ValueOr(stats.window_to_emitted, window)},
-                    {"transferred", ValueOr(stats.window_to_transferred, window)},
-                    {"completeLatency",
-                     Fixed3(ValueOr(stats.window_to_complete_latencies_ms, window))},
-                    {"acked", ValueOr(stats.window_to_acked, window)},
-                    {"failed", ValueOr(stats.window_to_failed, window)}});
+    rows.push_back(
+        {{"windowPretty", WindowPretty(window)},
+         {"window", window},
+         {"emitted", ValueOr(stats.window_to_emitted, window)},
+         {"transferred", ValueOr(stats.window_to_transferred, window)},
+         {"completeLatency", Fixed3(ValueOr(stats.window_to_complete_latencies_ms, window))},
+         {"acked", ValueOr(stats.window_to_acked, window)},
+         {"failed", ValueOr(stats.window_to_failed, window)}});
   }
   return rows;
 }
@@ -264,30 +267,31 @@ Json TopologyPageJson(const gen::TopologyPageInfo& page, const std::string& wind
     bolts.push_back(ComponentRow(id, stats, page.id, context));
   }
   for (const auto& w : page.workers) workers.push_back(WorkerJson(w, context));
-  return {{"id", page.id},
-          {"encodedId", http::UrlEncode(page.id)},
-          {"name", page.name},
-          {"owner", page.owner},
-          {"status", page.status},
-          {"uptime", PrettyUptime(page.uptime_secs)},
-          {"uptimeSeconds", page.uptime_secs},
-          {"tasksTotal", page.num_tasks},
-          {"workersTotal", page.num_workers},
-          {"executorsTotal", page.num_executors},
-          {"msgTimeout", conf.value(std::string(Config::kTopologyMessageTimeoutSecs), Json(nullptr))},
-          {"window", window},
-          {"windowHint", WindowPretty(window)},
-          {"schedulerInfo", page.sched_status},
-          {"schedulerDisplayResource", false},
-          {"replicationCount", page.replication_count},
-          {"stormVersion", page.storm_version},
-          {"debug", page.debug_options.enable},
-          {"samplingPct", page.debug_options.samplingpct},
-          {"topologyStats", TopologyStatsJson(page.topology_stats)},
-          {"spouts", spouts},
-          {"bolts", bolts},
-          {"workers", workers},
-          {"configuration", conf}};
+  return {
+      {"id", page.id},
+      {"encodedId", http::UrlEncode(page.id)},
+      {"name", page.name},
+      {"owner", page.owner},
+      {"status", page.status},
+      {"uptime", PrettyUptime(page.uptime_secs)},
+      {"uptimeSeconds", page.uptime_secs},
+      {"tasksTotal", page.num_tasks},
+      {"workersTotal", page.num_workers},
+      {"executorsTotal", page.num_executors},
+      {"msgTimeout", conf.value(std::string(Config::kTopologyMessageTimeoutSecs), Json(nullptr))},
+      {"window", window},
+      {"windowHint", WindowPretty(window)},
+      {"schedulerInfo", page.sched_status},
+      {"schedulerDisplayResource", false},
+      {"replicationCount", page.replication_count},
+      {"stormVersion", page.storm_version},
+      {"debug", page.debug_options.enable},
+      {"samplingPct", page.debug_options.samplingpct},
+      {"topologyStats", TopologyStatsJson(page.topology_stats)},
+      {"spouts", spouts},
+      {"bolts", bolts},
+      {"workers", workers},
+      {"configuration", conf}};
 }
 
 Json ComponentPageJson(const gen::ComponentPageInfo& page, const std::string& window,
@@ -303,12 +307,13 @@ Json ComponentPageJson(const gen::ComponentPageInfo& page, const std::string& wi
   }
   Json outputs = Json::array();
   for (const auto& [stream, stats] : page.sid_to_output_stats) {
-    outputs.push_back({{"stream", stream},
-                       {"emitted", stats.common_stats.emitted},
-                       {"transferred", stats.common_stats.transferred},
-                       {"acked", stats.common_stats.acked},
-                       {"failed", stats.common_stats.failed},
-                       {"completeLatency", Fixed3(stats.specific_stats.spout.complete_latency_ms)}});
+    outputs.push_back(
+        {{"stream", stream},
+         {"emitted", stats.common_stats.emitted},
+         {"transferred", stats.common_stats.transferred},
+         {"acked", stats.common_stats.acked},
+         {"failed", stats.common_stats.failed},
+         {"completeLatency", Fixed3(stats.specific_stats.spout.complete_latency_ms)}});
     if (!spout) outputs.back().erase("completeLatency");
   }
   Json inputs = Json::array();

@@ -41,9 +41,13 @@ UiServer::UiServer(UiServerOptions options) : server_(HttpOptions(options)) {
   server_.HandlePrefix("GET", "/", ServeAsset);
 }
 
-int UiServer::Start() { return server_.Start(); }
+int UiServer::Start() {
+  return server_.Start();
+}
 
-void UiServer::Stop() { server_.Stop(); }
+void UiServer::Stop() {
+  server_.Stop();
+}
 
 UiServerOptions UiServerOptionsFromConfig(const Config& conf) {
   UiServerOptions options;

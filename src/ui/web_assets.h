@@ -9,7 +9,7 @@
 namespace storm::ui {
 
 struct WebAsset {
-  std::string_view path;   // "/index.html"
+  std::string_view path;  // "/index.html"
   std::string_view bytes;
 };
 

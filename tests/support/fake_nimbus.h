@@ -10,6 +10,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <thrift/protocol/TBinaryProtocol.h>
+#include <thrift/server/TThreadedServer.h>
+#include <thrift/transport/TBufferTransports.h>
+#include <thrift/transport/TServerSocket.h>
 
 #include <atomic>
 #include <chrono>
@@ -20,11 +24,6 @@
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <thrift/protocol/TBinaryProtocol.h>
-#include <thrift/server/TThreadedServer.h>
-#include <thrift/transport/TBufferTransports.h>
-#include <thrift/transport/TServerSocket.h>
 
 #include "Nimbus.h"
 
@@ -37,8 +36,9 @@ struct FakeNimbusState {
   std::map<std::string, gen::StormTopology> topologies;
   std::map<std::pair<std::string, std::string>, gen::ComponentPageInfo> components;
   std::map<std::string, gen::SupervisorPageInfo> supervisors;  // by supervisor id
-  std::vector<std::string> operations;  // "activate wc", "kill wc 30", "rebalance wc 0 2"
+  std::vector<std::string> operations;     // "activate wc", "kill wc 30", "rebalance wc 0 2"
   std::vector<std::string> windows_asked;  // the window of each page call
+  int leader_port = 0;                     // getLeader names 127.0.0.1:<this>; 0: this fake itself
 };
 
 class FakeNimbusHandler : public gen::NimbusNull {
@@ -56,8 +56,9 @@ class FakeNimbusHandler : public gen::NimbusNull {
     out = state_->nimbus_conf;
   }
   void getLeader(gen::NimbusSummary& out) override {
+    std::lock_guard lock(*mutex_);
     out.host = "127.0.0.1";
-    out.port = port_->load();
+    out.port = state_->leader_port != 0 ? state_->leader_port : port_->load();
     out.isLeader = true;
     out.version = "fake";
   }

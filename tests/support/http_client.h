@@ -5,17 +5,16 @@
 
 #include <sys/socket.h>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <cerrno>
 #include <chrono>
 #include <map>
 #include <string>
-
-#include <boost/asio/connect.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 
 namespace storm::testing {
 
@@ -34,11 +33,12 @@ struct HttpReply {
 class HttpConnection {
  public:
   explicit HttpConnection(int port) : socket_(io_) {
-    socket_.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+    socket_.connect(
+        {boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
   }
 
-  HttpReply Send(const std::string& method, const std::string& target,
-                 const std::string& body = "", bool keep_alive = true) {
+  HttpReply Send(const std::string& method, const std::string& target, const std::string& body = "",
+                 bool keep_alive = true) {
     namespace http = boost::beast::http;
     http::request<http::string_body> request{http::string_to_verb(method), target, 11};
     request.set(http::field::host, "127.0.0.1");

@@ -1,14 +1,14 @@
 #include "common/http/http_server.h"
 
-#include <optional>
-#include <thread>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/http/status.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+#include <optional>
+#include <thread>
 
 #include "common/http/http_session.h"
 #include "common/util/threads.h"
@@ -57,8 +57,8 @@ Response Router::Dispatch(const Request& request) const {
   };
   const Route* best_path = nullptr;
   for (const Route& route : routes_) {
-    const bool matches = route.prefix ? request.path.rfind(route.path, 0) == 0
-                                      : request.path == route.path;
+    const bool matches =
+        route.prefix ? request.path.rfind(route.path, 0) == 0 : request.path == route.path;
     if (!matches) continue;
     if (better(route, best_path)) best_path = &route;
   }
@@ -83,24 +83,26 @@ struct Server::Impl {
   std::vector<std::thread> threads;
 
   void Accept(std::shared_ptr<const Router> router, const ServerOptions& options) {
-    acceptor->async_accept(asio::make_strand(io), [this, router, &options](
-                                                       boost::system::error_code ec,
-                                                       tcp::socket socket) {
-      if (ec == asio::error::operation_aborted) return;
-      if (ec) {
-        spdlog::warn("[{}] accept failed: {}", options.name, ec.message());
-      } else {
-        std::make_shared<Session>(std::move(socket), router, options)->Run();
-      }
-      Accept(router, options);
-    });
+    acceptor->async_accept(
+        asio::make_strand(io),
+        [this, router, &options](boost::system::error_code ec, tcp::socket socket) {
+          if (ec == asio::error::operation_aborted) return;
+          if (ec) {
+            spdlog::warn("{}: accept failed: {}", options.name, ec.message());
+          } else {
+            std::make_shared<Session>(std::move(socket), router, options)->Run();
+          }
+          Accept(router, options);
+        });
   }
 };
 
 Server::Server(ServerOptions options)
     : options_(std::move(options)), router_(std::make_shared<Router>()) {}
 
-Server::~Server() { Stop(); }
+Server::~Server() {
+  Stop();
+}
 
 void Server::Handle(std::string method, std::string path, Handler handler) {
   router_->Add(std::move(method), std::move(path), false, std::move(handler));
@@ -116,8 +118,8 @@ int Server::Start() {
   const std::string address = options_.host + ":" + std::to_string(options_.port);
   try {
     tcp::resolver resolver(impl_->io);
-    const auto endpoints = resolver.resolve(options_.host, std::to_string(options_.port),
-                                            tcp::resolver::passive);
+    const auto endpoints =
+        resolver.resolve(options_.host, std::to_string(options_.port), tcp::resolver::passive);
     const tcp::endpoint endpoint = endpoints.begin()->endpoint();
     impl_->acceptor.emplace(impl_->io);
     impl_->acceptor->open(endpoint.protocol());
@@ -136,7 +138,7 @@ int Server::Start() {
       impl_->io.run();
     });
   }
-  spdlog::info("[{}] serving HTTP on {}:{}", options_.name, options_.host, port_);
+  spdlog::info("{}: serving HTTP on {}:{}", options_.name, options_.host, port_);
   return port_;
 }
 

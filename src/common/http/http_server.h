@@ -44,8 +44,8 @@
 namespace storm::http {
 
 struct Request {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // percent-decoded, without the query: "/api/v1/topology/wc-1-1"
+  std::string method;    // "GET", "POST", ...
+  std::string path;      // percent-decoded, without the query: "/api/v1/topology/wc-1-1"
   std::string raw_path;  // as sent (still encoded): to split on '/' before decoding
   std::map<std::string, std::string> query;    // decoded; the first of repeated names
   std::map<std::string, std::string> headers;  // names in lower case

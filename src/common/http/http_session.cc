@@ -1,12 +1,12 @@
 #include "common/http/http_session.h"
 
-#include <algorithm>
-#include <cctype>
-#include <exception>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
-#include <spdlog/spdlog.h>
+#include <cctype>
+#include <exception>
 
 #include "common/http/url.h"
 
@@ -17,6 +17,11 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 
 namespace {
+
+// How long a connection closed after an error answer still reads (and
+// drops) what the client sends, so that the client reads the answer before
+// the connection is reset.
+constexpr std::chrono::milliseconds kDrainTime{1000};
 
 bool IsHttpError(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
@@ -67,8 +72,9 @@ void Session::Read() {
   parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
   parser_->body_limit(options_.max_body_bytes);
   ArmTimer();
-  bhttp::async_read(socket_, buffer_, *parser_,
-                    [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  bhttp::async_read(
+      socket_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
 }
 
 void Session::OnRead(beast::error_code ec) {
@@ -104,7 +110,7 @@ void Session::OnReadError(beast::error_code ec) {
           false, false);
   } else if (IsHttpError(ec) && ec != bhttp::error::end_of_stream &&
              ec != bhttp::error::partial_message) {
-    spdlog::debug("[{}] bad request: {}", options_.name, ec.message());
+    spdlog::debug("{}: bad request: {}", options_.name, ec.message());
     Write(Response::Error(400, "not an HTTP/1.1 request: " + ec.message()), false, false);
   } else {
     Close();  // the client went away
@@ -113,12 +119,13 @@ void Session::OnReadError(beast::error_code ec) {
 
 Response Session::Answer(const BeastRequest& in) const {
   auto request = ToRequest(in);
-  if (!request) return Response::Error(400, "malformed request target: " + std::string(in.target()));
+  if (!request)
+    return Response::Error(400, "malformed request target: " + std::string(in.target()));
   if (request->method == "HEAD") request->method = "GET";
   try {
     return router_->Dispatch(*request);
   } catch (const std::exception& e) {
-    spdlog::warn("[{}] {} {} failed: {}", options_.name, request->method, request->path, e.what());
+    spdlog::warn("{}: {} {} failed: {}", options_.name, request->method, request->path, e.what());
     return Response::Error(500, e.what());
   } catch (...) {
     return Response::Error(500, "unknown error");
@@ -142,23 +149,60 @@ void Session::Write(const Response& response, bool keep_alive, bool head) {
     out.prepare_payload();
   }
   ArmTimer();
-  bhttp::async_write(socket_, out,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWrite(ec); });
+  bhttp::async_write(socket_, out, [self = shared_from_this()](beast::error_code ec, size_t) {
+    self->OnWrite(ec);
+  });
 }
 
 void Session::OnWrite(beast::error_code ec) {
   timer_.cancel();
   response_.reset();
-  if (ec || !keep_alive_) {
+  if (ec) {
     Close();
+    return;
+  }
+  if (!keep_alive_) {
+    Drain();
     return;
   }
   Read();
 }
 
+void Session::Drain() {
+  beast::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  ArmTimer(std::min<std::chrono::milliseconds>(options_.read_timeout, kDrainTime));
+  drain_buffer_.resize(16 * 1024);
+  socket_.async_read_some(asio::buffer(drain_buffer_),
+                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                            if (ec) {  // end of stream, the linger time up, or a reset
+                              self->timer_.cancel();
+                              self->Close();
+                            } else {
+                              self->DrainMore();
+                            }
+                          });
+}
+
+void Session::DrainMore() {
+  socket_.async_read_some(asio::buffer(drain_buffer_),
+                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                            if (ec) {
+                              self->timer_.cancel();
+                              self->Close();
+                            } else {
+                              self->DrainMore();
+                            }
+                          });
+}
+
 void Session::ArmTimer() {
+  ArmTimer(options_.read_timeout);
+}
+
+void Session::ArmTimer(std::chrono::milliseconds timeout) {
   timed_out_ = false;
-  timer_.expires_after(options_.read_timeout);
+  timer_.expires_after(timeout);
   timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec) return;  // cancelled: the read or write finished first
     // Fired just before it was cancelled, and the timer was armed again since.

@@ -6,13 +6,14 @@
 // session lives as long as one of its asynchronous operations holds it.
 #pragma once
 
-#include <memory>
-#include <optional>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <vector>
 
 #include "common/http/http_server.h"
 
@@ -34,8 +35,13 @@ class Session : public std::enable_shared_from_this<Session> {
   Response Answer(const BeastRequest& request) const;
   void Write(const Response& response, bool keep_alive, bool head);
   void OnWrite(boost::beast::error_code ec);
+  // Closes after an answer that ends the connection: stops sending, then
+  // drops what the client still sends (for a short while) before closing.
+  void Drain();
+  void DrainMore();
   // Cancels the pending read or write when the time is up.
   void ArmTimer();
+  void ArmTimer(std::chrono::milliseconds timeout);
   void Close();
 
   boost::asio::ip::tcp::socket socket_;
@@ -45,6 +51,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<BeastResponse> response_;
+  std::vector<char> drain_buffer_;
   bool keep_alive_ = false;
   bool timed_out_ = false;
 };

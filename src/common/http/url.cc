@@ -65,8 +65,8 @@ std::optional<std::map<std::string, std::string>> ParseQuery(std::string_view qu
     if (pair.empty()) continue;
     const size_t eq = pair.find('=');
     auto name = UrlDecode(pair.substr(0, eq), true);
-    auto value = UrlDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1),
-                           true);
+    auto value =
+        UrlDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
     if (!name || !value) return std::nullopt;
     params.emplace(std::move(*name), std::move(*value));
   }

@@ -149,8 +149,8 @@ TEST_F(UiApiTest, TopologyPageHasWindowsSpoutsBoltsWorkersAndConfiguration) {
   EXPECT_EQ(split["errorPort"], 6701);
   EXPECT_EQ(split["errorTime"], kNow - 65);
   EXPECT_EQ(split["errorLapsedSecs"], 65);
-  EXPECT_EQ(split["errorWorkerLogLink"],
-            std::string("http://node1:8000/api/v1/log?file=") + kTopologyId + "%2F6701%2Fworker.log");
+  EXPECT_EQ(split["errorWorkerLogLink"], std::string("http://node1:8000/api/v1/log?file=") +
+                                             kTopologyId + "%2F6701%2Fworker.log");
 
   ASSERT_EQ(j["workers"].size(), 2u);
   const Json& worker = j["workers"][0];
@@ -160,8 +160,8 @@ TEST_F(UiApiTest, TopologyPageHasWindowsSpoutsBoltsWorkersAndConfiguration) {
   EXPECT_EQ(worker["executorsTotal"], 4);
   EXPECT_EQ(worker["componentNumTasks"]["split"], 3);
   EXPECT_EQ(worker["uptime"], "5m 58s");
-  EXPECT_EQ(worker["workerLogLink"],
-            std::string("http://node1:8000/api/v1/log?file=") + kTopologyId + "%2F6701%2Fworker.log");
+  EXPECT_EQ(worker["workerLogLink"], std::string("http://node1:8000/api/v1/log?file=") +
+                                         kTopologyId + "%2F6701%2Fworker.log");
 
   std::lock_guard lock(nimbus_.mutex());
   EXPECT_EQ(nimbus_.state().windows_asked.back(), "600");
@@ -264,15 +264,50 @@ TEST_F(UiApiTest, OperationsReachNimbusByNameAndAnswerAsStorm) {
   Post(base + "/rebalance/5",
        R"({"rebalanceOptions": {"numWorkers": 3, "executors": {"split": "4", "count": 2}}})");
   EXPECT_EQ(Post(base + "/kill/30")["topologyOperation"], "kill");
-  EXPECT_EQ(Operations(), (std::vector<std::string>{"deactivate wc", "activate wc",
-                                                    "rebalance wc 5 workers=3 count=2 split=4",
-                                                    "kill wc 30"}));
+  EXPECT_EQ(Operations(),
+            (std::vector<std::string>{"deactivate wc", "activate wc",
+                                      "rebalance wc 5 workers=3 count=2 split=4", "kill wc 30"}));
+}
+
+TEST_F(UiApiTest, JsonpWrapsTheJsonInTheCallback) {
+  auto reply = HttpGet(ui_->port(), "/api/v1/cluster/summary?callback=render.cluster");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.Header("Content-Type"), "application/javascript;charset=utf-8");
+  ASSERT_EQ(reply.body.rfind("render.cluster(", 0), 0u) << reply.body;
+  ASSERT_EQ(reply.body.substr(reply.body.size() - 2), ");");
+  const std::string json = reply.body.substr(15, reply.body.size() - 17);
+  EXPECT_EQ(Json::parse(json)["supervisors"], 1);
+  EXPECT_EQ(HttpGet(ui_->port(), "/api/v1/cluster/summary?callback=%3Cscript%3E").status, 400);
 }
 
 TEST_F(UiApiTest, WrongMethodIs405AndUnknownApiPathIs404) {
   EXPECT_EQ(HttpFetch(ui_->port(), "POST", "/api/v1/cluster/summary").status, 405);
   Get(std::string("/api/v1/topology/") + kTopologyId + "/nothing/here", 404);
   Post(std::string("/api/v1/topology/") + kTopologyId + "/explode", "", 404);
+}
+
+TEST(UiApiLeaderTest, AsksTheLeaderWhenTheSeedIsNotIt) {
+  FakeNimbus leader;
+  {
+    std::lock_guard lock(leader.mutex());
+    FillCluster(leader.state());
+  }
+  FakeNimbus standby;  // knows no topology; names the leader
+  {
+    std::lock_guard lock(standby.mutex());
+    standby.state().leader_port = leader.port();
+  }
+  auto ui = StartUi(standby);
+  auto reply = HttpGet(ui->port(), "/api/v1/topology/summary");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(Json::parse(reply.body)["topologies"][0]["id"], kTopologyId);
+  EXPECT_EQ(
+      HttpFetch(ui->port(), "POST", std::string("/api/v1/topology/") + kTopologyId + "/deactivate")
+          .status,
+      200);
+  std::lock_guard lock(leader.mutex());
+  EXPECT_EQ(leader.state().operations, std::vector<std::string>{"deactivate wc"});
+  ui->Stop();
 }
 
 TEST(UiApiNimbusDownTest, UnreachableNimbusIs503NamingIt) {
@@ -299,8 +334,8 @@ TEST_F(UiApiTest, ServesTheWebPageFromTheBinary) {
   EXPECT_EQ(index.status, 200);
   EXPECT_EQ(index.Header("Content-Type"), "text/html; charset=utf-8");
   EXPECT_NE(index.body.find("Storm UI"), std::string::npos);
-  for (const char* page : {"/index.html", "/topology.html", "/component.html",
-                           "/supervisor.html", "/storm-ui.js", "/storm-ui.css"}) {
+  for (const char* page : {"/index.html", "/topology.html", "/component.html", "/supervisor.html",
+                           "/storm-ui.js", "/storm-ui.css"}) {
     EXPECT_EQ(HttpGet(ui_->port(), page).status, 200) << page;
   }
   EXPECT_EQ(HttpGet(ui_->port(), "/nope.html").status, 404);

@@ -2,7 +2,6 @@
 // page from a UI over the fake Nimbus, runs its JavaScript, and prints the
 // DOM it rendered and its console. Skipped when Chromium is not installed.
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <array>
@@ -41,8 +40,8 @@ PageLoad Load(const std::string& url) {
       " --headless --no-sandbox --disable-gpu --disable-background-networking"
       " --disable-component-update --disable-sync --no-first-run --disable-dev-shm-usage"
       " --enable-logging=stderr --v=0 --virtual-time-budget=4000 --user-data-dir=" +
-      (dir / "profile").string() + " --dump-dom '" + url + "' >" + (dir / "dom").string() +
-      " 2>" + (dir / "log").string();
+      (dir / "profile").string() + " --dump-dom '" + url + "' >" + (dir / "dom").string() + " 2>" +
+      (dir / "log").string();
   const int status = std::system(command.c_str());
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << command;
   return {Slurp(dir / "dom"), Slurp(dir / "log")};
@@ -82,7 +81,8 @@ class UiBrowserTest : public ::testing::Test {
     EXPECT_EQ(Problems(load.console), "") << page;
     // The banner stays hidden: every API call the page made succeeded.
     EXPECT_NE(load.dom.find(R"(id="error" class="error-banner hidden")"), std::string::npos)
-        << page << "\n" << load.dom;
+        << page << "\n"
+        << load.dom;
     return load;
   }
 
@@ -111,8 +111,7 @@ TEST_F(UiBrowserTest, TopologyShowsStatsDagChartAndErrors) {
 }
 
 TEST_F(UiBrowserTest, ComponentShowsExecutors) {
-  PageLoad load =
-      Check(std::string("component.html?topology_id=") + kTopologyId + "&id=split");
+  PageLoad load = Check(std::string("component.html?topology_id=") + kTopologyId + "&id=split");
   EXPECT_NE(load.dom.find("[3-4]"), std::string::npos);
   EXPECT_NE(load.dom.find("43m 4s"), std::string::npos);
   EXPECT_NE(load.dom.find("0.250"), std::string::npos);

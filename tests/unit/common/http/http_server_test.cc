@@ -4,10 +4,9 @@
 
 #include <atomic>
 #include <future>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/http/url.h"
 #include "support/http_client.h"
@@ -35,9 +34,8 @@ class HttpServerTest : public ::testing::Test {
     server_->HandlePrefix("GET", "/items/", [](const Request& r) {
       return Response::Text(200, "item " + r.path.substr(7));
     });
-    server_->Handle("GET", "/items/special", [](const Request&) {
-      return Response::Text(200, "special");
-    });
+    server_->Handle("GET", "/items/special",
+                    [](const Request&) { return Response::Text(200, "special"); });
     server_->Handle("GET", "/throws", [](const Request&) -> Response {
       throw std::runtime_error("the handler broke");
     });
@@ -148,13 +146,19 @@ TEST_F(HttpServerTest, GarbageGets400AndIsClosed) {
 
 TEST_F(HttpServerTest, OversizedBodyGets413AndOversizedHeadersGet431) {
   StartServer({.max_header_bytes = 1024, .max_body_bytes = 100});
-  const std::string big_body =
-      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n";
+  const std::string big_body = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n";
   EXPECT_EQ(RawHttpExchange(port_, big_body).rfind("HTTP/1.1 413", 0), 0u);
   const std::string big_header =
       "GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n";
   EXPECT_EQ(RawHttpExchange(port_, big_header).rfind("HTTP/1.1 431", 0), 0u);
   EXPECT_EQ(HttpGet(port_, "/hello").status, 200);
+}
+
+TEST_F(HttpServerTest, ClientSendingABigBodyStillReadsThe413) {
+  StartServer({.max_body_bytes = 100});
+  const std::string request =
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 300000\r\n\r\n" + std::string(300000, 'b');
+  EXPECT_EQ(RawHttpExchange(port_, request).rfind("HTTP/1.1 413", 0), 0u);
 }
 
 TEST_F(HttpServerTest, IncompleteRequestGets408AfterTheReadTimeout) {
