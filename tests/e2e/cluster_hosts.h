@@ -84,6 +84,8 @@ class SupervisorHost {
   }
 
   fs::path local_dir() const { return dir_ / "storm-local"; }
+  // This host's storm.yaml (the cluster's, plus its own keys).
+  std::string config_file() const { return (dir_ / "storm.yaml").string(); }
   DaemonProcess& daemon() { return *daemon_; }
   const std::string& name() const { return name_; }
   const std::vector<int>& ports() const { return ports_; }
