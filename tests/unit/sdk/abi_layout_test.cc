@@ -32,8 +32,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// ---- Recorded for kTopologyAbiVersion 2 ------------------------------------
-constexpr uint32_t kRecordedVersion = 2;
+// ---- Recorded for kTopologyAbiVersion 3 ------------------------------------
+constexpr uint32_t kRecordedVersion = 3;
 constexpr const char* kRecordedLayout = R"(
 Bytes size 32 align 8
 Value size 40 align 8
@@ -52,7 +52,12 @@ BasicOutputCollector size 16 align 8
 BasicBoltExecutor size 24 align 8
 SpoutOutputCollector size 8 align 8
 OutputCollector size 8 align 8
-TopologyContext size 8 align 8
+TopologyContext size 16 align 8
+Counter size 8 align 8
+Gauge size 32 align 8
+Histogram size 8 align 8
+Meter size 8 align 8
+MetricRegistry size 8 align 8
 ISpout size 8 align 8
 IBolt size 8 align 8
 IBasicBolt size 8 align 8
@@ -74,7 +79,7 @@ detail::EntryCall::error offset 32
 StreamDeclaration::fields offset 0
 StreamDeclaration::direct offset 24
 )";
-constexpr uint64_t kRecordedHeaders = 9886201602200275077ULL;
+constexpr uint64_t kRecordedHeaders = 9020633824992797133ULL;
 // -----------------------------------------------------------------------------
 
 #define STORM_LAYOUT(T) out << #T << " size " << sizeof(T) << " align " << alignof(T) << "\n"
@@ -102,6 +107,11 @@ std::string MeasuredLayout() {
   STORM_LAYOUT(SpoutOutputCollector);
   STORM_LAYOUT(OutputCollector);
   STORM_LAYOUT(TopologyContext);
+  STORM_LAYOUT(Counter);
+  STORM_LAYOUT(Gauge);
+  STORM_LAYOUT(Histogram);
+  STORM_LAYOUT(Meter);
+  STORM_LAYOUT(MetricRegistry);
   STORM_LAYOUT(ISpout);
   STORM_LAYOUT(IBolt);
   STORM_LAYOUT(IBasicBolt);
