@@ -6,7 +6,7 @@
 // clients can talk to storm-cpp's Nimbus. Additions of our own use ids that
 // Storm does not use (see "ours" markers):
 //   - CppObject, and ComponentObject.cpp_object (id 100);
-//   - what workers measure beyond Storm's stats (ExecutorStats 100-102,
+//   - what workers measure beyond Storm's stats (ExecutorStats 100-103,
 //     ClusterWorkerHeartbeat 100, WorkerSummary 100, and the structs
 //     they hold: FailureCauses, ExecutorQueueStats, TaskMetric,
 //     WorkerProcessStats).
@@ -290,6 +290,9 @@ struct ExecutorStats {
   100: optional map<string, FailureCauses> failure_causes;  // ours: by window
   101: optional ExecutorQueueStats queue;                    // ours
   102: optional list<TaskMetric> task_metrics;              // ours
+  // ours: all-time latency histograms of the sampled tuples by kind
+  // ("complete", "execute", "process"): LatencyHistogram bucket index -> count.
+  103: optional map<string, map<i32, i64>> latency_buckets;
 }
 
 // An executor is the inclusive task range [task_start, task_end].

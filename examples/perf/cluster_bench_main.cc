@@ -16,7 +16,7 @@
 //   with --acked:    trees/s acked at the spouts, and the complete latency's
 //                    p50 and p99 in microseconds between the two samples
 //                    (the spouts' histogram buckets in the heartbeat, see
-//                    ExecutorBeatStats::complete_latency_buckets).
+//                    ExecutorBeatStats::latency_buckets["complete"]).
 // Exits 1 when the spout and the bolts are not in different workers (the
 // figures would not cross processes) or the topology never runs.
 #include <algorithm>
@@ -65,7 +65,10 @@ Sample Summarize(const storm::WorkerHeartbeat& beat, Clock::time_point at) {
     if (stats.is_spout) {
       s.spout_acked += stats.AllTime().Acked();
       s.spout_emitted += stats.AllTime().Emitted();
-      for (const auto& [b, n] : stats.complete_latency_buckets) s.buckets[b] += n;
+      auto complete = stats.latency_buckets.find("complete");
+      if (complete != stats.latency_buckets.end()) {
+        for (const auto& [b, n] : complete->second) s.buckets[b] += n;
+      }
     } else {
       s.bolt_executed += stats.AllTime().Executed();
     }

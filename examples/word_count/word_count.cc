@@ -99,9 +99,17 @@ class SplitSentence : public storm::BaseBasicBolt {
 
 class WordCount : public storm::BaseBasicBolt {
  public:
+  // Metrics of its own (Storm's TopologyContext.registerCounter...): the UI,
+  // `storm monitor` and Prometheus show them per task.
+  void prepare(const storm::Config&, storm::TopologyContext& context) override {
+    words_seen_ = &context.registerCounter("words-seen");
+    word_length_ = &context.registerHistogram("word-length");
+  }
   void execute(const storm::Tuple& input, storm::BasicOutputCollector& collector) override {
     const std::string& word = input.getStringByField("word");
     int64_t count = ++counts_[word];
+    words_seen_->inc();
+    word_length_->update(static_cast<double>(word.size()));
     collector.emit(storm::Values{word, count});
   }
   void declareOutputFields(storm::OutputFieldsDeclarer& declarer) override {
@@ -110,6 +118,8 @@ class WordCount : public storm::BaseBasicBolt {
 
  private:
   std::unordered_map<std::string, int64_t> counts_;
+  storm::Counter* words_seen_ = nullptr;
+  storm::Histogram* word_length_ = nullptr;
 };
 
 // Keeps the highest count seen per word (counts only grow, and a replayed

@@ -6,6 +6,7 @@
 #include "storm/config.h"
 #include "storm/errors.h"
 #include "storm/fields.h"
+#include "storm/metrics.h"
 #include "storm/output_collector.h"
 #include "storm/output_fields_declarer.h"
 #include "storm/submitter.h"

@@ -31,7 +31,7 @@ namespace storm {
 // binary interface; a library of another version is refused at load.
 // tests/unit/sdk/abi_layout_test.cc fails when the layout of a type crossing
 // the boundary, or the SDK's declarations, change without a new record.
-inline constexpr uint32_t kTopologyAbiVersion = 2;
+inline constexpr uint32_t kTopologyAbiVersion = 3;
 
 // Receives the topologies a library's main submits. Implemented by hosts.
 class STORM_API SubmissionHost {

@@ -9,6 +9,8 @@ namespace storm {
 
 SpoutOutputCollector::~SpoutOutputCollector() = default;
 OutputCollector::~OutputCollector() = default;
+TopologyContext::TopologyContext(std::function<int64_t()> now_nanos)
+    : metrics_(std::make_unique<MetricRegistry>(std::move(now_nanos))) {}
 TopologyContext::~TopologyContext() = default;
 IComponent::~IComponent() = default;
 FailedException::~FailedException() = default;

@@ -44,6 +44,8 @@ class BatchQueue {
 
   const std::string& name() const { return name_; }
   size_t capacity() const { return capacity_; }
+  // The bound on the weight; 0 when there is none.
+  size_t max_weight() const { return max_weight_; }
 
   bool TryPush(T* item) {
     // The weight is taken before the item is published (and given back if

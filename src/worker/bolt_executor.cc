@@ -30,7 +30,8 @@ class BoltExecutor::Collector final : public OutputCollector {
 
 BoltExecutor::BoltExecutor(WorkerContext& worker, ExecutorDef def)
     : Executor(worker, std::move(def), /*never_block=*/false),
-      conf_(layout_.ComponentConf(def_.component)) {
+      conf_(layout_.ComponentConf(def_.component)),
+      sampler_(conf_.getDouble(Config::kTopologyStatsSampleRate, 0.05)) {
   acking_ = layout_.num_ackers() > 0;
   debug_ = conf_.getBool(Config::kTopologyDebug);
   tick_nanos_ = TickIntervalNanos(conf_);
@@ -43,12 +44,12 @@ void BoltExecutor::Init() {
     Task t;
     t.id = task;
     t.bolt = worker_.factory->MakeBolt(def_.component);
-    t.context = std::make_unique<TaskContext>(layout_, def_.component, task, worker_.worker_tasks,
-                                              worker_.port);
     t.collector = std::make_unique<Collector>(*this, static_cast<int>(tasks_.size()));
     tasks_.push_back(std::move(t));
   }
-  for (Task& t : tasks_) t.bolt->prepare(conf_, *t.context, *t.collector);
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    tasks_[i].bolt->prepare(conf_, context(static_cast<int>(i)), *tasks_[i].collector);
+  }
   SetOrigin(tick_, &layout_.TickSchema(), kSystemTaskId);
   MutableValues(tick_) = Values{tick_nanos_ / 1'000'000'000LL};
   next_tick_ = worker_.clock->NowNanos() + tick_nanos_;
@@ -67,8 +68,8 @@ void BoltExecutor::Loop() {
         AddressedTuple& item = (*batch)[i];
         Execute(item.tuple, item.task);
       }
-      stats_.executed.Add(batch->size());
-      stats_.batches.Add(1);
+      counters_.batches.Add(1);
+      sampled_input_ = nullptr;  // its storage is about to be reused
       in_queue_->Recycle(batch);
     } else if (backoff.Step()) {
       in_queue_->WaitForItems(kIdlePark);
@@ -84,12 +85,31 @@ void BoltExecutor::Execute(Tuple& tuple, int task) {
     return;
   }
   Task& t = tasks_[index];
+  const TupleSchema* schema = SchemaOf(tuple);
+  const int stream = schema != nullptr ? schema->stream_index : -1;
+  counters_.Stream(stream).executed.Add(1);
+  if (!sampler_.Next()) {
+    CallExecute(t, index, tuple);
+    return;
+  }
+  const int64_t start = worker_.clock->NowNanos();
+  sampled_input_ = &tuple;
+  sampled_start_nanos_ = start;
+  if (CallExecute(t, index, tuple)) {
+    counters_.RecordLatency(kExecuteLatency, stream, worker_.clock->NowNanos() - start);
+  }
+}
+
+bool BoltExecutor::CallExecute(Task& t, int index, Tuple& tuple) {
   try {
     t.bolt->execute(tuple);
+    return true;
   } catch (const std::exception& e) {
     // A bolt that throws fails its input (the tree is replayed by its spout).
     ReportError(index, std::string("execute threw: ") + e.what());
-    Fail(index, tuple);
+    counters_.failed_by_exception.Add(1);
+    FailInput(index, tuple);
+    return false;
   }
 }
 
@@ -138,13 +158,21 @@ const TaskIds& BoltExecutor::Emit(int task_index, const std::string* stream,
     ResetAckVal(t);
     transfer_.Commit();
   }
-  stats_.emitted.Add(1);
-  stats_.transferred.Add(n);
+  StreamCounters& out = counters_.Stream(stream_index);
+  out.emitted.Add(1);
+  out.transferred.Add(n);
   return targets_;
 }
 
 void BoltExecutor::Ack(int task_index, const Tuple& input) {
-  stats_.acked.Add(1);
+  const TupleSchema* schema = SchemaOf(input);
+  const int stream = schema != nullptr ? schema->stream_index : -1;
+  counters_.Stream(stream).acked.Add(1);
+  if (&input == sampled_input_) {
+    counters_.RecordLatency(kProcessLatency, stream,
+                            worker_.clock->NowNanos() - sampled_start_nanos_);
+    sampled_input_ = nullptr;
+  }
   if (!acking_) return;
   const uint64_t ack_val = AckVal(input);
   const int task = tasks_[task_index].id;
@@ -154,7 +182,14 @@ void BoltExecutor::Ack(int task_index, const Tuple& input) {
 }
 
 void BoltExecutor::Fail(int task_index, const Tuple& input) {
-  stats_.failed.Add(1);
+  counters_.failed_by_bolt.Add(1);
+  FailInput(task_index, input);
+}
+
+void BoltExecutor::FailInput(int task_index, const Tuple& input) {
+  const TupleSchema* schema = SchemaOf(input);
+  counters_.Stream(schema != nullptr ? schema->stream_index : -1).failed.Add(1);
+  if (&input == sampled_input_) sampled_input_ = nullptr;
   if (!acking_) return;
   const int task = tasks_[task_index].id;
   for (const auto& entry : input.getMessageId().anchors()) {

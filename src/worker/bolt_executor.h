@@ -27,6 +27,7 @@ class BoltExecutor final : public Executor {
   const TaskIds& Emit(int task_index, const std::string* stream, const Tuple* const* anchors,
                       size_t num_anchors, const Values& values, int direct_task);
   void Ack(int task_index, const Tuple& input);
+  // The user's code failed `input` (counted as failed by the bolt).
   void Fail(int task_index, const Tuple& input);
   void ReportError(int task_index, const std::string& error);
 
@@ -40,11 +41,13 @@ class BoltExecutor final : public Executor {
   struct Task {
     int id;
     std::unique_ptr<IBolt> bolt;
-    std::unique_ptr<TaskContext> context;
     std::unique_ptr<Collector> collector;
   };
 
   void Execute(Tuple& tuple, int task);
+  // Calls execute; false when it threw (the input is then failed).
+  bool CallExecute(Task& t, int index, Tuple& tuple);
+  void FailInput(int task_index, const Tuple& input);
   void DeliverTicks();
 
   Config conf_;
@@ -56,6 +59,12 @@ class BoltExecutor final : public Executor {
   int64_t next_tick_ = 0;
   Tuple tick_;
   std::vector<int> targets_;
+  // Latencies are timed for every Nth input (topology.stats.sample.rate):
+  // the one being timed, for its process latency when it is acked (by the
+  // end of its batch: the batch's storage is reused after).
+  StatsSampler sampler_;
+  const Tuple* sampled_input_ = nullptr;
+  int64_t sampled_start_nanos_ = 0;
 };
 
 }  // namespace storm

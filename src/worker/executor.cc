@@ -25,13 +25,23 @@ std::unique_ptr<TupleQueue> MakeExecutorQueue(const std::string& name, const Con
 
 Executor::Executor(WorkerContext& worker, ExecutorDef def, bool never_block)
     : worker_(worker), def_(std::move(def)), layout_(*worker.layout),
+      counters_(layout_.num_streams()),
+      error_throttle_(
+          layout_.ComponentConf(def_.component).getInt(Config::kTopologyMaxErrorReportPerInterval, 5),
+          layout_.ComponentConf(def_.component).getInt(Config::kTopologyErrorThrottleIntervalSecs, 10)),
       in_queue_(MakeExecutorQueue("in:" + def_.component, layout_.ComponentConf(def_.component),
                                   worker.pool)),
       out_queue_(MakeExecutorQueue("out:" + def_.component,
                                    layout_.ComponentConf(def_.component), worker.pool)),
       router_(layout_, def_.component, worker.worker_tasks, IdGenerator().Next()),
       transfer_(worker, *out_queue_, stop_, never_block),
-      acker_outbox_(layout_, def_.component, transfer_) {}
+      acker_outbox_(layout_, def_.component, transfer_) {
+  for (int task = def_.first_task; task <= def_.last_task; ++task) {
+    contexts_.push_back(std::make_unique<TaskContext>(layout_, def_.component, task,
+                                                      worker.worker_tasks, worker.port,
+                                                      worker.clock));
+  }
+}
 
 Executor::~Executor() { Stop(); }
 
@@ -97,9 +107,29 @@ void Executor::FlushOut() {
 }
 
 void Executor::ReportTaskError(int task, const std::string& error) {
-  stats_.errors.Add(1);
+  counters_.errors.Add(1);
   spdlog::error("{} {} task {}: {}", is_spout() ? "spout" : "bolt", def_.component, task, error);
-  worker_.errors->Report(def_.component, task, error);
+  if (error_throttle_.Allow(worker_.clock->NowNanos())) {
+    worker_.errors->Report(def_.component, task, error);
+  }
+}
+
+QueueStats Executor::InQueueStats() const {
+  QueueStats q;
+  const size_t capacity = in_queue_->max_weight();
+  q.population = static_cast<int64_t>(in_queue_->WeightApprox());
+  q.capacity = static_cast<int64_t>(capacity);
+  q.backpressure =
+      in_queue_->Full() ||
+      (capacity > 0 && static_cast<double>(q.population) >= kHighWatermark *
+                                                                static_cast<double>(capacity));
+  return q;
+}
+
+std::vector<TaskMetricSample> Executor::TaskMetrics() const {
+  std::vector<TaskMetricSample> out;
+  for (const auto& context : contexts_) context->AppendMetrics(out);
+  return out;
 }
 
 }  // namespace storm

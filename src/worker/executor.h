@@ -18,39 +18,20 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/topology/topology_layout.h"
+#include "common/state/cluster_types.h"
 #include "common/util/histogram.h"
 #include "worker/acker_outbox.h"
+#include "worker/error_throttle.h"
+#include "worker/executor_counters.h"
 #include "worker/executor_transfer.h"
 #include "worker/router.h"
+#include "worker/task_context.h"
 #include "worker/worker_context.h"
 
 namespace storm {
-
-// A counter written by one thread and read by any: a relaxed load and store
-// (no locked instruction on the hot path).
-class RelaxedCounter {
- public:
-  void Add(uint64_t n) {
-    v_.store(v_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
-  }
-  uint64_t Get() const { return v_.load(std::memory_order_relaxed); }
-
- private:
-  std::atomic<uint64_t> v_{0};
-};
-
-struct ExecutorStats {
-  RelaxedCounter emitted;      // tuples emitted by the user's code
-  RelaxedCounter transferred;  // (tuple, target task) pairs sent on
-  RelaxedCounter executed;     // bolt: inputs executed
-  RelaxedCounter batches;      // bolt: input batches taken (executed / batches = mean batch)
-  RelaxedCounter acked;        // spout: trees acked; bolt: inputs acked
-  RelaxedCounter failed;       // spout: trees failed; bolt: inputs failed
-  RelaxedCounter errors;       // exceptions from the user's code
-  LatencyHistogram complete_latency;  // spout: emit to ack
-};
 
 class Executor {
  public:
@@ -63,7 +44,8 @@ class Executor {
 
   const ExecutorDef& def() const { return def_; }
   TupleQueue& in_queue() { return *in_queue_; }
-  const ExecutorStats& stats() const { return stats_; }
+  // The counts so far; any thread may read them.
+  const ExecutorCounters& counters() const { return counters_; }
   virtual bool is_spout() const { return false; }
 
   // Starts the user logic and executor send threads.
@@ -80,6 +62,17 @@ class Executor {
   size_t OutQueueDepth() const { return out_queue_->SizeApprox(); }
   // Spouts only: tuple trees in flight.
   virtual size_t PendingCount() const { return 0; }
+  // The in-queue now, in tuples: its population, its capacity
+  // (topology.executor.receive.buffer.size) and whether it is over its
+  // high watermark (kHighWatermark of the capacity, or out of slots): then
+  // senders to it are held back. Any thread.
+  QueueStats InQueueStats() const;
+  // The metrics the tasks registered (TopologyContext::registerCounter...),
+  // read now. Any thread; a gauge's function runs on the caller's.
+  std::vector<TaskMetricSample> TaskMetrics() const;
+
+  // Storm 1's backpressure.disruptor.high.watermark.
+  static constexpr double kHighWatermark = 0.9;
 
  protected:
   // Run on the user logic thread: make the tasks' objects and open/prepare
@@ -93,13 +86,22 @@ class Executor {
   // On the user logic thread: hands on what it emitted, the acker packs
   // first (at the end of each turn of its loop).
   void FlushOut();
-  // A task's error: counted, logged, and kept for the cluster state.
+  // A task's error: counted, logged, and kept for the cluster state unless
+  // more than topology.max.error.report.per.interval came in this
+  // topology.error.throttle.interval.secs (then only logged, as Storm).
+  // The user logic thread's.
   void ReportTaskError(int task, const std::string& error);
+  // The TopologyContext of the task at `index` (0 is def().first_task).
+  TaskContext& context(int index) { return *contexts_[static_cast<size_t>(index)]; }
 
   WorkerContext& worker_;
   const ExecutorDef def_;
   const TopologyLayout& layout_;
-  ExecutorStats stats_;
+  ExecutorCounters counters_;
+  // One per task, made with the executor (before its threads start), so
+  // that other threads may read their metrics at any time.
+  std::vector<std::unique_ptr<TaskContext>> contexts_;
+  ErrorThrottle error_throttle_;
   std::atomic<bool> stop_{false};
   std::unique_ptr<TupleQueue> in_queue_;
   std::unique_ptr<TupleQueue> out_queue_;

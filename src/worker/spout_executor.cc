@@ -54,12 +54,12 @@ void SpoutExecutor::Init() {
     Task t;
     t.id = task;
     t.spout = worker_.factory->MakeSpout(def_.component);
-    t.context = std::make_unique<TaskContext>(layout_, def_.component, task, worker_.worker_tasks,
-                                              worker_.port);
     t.collector = std::make_unique<Collector>(*this, static_cast<int>(tasks_.size()));
     tasks_.push_back(std::move(t));
   }
-  for (Task& t : tasks_) t.spout->open(conf_, *t.context, *t.collector);
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    tasks_[i].spout->open(conf_, context(static_cast<int>(i)), *tasks_[i].collector);
+  }
   const int64_t now = worker_.clock->NowNanos();
   next_expiry_ = now + timeout_nanos_;
 }
@@ -180,13 +180,15 @@ void SpoutExecutor::CompleteTree(uint64_t root, bool acked) {
   pending_count_.store(pending_count_.load(std::memory_order_relaxed) - 1,
                        std::memory_order_relaxed);
   Task& task = tasks_[pending.task_index];
+  StreamCounters& stream = counters_.Stream(pending.stream_index);
   try {
     if (acked) {
-      stats_.complete_latency.Record(Now() - pending.start_nanos);
-      stats_.acked.Add(1);
+      // Every tree is timed: the clock is read once a turn anyway.
+      counters_.RecordLatency(kCompleteLatency, pending.stream_index, Now() - pending.start_nanos);
+      stream.acked.Add(1);
       task.spout->ack(pending.msg_id);
     } else {
-      stats_.failed.Add(1);
+      stream.failed.Add(1);
       task.spout->fail(pending.msg_id);
     }
   } catch (const std::exception& e) {
@@ -200,7 +202,8 @@ void SpoutExecutor::ExpirePending() {
   for (auto& [root, p] : expired) {
     pending_count_.store(pending_count_.load(std::memory_order_relaxed) - 1,
                          std::memory_order_relaxed);
-    stats_.failed.Add(1);
+    counters_.Stream(p.stream_index).failed.Add(1);
+    counters_.timed_out.Add(1);
     if (debug_) spdlog::info("spout {}: tree of {} timed out", def_.component, p.msg_id.toString());
     try {
       tasks_[p.task_index].spout->fail(p.msg_id);
@@ -214,12 +217,12 @@ void SpoutExecutor::DeliverDeferredAcks() {
   // At-most-once (no ackers): Storm acks a message id right after its emit.
   auto acks = std::move(deferred_acks_);
   deferred_acks_.clear();
-  for (auto& [index, msg_id] : acks) {
-    stats_.acked.Add(1);
+  for (DeferredAck& a : acks) {
+    counters_.Stream(a.stream_index).acked.Add(1);
     try {
-      tasks_[index].spout->ack(msg_id);
+      tasks_[a.task_index].spout->ack(a.msg_id);
     } catch (const std::exception& e) {
-      ReportError(index, std::string("ack threw: ") + e.what());
+      ReportError(a.task_index, std::string("ack threw: ") + e.what());
     }
   }
 }
@@ -257,18 +260,20 @@ const TaskIds& SpoutExecutor::Emit(int task_index, const std::string* stream, co
     transfer_.Commit();
   }
   ++emits_;
-  stats_.emitted.Add(1);
-  stats_.transferred.Add(n);
+  StreamCounters& out = counters_.Stream(stream_index);
+  out.emitted.Add(1);
+  out.transferred.Add(n);
   if (tracked) {
     Pending& p = pending_.Get(root);
     p.msg_id = *msg_id;
     p.task_index = task_index;
+    p.stream_index = stream_index;
     p.start_nanos = Now();
     pending_count_.store(pending_count_.load(std::memory_order_relaxed) + 1,
                          std::memory_order_relaxed);
     acker_outbox_.Append(AckerMessage::kInit, task_id, root, ack_val);
   } else if (msg_id != nullptr) {
-    deferred_acks_.emplace_back(task_index, *msg_id);
+    deferred_acks_.push_back(DeferredAck{task_index, stream_index, *msg_id});
   }
   return targets_;
 }

@@ -47,12 +47,12 @@ class SpoutExecutor final : public Executor {
   struct Task {
     int id;
     std::unique_ptr<ISpout> spout;
-    std::unique_ptr<TaskContext> context;
     std::unique_ptr<Collector> collector;
   };
   struct Pending {
     Value msg_id;
     int task_index = 0;
+    int stream_index = -1;  // the stream the tree's root was emitted on
     int64_t start_nanos = 0;
   };
 
@@ -102,7 +102,13 @@ class SpoutExecutor final : public Executor {
   int acker_fail_stream_ = -1;
   uint64_t emits_ = 0;  // emits so far, to tell whether nextTuple emitted
   std::vector<int> targets_;
-  std::vector<std::pair<int, Value>> deferred_acks_;
+  // (task index, stream index, message id) to ack after nextTuple.
+  struct DeferredAck {
+    int task_index;
+    int stream_index;
+    Value msg_id;
+  };
+  std::vector<DeferredAck> deferred_acks_;
 };
 
 }  // namespace storm

@@ -7,8 +7,9 @@
 namespace storm {
 
 TaskContext::TaskContext(const TopologyLayout& layout, std::string component, int task,
-                         const std::vector<int>& worker_tasks, int port)
-    : layout_(layout), component_(std::move(component)), task_(task),
+                         const std::vector<int>& worker_tasks, int port, Clock* clock)
+    : TopologyContext([clock] { return clock->NowNanos(); }),
+      layout_(layout), component_(std::move(component)), task_(task),
       worker_tasks_(worker_tasks), port_(port) {
   const auto& tasks = layout_.TasksOf(component_);
   auto it = std::find(tasks.begin(), tasks.end(), task);
@@ -30,6 +31,13 @@ const Fields& TaskContext::getComponentOutputFields(const std::string& component
     throw StormError("component '" + component + "' declares no stream '" + stream + "'");
   }
   return layout_.Schema(index).fields;
+}
+
+void TaskContext::AppendMetrics(std::vector<TaskMetricSample>& out) const {
+  for (MetricReading& r : metricRegistry().Read()) {
+    out.push_back(TaskMetricSample{task_, std::move(r.name), std::move(r.type),
+                                   std::move(r.values)});
+  }
 }
 
 }  // namespace storm

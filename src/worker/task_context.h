@@ -1,10 +1,13 @@
-// TaskContext: the runtime's TopologyContext for one task.
+// TaskContext: the runtime's TopologyContext for one task. Its metrics'
+// meters tick on the worker's clock.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "common/state/cluster_types.h"
 #include "common/topology/topology_layout.h"
+#include "common/util/clock.h"
 #include "storm/topology_context.h"
 
 namespace storm {
@@ -12,7 +15,7 @@ namespace storm {
 class TaskContext final : public TopologyContext {
  public:
   TaskContext(const TopologyLayout& layout, std::string component, int task,
-              const std::vector<int>& worker_tasks, int port);
+              const std::vector<int>& worker_tasks, int port, Clock* clock);
 
   const std::string& getStormId() const override { return layout_.topology_id(); }
   int getThisTaskId() const override { return task_; }
@@ -27,6 +30,9 @@ class TaskContext final : public TopologyContext {
   std::vector<std::string> getComponentIds() const override { return layout_.ComponentIds(); }
   const std::vector<int>& getThisWorkerTasks() const override { return worker_tasks_; }
   int getThisWorkerPort() const override { return port_; }
+
+  // Appends the task's registered metrics, read now. Any thread.
+  void AppendMetrics(std::vector<TaskMetricSample>& out) const;
 
  private:
   const TopologyLayout& layout_;

@@ -354,18 +354,18 @@ std::vector<ErrorRecord> Worker::Errors() const {
 WorkerTotals Worker::Totals() const {
   WorkerTotals t;
   for (const auto& e : executors_) {
-    const ExecutorStats& s = e->stats();
-    t.emitted += s.emitted.Get();
-    t.transferred += s.transferred.Get();
-    t.executed += s.executed.Get();
+    const ExecutorCounters& s = e->counters();
+    t.emitted += s.Sum(&StreamCounters::emitted);
+    t.transferred += s.Sum(&StreamCounters::transferred);
+    t.executed += s.Sum(&StreamCounters::executed);
     t.errors += s.errors.Get();
     if (e->is_spout()) {
-      t.spout_acked += s.acked.Get();
-      t.spout_failed += s.failed.Get();
+      t.spout_acked += s.Sum(&StreamCounters::acked);
+      t.spout_failed += s.Sum(&StreamCounters::failed);
       t.pending += e->PendingCount();
     } else {
-      t.bolt_acked += s.acked.Get();
-      t.bolt_failed += s.failed.Get();
+      t.bolt_acked += s.Sum(&StreamCounters::acked);
+      t.bolt_failed += s.Sum(&StreamCounters::failed);
     }
   }
   t.rejected_tuples = rejected_.load(std::memory_order_relaxed);
@@ -380,7 +380,7 @@ std::vector<const Executor*> Worker::executors() const {
 
 void Worker::MergeCompleteLatency(LatencyHistogram& into) const {
   for (const auto& e : executors_) {
-    if (e->is_spout()) into.Merge(e->stats().complete_latency);
+    if (e->is_spout()) into.Merge(e->counters().latency[kCompleteLatency]);
   }
 }
 
@@ -390,9 +390,10 @@ std::string Worker::DescribeQueues() const {
     out += spec_.endpoint + " " + e->def().component + "[" + std::to_string(e->def().first_task) +
            "-" + std::to_string(e->def().last_task) + "] in " +
            std::to_string(e->InQueueDepth()) + " out " + std::to_string(e->OutQueueDepth());
-    const uint64_t batches = e->stats().batches.Get();
+    const uint64_t batches = e->counters().batches.Get();
     if (batches > 0) {
-      out += " mean input batch " + std::to_string(e->stats().executed.Get() / batches);
+      out += " mean input batch " +
+             std::to_string(e->counters().Sum(&StreamCounters::executed) / batches);
     }
     if (e->is_spout()) out += " pending " + std::to_string(e->PendingCount());
     out += "\n";

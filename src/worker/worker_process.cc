@@ -16,6 +16,7 @@
 #include "common/topology/code_dir.h"
 #include "storm/errors.h"
 #include "storm_types.h"
+#include "worker/process_stats.h"
 #include "sdk/topology_def.h"
 
 namespace storm {
@@ -142,6 +143,7 @@ void WorkerProcess::MakeWorker(const Assignment& assignment) {
   factory_ = std::make_unique<TopologyComponentFactory>(layout_);
   worker_ = std::make_unique<Worker>(std::move(spec), transport_.get(), options_.clock,
                                      factory_.get());
+  stats_reporter_ = std::make_unique<ExecutorStatsReporter>(*layout_);
 }
 
 void WorkerProcess::LoadCode(const StormBase& base) {
@@ -271,25 +273,17 @@ void WorkerProcess::HeartbeatToCluster() {
   beat.topology_id = options_.topology_id;
   beat.time_secs = UnixSecs();
   beat.uptime_secs = beat.time_secs - start_secs_;
+  const int64_t now = options_.clock->NowNanos();
   for (const Executor* e : worker_->executors()) {
-    const ExecutorStats& s = e->stats();
-    ExecutorBeatStats& out = beat.executor_stats[{e->def().first_task, e->def().last_task}];
-    out.is_spout = e->is_spout();
-    WindowStats& all = out.windows[kWindowAllTime];
-    const StatsStreamId stream{"", "default"};
-    all.emitted["default"] = static_cast<int64_t>(s.emitted.Get());
-    all.transferred["default"] = static_cast<int64_t>(s.transferred.Get());
-    all.acked[stream] = static_cast<int64_t>(s.acked.Get());
-    all.failed[stream] = static_cast<int64_t>(s.failed.Get());
-    if (out.is_spout) {
-      all.complete_ms_avg[stream] = s.complete_latency.MeanNanos() / 1e6;
-      for (int i = 0; i < LatencyHistogram::kBuckets; ++i) {
-        const uint64_t n = s.complete_latency.BucketCount(i);
-        if (n != 0) out.complete_latency_buckets[i] = static_cast<int64_t>(n);
-      }
-    } else {
-      all.executed[stream] = static_cast<int64_t>(s.executed.Get());
-    }
+    beat.executor_stats[{e->def().first_task, e->def().last_task}] =
+        stats_reporter_->Report(*e, now);
+  }
+  beat.process = MeasureThisProcess();
+  try {
+    // For the supervisor to serve; not worth failing the cluster's beat for.
+    local_.WriteWorkerStats(options_.worker_id, beat);
+  } catch (const std::exception& e) {
+    spdlog::warn("worker: cannot write its stats file: {}", e.what());
   }
   options_.state->SetWorkerHeartbeat(options_.topology_id, slot_, beat);
 }

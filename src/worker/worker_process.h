@@ -21,8 +21,10 @@
 //     new ones); tasks of other workers that moved are re-routed in place;
 //   - every heartbeat_interval: a local heartbeat for the supervisor
 //     (LocalState::WriteHeartbeat, on a thread of its own so that a slow
-//     ZooKeeper never delays it) and one with executor stats under
-//     /workerbeats, and the tasks' new errors under /errors.
+//     ZooKeeper never delays it) and one with executor stats (windowed per
+//     stream, ExecutorStatsReporter) and the process's RSS and CPU under
+//     /workerbeats, also written to the worker dir for the supervisor
+//     (LocalState::WriteWorkerStats); and the tasks' new errors under /errors.
 // When Run returns, the Worker is stopped and its /workerbeats node removed.
 //
 // Errors: Start throws StormError (or a subclass) for what a restart may
@@ -50,6 +52,7 @@
 #include "common/topology/topology_library.h"
 #include "storm/config.h"
 #include "worker/component_factory.h"
+#include "worker/executor_beat_stats.h"
 #include "worker/log_levels.h"
 #include "worker/tcp_transport.h"
 #include "worker/transport.h"
@@ -134,6 +137,7 @@ class WorkerProcess {
   std::unique_ptr<Transport> transport_;
   std::unique_ptr<TopologyComponentFactory> factory_;
   std::unique_ptr<Worker> worker_;
+  std::unique_ptr<ExecutorStatsReporter> stats_reporter_;  // the cluster thread's
 
   // Cluster thread (Start, Run) state.
   std::vector<ExecutorId> executors_;  // sorted

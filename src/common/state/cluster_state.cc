@@ -212,33 +212,6 @@ SupervisorInfo SupervisorFromThrift(const std::string& id, const gen::Supervisor
   return s;
 }
 
-gen::ClusterWorkerHeartbeat HeartbeatToThrift(const WorkerHeartbeat& h) {
-  gen::ClusterWorkerHeartbeat t;
-  t.storm_id = h.topology_id;
-  t.time_secs = static_cast<int32_t>(h.time_secs);
-  t.uptime_secs = static_cast<int32_t>(h.uptime_secs);
-  for (const auto& [e, stats] : h.executor_stats) {
-    gen::ExecutorInfo info;
-    info.task_start = e.first;
-    info.task_end = e.second;
-    t.executor_stats[info] = ExecutorStatsToThrift(stats);
-  }
-  if (h.process) t.__set_process(ProcessStatsToThrift(*h.process));
-  return t;
-}
-
-WorkerHeartbeat HeartbeatFromThrift(const gen::ClusterWorkerHeartbeat& t) {
-  WorkerHeartbeat h;
-  h.topology_id = t.storm_id;
-  h.time_secs = t.time_secs;
-  h.uptime_secs = t.uptime_secs;
-  for (const auto& [info, stats] : t.executor_stats) {
-    h.executor_stats[{info.task_start, info.task_end}] = ExecutorStatsFromThrift(stats);
-  }
-  if (t.__isset.process) h.process = ProcessStatsFromThrift(t.process);
-  return h;
-}
-
 }  // namespace
 
 ClusterState::ClusterState(std::shared_ptr<StateStorage> storage) : storage_(std::move(storage)) {}
@@ -313,7 +286,7 @@ std::vector<std::string> ClusterState::HeartbeatTopologies() {
 void ClusterState::SetWorkerHeartbeat(const std::string& id, const WorkerSlot& slot,
                                       const WorkerHeartbeat& heartbeat) {
   storage_->Set(Path(kWorkerBeats, id) + "/" + SlotName(slot),
-                ThriftToBytes(HeartbeatToThrift(heartbeat)));
+                ThriftToBytes(WorkerHeartbeatToThrift(heartbeat)));
 }
 
 std::optional<WorkerHeartbeat> ClusterState::GetWorkerHeartbeat(const std::string& id,
@@ -321,7 +294,7 @@ std::optional<WorkerHeartbeat> ClusterState::GetWorkerHeartbeat(const std::strin
   auto t = ReadThrift<gen::ClusterWorkerHeartbeat>(
       *storage_, Path(kWorkerBeats, id) + "/" + SlotName(slot), false);
   if (!t) return std::nullopt;
-  return HeartbeatFromThrift(*t);
+  return WorkerHeartbeatFromThrift(*t);
 }
 
 std::vector<std::pair<WorkerSlot, WorkerHeartbeat>> ClusterState::WorkerHeartbeats(

@@ -15,4 +15,8 @@ ExecutorBeatStats ExecutorStatsFromThrift(const gen::ExecutorStats& stats);
 gen::WorkerProcessStats ProcessStatsToThrift(const ProcessStats& stats);
 ProcessStats ProcessStatsFromThrift(const gen::WorkerProcessStats& stats);
 
+// Storm's ClusterWorkerHeartbeat (/workerbeats, and the worker's stats file).
+gen::ClusterWorkerHeartbeat WorkerHeartbeatToThrift(const WorkerHeartbeat& heartbeat);
+WorkerHeartbeat WorkerHeartbeatFromThrift(const gen::ClusterWorkerHeartbeat& heartbeat);
+
 }  // namespace storm

@@ -170,12 +170,13 @@ struct ExecutorBeatStats {
   std::map<std::string, WindowStats> windows;  // kStatsWindows -> stats
   std::optional<QueueStats> queue;
   std::vector<TaskMetricSample> task_metrics;
-  // Spouts: the complete-latency LatencyHistogram (common/util/histogram.h)
-  // over the worker's life, its non-empty buckets as index -> count, so that
-  // a reader can take percentiles between two heartbeats (storm-perf-cluster).
-  // In Thrift: SpoutStats.complete_ms_avg under the extra window
-  // ":complete-latency-buckets", keyed by bucket index (see cluster_state.cc).
-  std::map<int, int64_t> complete_latency_buckets;
+  // The latency LatencyHistograms (common/util/histogram.h) of the sampled
+  // tuples over the worker's life, by kind: "complete" (spouts), "execute"
+  // and "process" (bolts); each its non-empty buckets as index -> count, so
+  // that a reader can take percentiles between two heartbeats
+  // (storm-perf-cluster) or export them (Prometheus). In Thrift: ours,
+  // ExecutorStats.latency_buckets (103).
+  std::map<std::string, std::map<int, int64_t>> latency_buckets;
 
   // The window's stats; empty ones when the worker did not report it.
   const WindowStats& Window(const std::string& window) const;
@@ -198,6 +199,7 @@ struct WorkerHeartbeat {
   int64_t uptime_secs = 0;
   std::map<ExecutorId, ExecutorBeatStats> executor_stats;
   std::optional<ProcessStats> process;
+  bool operator==(const WorkerHeartbeat&) const = default;
 };
 
 // /errors/<topology-id>/<component-id>/e<seq>

@@ -8,9 +8,10 @@ namespace storm {
 
 namespace {
 
-// Not a Storm window: complete_ms_avg[kLatencyBuckets][bucket index] = count
-// (ExecutorBeatStats::complete_latency_buckets). Storm's readers look up
-// their windows by name and skip this one.
+// Not a Storm window: complete_ms_avg[kLatencyBuckets][bucket index] = count,
+// where workers before ExecutorStats.latency_buckets (103) put the complete
+// latency's buckets; still read. Storm's readers look up their windows by
+// name and skip this one.
 constexpr const char* kLatencyBuckets = ":complete-latency-buckets";
 
 template <class Map>
@@ -86,12 +87,6 @@ gen::ExecutorStats ExecutorStatsToThrift(const ExecutorBeatStats& s) {
     ForEachWindow(s, spout.failed, [](const WindowStats& w) { return ByStream(w.failed); });
     ForEachWindow(s, spout.complete_ms_avg,
                   [](const WindowStats& w) { return ByStream(w.complete_ms_avg); });
-    if (!s.complete_latency_buckets.empty()) {
-      auto& buckets = spout.complete_ms_avg[kLatencyBuckets];
-      for (const auto& [bucket, n] : s.complete_latency_buckets) {
-        buckets[std::to_string(bucket)] = static_cast<double>(n);
-      }
-    }
     t.specific.__set_spout(spout);
   } else {
     gen::BoltStats bolt;
@@ -134,6 +129,11 @@ gen::ExecutorStats ExecutorStatsToThrift(const ExecutorBeatStats& s) {
     }
     t.__set_task_metrics(std::move(metrics));
   }
+  if (!s.latency_buckets.empty()) {
+    std::map<std::string, std::map<int32_t, int64_t>> buckets;
+    for (const auto& [kind, m] : s.latency_buckets) buckets[kind].insert(m.begin(), m.end());
+    t.__set_latency_buckets(std::move(buckets));
+  }
   return t;
 }
 
@@ -151,7 +151,7 @@ ExecutorBeatStats ExecutorStatsFromThrift(const gen::ExecutorStats& t) {
       if (window == kLatencyBuckets) {
         for (const auto& [bucket, n] : m) {
           try {
-            s.complete_latency_buckets[std::stoi(bucket)] = static_cast<int64_t>(n);
+            s.latency_buckets["complete"][std::stoi(bucket)] = static_cast<int64_t>(n);
           } catch (const std::exception&) {
             // Not ours: ignored.
           }
@@ -183,6 +183,10 @@ ExecutorBeatStats ExecutorStatsFromThrift(const gen::ExecutorStats& t) {
   for (const auto& m : t.task_metrics) {
     s.task_metrics.push_back(TaskMetricSample{m.task_id, m.name, m.type, m.values});
   }
+  for (const auto& [kind, m] : t.latency_buckets) {
+    auto& buckets = s.latency_buckets[kind];
+    for (const auto& [bucket, n] : m) buckets[bucket] = n;
+  }
   return s;
 }
 
@@ -196,6 +200,33 @@ gen::WorkerProcessStats ProcessStatsToThrift(const ProcessStats& s) {
 
 ProcessStats ProcessStatsFromThrift(const gen::WorkerProcessStats& t) {
   return ProcessStats{t.rss_bytes, t.cpu_secs, t.__isset.pid ? t.pid : 0};
+}
+
+gen::ClusterWorkerHeartbeat WorkerHeartbeatToThrift(const WorkerHeartbeat& h) {
+  gen::ClusterWorkerHeartbeat t;
+  t.storm_id = h.topology_id;
+  t.time_secs = static_cast<int32_t>(h.time_secs);
+  t.uptime_secs = static_cast<int32_t>(h.uptime_secs);
+  for (const auto& [e, stats] : h.executor_stats) {
+    gen::ExecutorInfo info;
+    info.task_start = e.first;
+    info.task_end = e.second;
+    t.executor_stats[info] = ExecutorStatsToThrift(stats);
+  }
+  if (h.process) t.__set_process(ProcessStatsToThrift(*h.process));
+  return t;
+}
+
+WorkerHeartbeat WorkerHeartbeatFromThrift(const gen::ClusterWorkerHeartbeat& t) {
+  WorkerHeartbeat h;
+  h.topology_id = t.storm_id;
+  h.time_secs = t.time_secs;
+  h.uptime_secs = t.uptime_secs;
+  for (const auto& [info, stats] : t.executor_stats) {
+    h.executor_stats[{info.task_start, info.task_end}] = ExecutorStatsFromThrift(stats);
+  }
+  if (t.__isset.process) h.process = ProcessStatsFromThrift(t.process);
+  return h;
 }
 
 }  // namespace storm

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/config/daemon.h"
+#include "common/state/cluster_thrift.h"
 #include "common/thrift/thrift_bytes.h"
 #include "storm/errors.h"
 #include "storm_types.h"
@@ -82,6 +83,24 @@ std::optional<LocalWorkerHeartbeat> LocalState::ReadHeartbeat(const std::string&
     h.port = t.port;
     for (const auto& e : t.executors) h.executors.emplace_back(e.task_start, e.task_end);
     return h;
+  } catch (const SerializationError&) {
+    return std::nullopt;
+  }
+}
+
+void LocalState::WriteWorkerStats(const std::string& worker_id,
+                                  const WorkerHeartbeat& heartbeat) const {
+  WriteFileAtomically((fs::path(WorkerDir(worker_id)) / "stats").string(),
+                      ThriftToBytes(WorkerHeartbeatToThrift(heartbeat)));
+}
+
+std::optional<WorkerHeartbeat> LocalState::ReadWorkerStats(const std::string& worker_id) const {
+  std::optional<std::string> bytes =
+      ReadFileIfPresent((fs::path(WorkerDir(worker_id)) / "stats").string());
+  if (!bytes) return std::nullopt;
+  try {
+    return WorkerHeartbeatFromThrift(
+        ThriftFromBytes<gen::ClusterWorkerHeartbeat>(*bytes, "worker stats"));
   } catch (const SerializationError&) {
     return std::nullopt;
   }

@@ -7,6 +7,10 @@
 //                                            (Thrift binary), rewritten
 //                                            atomically every
 //                                            worker.heartbeat.frequency.secs
+//   workers/<worker-id>/stats                the worker's last ClusterWorkerHeartbeat
+//                                            (Thrift binary, with its executors'
+//                                            stats), rewritten atomically with
+//                                            each heartbeat, for the supervisor
 //   workers/<worker-id>/pid                  the worker process's pid
 //   workers/<worker-id>/worker.yaml          the config the worker runs with
 //                                            (JSON, which YAML reads)
@@ -66,6 +70,11 @@ class LocalState {
   void WriteHeartbeat(const std::string& worker_id, const LocalWorkerHeartbeat& heartbeat) const;
   // nullopt when missing or unreadable.
   std::optional<LocalWorkerHeartbeat> ReadHeartbeat(const std::string& worker_id) const;
+
+  // The worker's full heartbeat (executor and process stats), written as
+  // the heartbeat is: atomically. Read: nullopt when missing or unreadable.
+  void WriteWorkerStats(const std::string& worker_id, const WorkerHeartbeat& heartbeat) const;
+  std::optional<WorkerHeartbeat> ReadWorkerStats(const std::string& worker_id) const;
 
  private:
   std::string local_dir_;

@@ -233,7 +233,7 @@ TEST_F(WorkerProcessTest, SpoutsFollowTheTopologyStatus) {
   auto spout_emitted = [&] {
     uint64_t n = 0;
     for (const Executor* e : a.process->worker().executors()) {
-      if (e->is_spout()) n += e->stats().emitted.Get();
+      if (e->is_spout()) n += e->counters().Sum(&StreamCounters::emitted);
     }
     return n;
   };

@@ -415,7 +415,7 @@ TEST_F(ClusterStateTest, WorkerHeartbeatRoundTripsWithStats) {
   spout.queue = QueueStats{17, 1024, true};
   spout.task_metrics = {{1, "lines", "counter", {{"count", 42}}},
                         {2, "size", "histogram", {{"count", 3}, {"p99", 9.5}}}};
-  spout.complete_latency_buckets = {{0, 1}, {300, 123'456'789'012}, {1023, 2}};
+  spout.latency_buckets = {{"complete", {{0, 1}, {300, 123'456'789'012}, {1023, 2}}}};
   ExecutorBeatStats bolt;
   WindowStats& b600 = bolt.windows[kWindow10Min];
   b600.emitted = {{"default", 50}};
@@ -426,6 +426,7 @@ TEST_F(ClusterStateTest, WorkerHeartbeatRoundTripsWithStats) {
   b600.execute_ms_avg = {{{"spout", "default"}, 0.25}};
   b600.process_ms_avg = {{{"spout", "default"}, 0.5}};
   b600.failure_causes = {0, 1, 2};
+  bolt.latency_buckets = {{"execute", {{5, 7}}}, {"process", {{9, 1}, {12, 3}}}};
   hb.executor_stats = {{{1, 2}, spout}, {{3, 3}, bolt}};
   // A supervisor id with dashes: the port is what follows the last one.
   const WorkerSlot slot{"sup-with-dashes", 6701};
