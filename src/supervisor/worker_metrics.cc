@@ -1,6 +1,9 @@
 #include "supervisor/worker_metrics.h"
 
 #include <algorithm>
+#include <array>
+
+#include "common/util/histogram.h"
 
 namespace storm {
 
@@ -89,6 +92,33 @@ void AddLatencies(const WindowStats& w, const Labels& base, MetricSet& out) {
   }
 }
 
+// Prometheus buckets (seconds) for the latency histograms: 100 us to 10 s.
+constexpr std::array<double, 16> kLatencyBoundsSecs = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+    0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,     10};
+
+// LatencyHistogram buckets (index -> count of sampled tuples, over the
+// worker's life) as a Prometheus histogram: each bucket goes to the first
+// bound at or above its upper edge; the sum takes each value as its
+// bucket's upper edge (LatencyHistogram's ~6% precision).
+void AddLatencyHistogram(const std::string& kind, const std::map<int, int64_t>& buckets,
+                         const Labels& base, MetricSet& out) {
+  std::vector<uint64_t> counts(kLatencyBoundsSecs.size() + 1, 0);
+  double sum = 0;
+  for (const auto& [index, n] : buckets) {
+    if (index < 0 || index >= LatencyHistogram::kBuckets || n <= 0) continue;
+    const double secs = static_cast<double>(LatencyHistogram::BucketUpperBoundNanos(index)) / 1e9;
+    const auto at = std::lower_bound(kLatencyBoundsSecs.begin(), kLatencyBoundsSecs.end(), secs);
+    counts[static_cast<size_t>(at - kLatencyBoundsSecs.begin())] += static_cast<uint64_t>(n);
+    sum += secs * static_cast<double>(n);
+  }
+  const std::vector<double> bounds(kLatencyBoundsSecs.begin(), kLatencyBoundsSecs.end());
+  out.AddHistogram("storm_" + kind + "_latency_seconds",
+                   "Latency of the sampled tuples over the worker's life (" + kind +
+                       ": Storm's __" + kind + "-latency).",
+                   base, bounds, counts, sum);
+}
+
 // Storm's capacity: the fraction of the window the executor spent executing.
 double Capacity(const WindowStats& w, int64_t uptime_secs) {
   double busy_ms = 0;
@@ -151,6 +181,11 @@ void AddWorkerMetrics(const WorkerHeartbeat& beat, const ComponentOfTask& compon
     AddStreamCounts(stats.AllTime(), base, out);
     const WindowStats& recent = stats.Window(kWindow10Min);
     AddLatencies(recent, base, out);
+    for (const auto& [kind, buckets] : stats.latency_buckets) {
+      if (kind == "complete" || kind == "execute" || kind == "process") {
+        AddLatencyHistogram(kind, buckets, base, out);
+      }
+    }
     if (!stats.is_spout) {
       out.AddGauge("storm_capacity",
                    "Bolts: the fraction of the last 10 minutes spent executing (Storm's "

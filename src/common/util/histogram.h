@@ -75,6 +75,10 @@ class LatencyHistogram {
     buckets_[i].fetch_add(n, std::memory_order_relaxed);
   }
 
+  // The largest value bucket i holds, in nanoseconds (saturated): what
+  // Percentile reports for it, and the edge exporters map buckets by.
+  static int64_t BucketUpperBoundNanos(int i) { return Saturate(UpperBound(i)); }
+
   void Reset() {
     for (auto& b : buckets_) b.store(0, std::memory_order_relaxed);
   }

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "common/util/histogram.h"
 #include "support/prometheus_server.h"
 
 namespace storm {
@@ -27,6 +28,8 @@ WorkerHeartbeat ABeat() {
   bolt.windows[kWindow10Min].executed = {{{"spout", "default"}, 60'000}};
   bolt.windows[kWindow10Min].execute_ms_avg = {{{"spout", "default"}, 2.5}};
   bolt.queue = QueueStats{900, 1024, true};
+  // 2 tuples in bucket 0 (0 ns) and 3 in a bucket near 2 ms.
+  bolt.latency_buckets["execute"] = {{0, 2}, {(21 << LatencyHistogram::kSubBits) + 0, 3}};
   bolt.task_metrics = {{3, "words seen", "counter", {{"count", 77}}},
                        {3, "line-length", "histogram", {{"count", 4}, {"sum", 40}, {"p50", 9},
                                                          {"p99", 20}}},
@@ -79,6 +82,21 @@ TEST(WorkerMetricsTest, CapacityQueueBackpressureAndWorkerProcess) {
                       "port=\"6700\"} 50000000\n"),
             std::string::npos);
   EXPECT_NE(text.find("storm_complete_latency_seconds_avg{"), std::string::npos);
+}
+
+TEST(WorkerMetricsTest, LatencyHistogramsHaveCumulativeBucketsInSeconds) {
+  const std::string text = Render(ABeat());
+  const std::string labels =
+      "topology=\"wc-1-1\",component=\"count\",task=\"2-3\",host=\"host-a\",port=\"6700\"";
+  EXPECT_NE(text.find("storm_execute_latency_seconds_bucket{" + labels + ",le=\"0.0001\"} 2\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("storm_execute_latency_seconds_bucket{" + labels + ",le=\"0.0025\"} 5\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("storm_execute_latency_seconds_count{" + labels + "} 5\n"),
+            std::string::npos)
+      << text;
 }
 
 TEST(WorkerMetricsTest, UserMetricsShowPerTask) {
