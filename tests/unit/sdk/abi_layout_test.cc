@@ -52,7 +52,7 @@ BasicOutputCollector size 16 align 8
 BasicBoltExecutor size 24 align 8
 SpoutOutputCollector size 8 align 8
 OutputCollector size 8 align 8
-TopologyContext size 8 align 8
+TopologyContext size 16 align 8
 ISpout size 8 align 8
 IBolt size 8 align 8
 IBasicBolt size 8 align 8
@@ -74,7 +74,7 @@ detail::EntryCall::error offset 32
 StreamDeclaration::fields offset 0
 StreamDeclaration::direct offset 24
 )";
-constexpr uint64_t kRecordedHeaders = 13470937196480197136ULL;
+constexpr uint64_t kRecordedHeaders = 12151648723767955956ULL;
 // -----------------------------------------------------------------------------
 
 #define STORM_LAYOUT(T) out << #T << " size " << sizeof(T) << " align " << alignof(T) << "\n"
