@@ -33,7 +33,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // ---- Recorded for kTopologyAbiVersion 2 ------------------------------------
-constexpr uint32_t kRecordedVersion = 2;
+constexpr uint32_t kRecordedVersion = 3;
 constexpr const char* kRecordedLayout = R"(
 Bytes size 32 align 8
 Value size 40 align 8
