@@ -212,7 +212,9 @@ TEST_F(ObservabilityTest, AnOperatorSeesTheRunningWordCount) {
   visit("", "wc", "ui-cluster.png");
   visit("topology.html?id=" + id, "split", "ui-topology.png");
   EXPECT_TRUE(browser.WaitForScript(
-      "return document.querySelectorAll('svg g.node, svg .node').length >= 3", 30s))
+      "return ['sentences', 'split', 'count', 'report'].every(c => "
+      "document.querySelector('#topology-dag svg .node[data-component=\"' + c + '\"]'))",
+      30s))
       << browser.BodyText();
   visit("component.html?topology_id=" + id + "&id=split", "split", "ui-component.png");
   visit("supervisor.html?id=" + a_->SupervisorId(cluster_), "127.0.0.1", "ui-supervisor.png");

@@ -207,6 +207,8 @@ function drawDag(graph, topologyId) {
     const fill = node[':type'] === 'spout' ? '#cfe3ff'
         : capacity >= 0.8 ? '#f8c0c0' : capacity >= 0.5 ? '#fff3b0' : '#d8f5d0';
     const a = document.createElementNS(ns, 'a');
+    a.setAttribute('class', 'node');
+    a.setAttribute('data-component', id);
     a.setAttribute('href', 'component.html?topology_id=' + encodeURIComponent(topologyId) +
                    '&id=' + encodeURIComponent(id));
     svg.append(a);

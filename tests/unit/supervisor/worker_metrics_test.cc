@@ -28,8 +28,8 @@ WorkerHeartbeat ABeat() {
   bolt.windows[kWindow10Min].executed = {{{"spout", "default"}, 60'000}};
   bolt.windows[kWindow10Min].execute_ms_avg = {{{"spout", "default"}, 2.5}};
   bolt.queue = QueueStats{900, 1024, true};
-  // 2 tuples in bucket 0 (0 ns) and 3 in a bucket near 2 ms.
-  bolt.latency_buckets["execute"] = {{0, 2}, {(21 << LatencyHistogram::kSubBits) + 0, 3}};
+  // 2 tuples in bucket 0 (0 ns) and 3 in the bucket of 2.1 to 2.2 ms.
+  bolt.latency_buckets["execute"] = {{0, 2}, {18 << LatencyHistogram::kSubBits, 3}};
   bolt.task_metrics = {{3, "words seen", "counter", {{"count", 77}}},
                        {3, "line-length", "histogram", {{"count", 4}, {"sum", 40}, {"p50", 9},
                                                          {"p99", 20}}},
