@@ -64,10 +64,23 @@ void BoltExecutor::Loop() {
     if (tick_nanos_ > 0 && worker_.clock->NowNanos() >= next_tick_) DeliverTicks();
     if (batch != nullptr) {
       backoff.Reset();
+      // Executed inputs are counted per run of one stream, not one by one:
+      // a batch is mostly of one stream, and a counter in memory per input
+      // costs a measurable share of a bolt that does little.
+      const TupleSchema* run_schema = nullptr;
+      uint64_t run = 0;
       for (size_t i = 0; i < batch->size(); ++i) {
         AddressedTuple& item = (*batch)[i];
-        Execute(item.tuple, item.task);
+        const TupleSchema* schema = SchemaOf(item.tuple);
+        if (schema != run_schema) {
+          CountExecuted(run_schema, run);
+          run_schema = schema;
+          run = 0;
+        }
+        ++run;
+        Execute(item.tuple, item.task, schema);
       }
+      CountExecuted(run_schema, run);
       counters_.batches.Add(1);
       sampled_input_ = nullptr;  // its storage is about to be reused
       in_queue_->Recycle(batch);
@@ -78,39 +91,41 @@ void BoltExecutor::Loop() {
   }
 }
 
-void BoltExecutor::Execute(Tuple& tuple, int task) {
+void BoltExecutor::CountExecuted(const TupleSchema* schema, uint64_t n) {
+  if (n != 0) counters_.Stream(schema != nullptr ? schema->stream_index : -1).executed.Add(n);
+}
+
+void BoltExecutor::Execute(Tuple& tuple, int task, const TupleSchema* schema) {
   const int index = task - def_.first_task;
   if (index < 0 || index >= static_cast<int>(tasks_.size())) {
     spdlog::error("bolt {} got a tuple for task {}, which it does not run", def_.component, task);
     return;
   }
   Task& t = tasks_[index];
-  const TupleSchema* schema = SchemaOf(tuple);
   const int stream = schema != nullptr ? schema->stream_index : -1;
-  counters_.Stream(stream).executed.Add(1);
-  if (!sampler_.Next()) {
-    CallExecute(t, index, tuple);
-    return;
+  // One try block on the common path: a call out of line per input costs
+  // more than the counting does.
+  const bool sampled = sampler_.Next();
+  int64_t start = 0;
+  if (sampled) {
+    start = worker_.clock->NowNanos();
+    sampled_input_ = &tuple;
+    sampled_start_nanos_ = start;
   }
-  const int64_t start = worker_.clock->NowNanos();
-  sampled_input_ = &tuple;
-  sampled_start_nanos_ = start;
-  if (CallExecute(t, index, tuple)) {
-    counters_.RecordLatency(kExecuteLatency, stream, worker_.clock->NowNanos() - start);
-  }
-}
-
-bool BoltExecutor::CallExecute(Task& t, int index, Tuple& tuple) {
   try {
     t.bolt->execute(tuple);
-    return true;
   } catch (const std::exception& e) {
-    // A bolt that throws fails its input (the tree is replayed by its spout).
-    ReportError(index, std::string("execute threw: ") + e.what());
-    counters_.failed_by_exception.Add(1);
-    FailInput(index, tuple);
-    return false;
+    FailThrown(index, tuple, e);
+    return;
   }
+  if (sampled) counters_.RecordLatency(kExecuteLatency, stream, worker_.clock->NowNanos() - start);
+}
+
+void BoltExecutor::FailThrown(int index, const Tuple& tuple, const std::exception& e) {
+  // A bolt that throws fails its input (the tree is replayed by its spout).
+  ReportError(index, std::string("execute threw: ") + e.what());
+  counters_.failed_by_exception.Add(1);
+  FailInput(index, tuple);
 }
 
 void BoltExecutor::DeliverTicks() {

@@ -6,6 +6,7 @@
 // reaches the spouts.
 #pragma once
 
+#include <exception>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,9 +45,11 @@ class BoltExecutor final : public Executor {
     std::unique_ptr<Collector> collector;
   };
 
-  void Execute(Tuple& tuple, int task);
-  // Calls execute; false when it threw (the input is then failed).
-  bool CallExecute(Task& t, int index, Tuple& tuple);
+  // `schema`: the tuple's (SchemaOf), looked up once by the caller.
+  void Execute(Tuple& tuple, int task, const TupleSchema* schema);
+  void CountExecuted(const TupleSchema* schema, uint64_t n);
+  // execute threw: reports the error and fails the input.
+  void FailThrown(int index, const Tuple& tuple, const std::exception& e);
   void FailInput(int task_index, const Tuple& input);
   void DeliverTicks();
 

@@ -273,7 +273,7 @@ const TaskIds& SpoutExecutor::Emit(int task_index, const std::string* stream, co
                          std::memory_order_relaxed);
     acker_outbox_.Append(AckerMessage::kInit, task_id, root, ack_val);
   } else if (msg_id != nullptr) {
-    deferred_acks_.push_back(DeferredAck{task_index, stream_index, *msg_id});
+    deferred_acks_.emplace_back(task_index, stream_index, *msg_id);
   }
   return targets_;
 }

@@ -165,6 +165,9 @@ class ExecutorStatsTest : public ::testing::Test {
       const WorkerTotals t = run_->worker_->Totals();
       return t.spout_acked + t.spout_failed == 2 * kPerStream;
     }));
+    // A bolt counts what it executed at the end of each input batch.
+    ASSERT_TRUE(testing::WaitUntil(
+        [&] { return run_->Stats("judge").AllTime().Executed() == 2 * kPerStream; }));
   }
   std::unique_ptr<RunningTopology> run_;
 };
