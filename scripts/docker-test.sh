@@ -368,7 +368,7 @@ logged compose restart -t 10 nimbus || fail "docker-compose restart nimbus"
 wait_for 120 all_healthy nimbus || fail "nimbus is not healthy after its restart"
 row="$(list_row)"
 say "  $row"
-[[ "$(awk '{print $2}' <<<"$row")" == ACTIVE && "$(awk '{print $NF}' <<<"$row")" == "$TOPOLOGY_ID" ]] ||
+[[ "$(awk '{print $2}' <<<"$row")" == ACTIVE && "$(awk '{print $6}' <<<"$row")" == "$TOPOLOGY_ID" ]] ||
   fail "after the restart, wc is not ACTIVE as $TOPOLOGY_ID: '$row'"
 sleep "$TASK_TIMEOUT"  # long enough for a wrong reassignment to show
 pids_after="$(worker_pids_in "$SURVIVOR")"
@@ -386,7 +386,7 @@ wait_for 60 restarted || fail "the nimbus container was not restarted"
 wait_for 120 all_healthy nimbus || fail "nimbus is not healthy after the restart policy restarted it"
 row="$(list_row)"
 say "  restarted by its policy; $row"
-[[ "$(awk '{print $2}' <<<"$row")" == ACTIVE && "$(awk '{print $NF}' <<<"$row")" == "$TOPOLOGY_ID" ]] ||
+[[ "$(awk '{print $2}' <<<"$row")" == ACTIVE && "$(awk '{print $6}' <<<"$row")" == "$TOPOLOGY_ID" ]] ||
   fail "after the crash, wc is not ACTIVE as $TOPOLOGY_ID: '$row'"
 [[ "$(worker_pids_in "$SURVIVOR")" == "$pids_before" ]] || fail "the workers changed across the Nimbus crash"
 done_step
