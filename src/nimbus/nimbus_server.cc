@@ -76,21 +76,6 @@ std::map<std::string, LogLevelChange> LogChangesFromThrift(const gen::LogConfig&
   return out;
 }
 
-// As stored: every entry an UPDATE with the deadline Nimbus set.
-gen::LogConfig LogConfigToThrift(const LogConfig& config) {
-  gen::LogConfig out;
-  std::map<std::string, gen::LogLevel> loggers;
-  for (const auto& [logger, level] : config.loggers) {
-    gen::LogLevel t;
-    t.action = gen::LogLevelAction::UPDATE;
-    t.__set_target_log_level(level.target_level);
-    t.__set_reset_log_level_timeout_epoch(level.reset_timeout_epoch_secs);
-    t.__set_reset_log_level(level.reset_level);
-    loggers[logger] = std::move(t);
-  }
-  out.__set_named_logger_level(loggers);
-  return out;
-}
 
 class NimbusHandler final : public gen::NimbusIf {
  public:

@@ -394,7 +394,7 @@ std::optional<LogConfig> ClusterState::GetLogConfig(const std::string& id, bool 
   return out;
 }
 
-void ClusterState::SetLogConfig(const std::string& id, const LogConfig& config) {
+gen::LogConfig LogConfigToThrift(const LogConfig& config) {
   gen::LogConfig t;
   std::map<std::string, gen::LogLevel> levels;
   for (const auto& [logger, l] : config.loggers) {
@@ -406,7 +406,11 @@ void ClusterState::SetLogConfig(const std::string& id, const LogConfig& config) 
     levels[logger] = std::move(level);
   }
   t.__set_named_logger_level(std::move(levels));
-  storage_->Set(Path(kLogConfigs, id), ThriftToBytes(t));
+  return t;
+}
+
+void ClusterState::SetLogConfig(const std::string& id, const LogConfig& config) {
+  storage_->Set(Path(kLogConfigs, id), ThriftToBytes(LogConfigToThrift(config)));
 }
 
 void ClusterState::RemoveLogConfig(const std::string& id) {

@@ -19,4 +19,8 @@ ProcessStats ProcessStatsFromThrift(const gen::WorkerProcessStats& stats);
 gen::ClusterWorkerHeartbeat WorkerHeartbeatToThrift(const WorkerHeartbeat& heartbeat);
 WorkerHeartbeat WorkerHeartbeatFromThrift(const gen::ClusterWorkerHeartbeat& heartbeat);
 
+// Storm's LogConfig as /logconfigs stores it and getLogConfig returns it:
+// every entry an UPDATE with its reset deadline.
+gen::LogConfig LogConfigToThrift(const LogConfig& config);
+
 }  // namespace storm
