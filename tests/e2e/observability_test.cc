@@ -140,7 +140,15 @@ TEST_F(ObservabilityTest, AnOperatorSeesTheRunningWordCount) {
     EXPECT_TRUE(topology["bolts"][0].contains(field)) << field;
   }
   ASSERT_FALSE(topology["workers"].empty()) << topology.dump(2);
-  const std::string log_link = topology["workers"][0].value("workerLogLink", "");
+  // A worker of host a, whose logviewer the UI's links name (both hosts are
+  // 127.0.0.1 here; the UI knows one logviewer.port).
+  std::string log_link;
+  for (const Json& w : topology["workers"]) {
+    if (w.value("supervisorId", "") == a_->SupervisorId(cluster_)) {
+      log_link = w.value("workerLogLink", "");
+    }
+  }
+  if (log_link.empty()) log_link = topology["workers"][0].value("workerLogLink", "");
   EXPECT_NE(log_link.find("/api/v1/log?file="), std::string::npos) << log_link;
 
   const Json component = Api("/api/v1/topology/" + id + "/component/split");
@@ -188,9 +196,7 @@ TEST_F(ObservabilityTest, AnOperatorSeesTheRunningWordCount) {
   // ---- Logs: the UI's link opens the worker's log in the logviewer.
   const std::string file = log_link.substr(log_link.find("file=") + 5);
   const testing::HttpReply log = HttpGet(ports_a_.logviewer, "/api/v1/log?format=text&file=" + file);
-  if (log_link.find(":" + std::to_string(ports_a_.logviewer) + "/") != std::string::npos) {
-    EXPECT_EQ(log.status, 200) << log.body;
-  }
+  if (!a_->WorkerPids().empty()) EXPECT_EQ(log.status, 200) << log_link << ": " << log.body;
   EXPECT_EQ(HttpGet(ports_a_.logviewer, "/api/v1/log?file=../../../etc/passwd").status, 400);
   EXPECT_EQ(HttpGet(ports_a_.logviewer, "/api/v1/log?file=%2Fetc%2Fpasswd").status, 400);
 
