@@ -196,7 +196,9 @@ TEST_F(ObservabilityTest, AnOperatorSeesTheRunningWordCount) {
   // ---- Logs: the UI's link opens the worker's log in the logviewer.
   const std::string file = log_link.substr(log_link.find("file=") + 5);
   const testing::HttpReply log = HttpGet(ports_a_.logviewer, "/api/v1/log?format=text&file=" + file);
-  if (!a_->WorkerPids().empty()) EXPECT_EQ(log.status, 200) << log_link << ": " << log.body;
+  if (!a_->WorkerPids().empty()) {
+    EXPECT_EQ(log.status, 200) << log_link << ": " << log.body;
+  }
   EXPECT_EQ(HttpGet(ports_a_.logviewer, "/api/v1/log?file=../../../etc/passwd").status, 400);
   EXPECT_EQ(HttpGet(ports_a_.logviewer, "/api/v1/log?file=%2Fetc%2Fpasswd").status, 400);
 
