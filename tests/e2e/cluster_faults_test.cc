@@ -235,15 +235,6 @@ TEST_F(ClusterFaultsTest, ASupervisorKilledWithItsWorkersHasItsExecutorsMovedToT
 // running their slot's assignment, under the same supervisor id, instead of
 // starting a second worker on the port.
 TEST_F(ClusterFaultsTest, ARestartedSupervisorTakesOverTheWorkersItLeftRunning) {
-  // Skipped until the race behind its flakiness is fixed (issue #20 work,
-  // seen in 2 of 3 runs on 2026-12-07): within a second of the restart Nimbus
-  // sometimes reassigns the host's slot ("executors stopped heartbeating or
-  // whose supervisor is gone") while the killed run's registration gives way
-  // to the new run's, and the adopted worker is stopped. STORM_RUN_FLAKY=1
-  // runs it.
-  if (std::getenv("STORM_RUN_FLAKY") == nullptr) {
-    GTEST_SKIP() << "flaky: Nimbus may reassign during a supervisor restart (see comment)";
-  }
   const std::string id = Submit(WordCountLibrary(), "wc", {"topology.workers=2"}, 2);
   ASSERT_FALSE(HasFailure());
   ASSERT_TRUE(Eventually([&] { return SpoutAcked(cluster_, id) > 0; }, 60s)) << Logs();
@@ -271,9 +262,10 @@ TEST_F(ClusterFaultsTest, ARestartedSupervisorTakesOverTheWorkersItLeftRunning) 
   }, 30s)) << "the restarted supervisor did not take over its " << workers.size()
            << " workers" << Logs();
   EXPECT_EQ(LinesWith(log, "left by an earlier run"), 0u) << Logs();
-  // The new run registers under the same id. Until the killed run's session
-  // expires its registration is still there, then for a moment none is: the
-  // new run's is the one that started after the restart (1 s for rounding).
+  // The new run registers under the same id, taking the killed run's node
+  // over in one transaction (Nimbus never sees the host missing, which would
+  // reassign its slots): the registration is the one of the run that started
+  // after the restart (1 s for rounding).
   EXPECT_TRUE(Eventually(
       [&] {
         auto info = cluster_.state().GetSupervisor(host_id);

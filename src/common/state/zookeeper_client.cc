@@ -94,6 +94,16 @@ int CreateNode(zhandle_t* zh, const std::string& full, const std::string& data, 
   return rc;
 }
 
+int ReplaceEphemeral(zhandle_t* zh, const std::string& full, const std::string& data,
+                     int version) {
+  zoo_op_t ops[2];
+  zoo_op_result_t results[2];
+  zoo_delete_op_init(&ops[0], full.c_str(), version);
+  zoo_create_op_init(&ops[1], full.c_str(), data.data(), static_cast<int>(data.size()),
+                     &ZOO_OPEN_ACL_UNSAFE, ZOO_EPHEMERAL, nullptr, 0);
+  return zoo_multi(zh, 2, ops, results);
+}
+
 std::vector<std::string> TakeStrings(String_vector& strings) {
   std::vector<std::string> out(strings.data, strings.data + strings.count);
   deallocate_String_vector(&strings);

@@ -48,6 +48,13 @@ int MakePath(zhandle_t* zh, const std::string& full);
 // null) receives the created path, which differs for sequential nodes.
 int CreateNode(zhandle_t* zh, const std::string& full, const std::string& data, int flags,
                std::string* created);
+
+// Replaces another session's ephemeral node at `full` (whose version is
+// `version`) with one of this session, in one transaction: readers never see
+// the path missing in between. ZBADVERSION or ZNONODE when the node changed or
+// went meanwhile.
+int ReplaceEphemeral(zhandle_t* zh, const std::string& full, const std::string& data,
+                     int version);
 // The strings, freeing the client's vector.
 std::vector<std::string> TakeStrings(String_vector& strings);
 // A session id as ZooKeeper's logs show it: 0x...

@@ -29,6 +29,7 @@ using zk::SetClientLogLevelOnce;
 using zk::IgnoreEvents;
 using zk::MakePath;
 using zk::CreateNode;
+using zk::ReplaceEphemeral;
 using zk::TakeStrings;
 using zk::Hex;
 using zk::kInitialReadBuffer;
@@ -311,9 +312,14 @@ int ZooKeeperStorage::SetOnce(Session& session, const std::string& full, const s
         // Another session's node: typically our own process before a crash,
         // whose session the server has not expired yet. Writing its data
         // would leave us without a node once that session goes, so a
-        // restarted daemon takes the node over: delete it, create ours.
-        const int deleted = zoo_delete(zh, full.c_str(), stat.version);
-        if (deleted != ZOK && deleted != ZNONODE && deleted != ZBADVERSION) return deleted;
+        // restarted daemon takes the node over: delete it and create ours in
+        // one transaction, so that watchers (Nimbus watching /supervisors)
+        // never see the path missing in between.
+        const int replaced = ReplaceEphemeral(zh, full, data, stat.version);
+        if (replaced == ZOK) return ZOK;
+        if (replaced != ZNONODE && replaced != ZBADVERSION && replaced != ZNODEEXISTS) {
+          return replaced;
+        }
         continue;
       }
       if (rc == ZOK) rc = zoo_set(zh, full.c_str(), data.data(), size, -1);
