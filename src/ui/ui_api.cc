@@ -179,7 +179,9 @@ class UiApi {
       n.Call([&](gen::NimbusClient& c) { c.getTopology(topology, id); });
       gen::TopologyPageInfo page;
       n.Call([&](gen::NimbusClient& c) { c.getTopologyPageInfo(page, id, window, sys); });
-      return VisualizationJson(topology, page, sys);
+      gen::TopologyInfo info;
+      n.Call([&](gen::NimbusClient& c) { c.getTopologyInfo(info, id); });
+      return VisualizationJson(topology, page, info, sys);
     });
   }
 

@@ -19,7 +19,7 @@ bool IsSystemId(const std::string& id) {
 }
 
 template <class Map>
-auto ValueOr(const Map& map, const std::string& key) -> typename Map::mapped_type {
+auto ValueOr(const Map& map, const typename Map::key_type& key) -> typename Map::mapped_type {
   auto it = map.find(key);
   return it == map.end() ? typename Map::mapped_type{} : it->second;
 }
@@ -378,14 +378,35 @@ std::string GroupingName(const gen::Grouping& g) {
   return "custom";
 }
 
-Json Inputs(const gen::ComponentCommon& common, bool include_sys) {
+// Tuples executed by a bolt per input stream, summed over its executors:
+// (bolt, input) -> count, for one window.
+using EdgeCounts = std::map<std::pair<std::string, gen::GlobalStreamId>, int64_t>;
+
+EdgeCounts ExecutedByEdge(const gen::TopologyInfo& info, const std::string& window) {
+  EdgeCounts counts;
+  for (const auto& e : info.executors) {
+    if (!e.__isset.stats || !e.stats.specific.__isset.bolt) continue;
+    const auto& executed = e.stats.specific.bolt.executed;
+    auto in_window = executed.find(window);
+    if (in_window == executed.end()) continue;
+    for (const auto& [gsid, n] : in_window->second) counts[{e.component_id, gsid}] += n;
+  }
+  return counts;
+}
+
+Json Inputs(const std::string& id, const gen::ComponentCommon& common, bool include_sys,
+            const EdgeCounts& all_time, const EdgeCounts& recent, double recent_secs) {
   Json inputs = Json::array();
   for (const auto& [gsid, grouping] : common.inputs) {
     if (!include_sys && (IsSystemId(gsid.componentId) || IsSystemId(gsid.streamId))) continue;
+    const int64_t executed = ValueOr(all_time, std::make_pair(id, gsid));
+    const int64_t in_recent = ValueOr(recent, std::make_pair(id, gsid));
     inputs.push_back({{":component", gsid.componentId},
                       {":stream", gsid.streamId},
                       {":sani-stream", http::UrlEncode(gsid.streamId)},
-                      {":grouping", GroupingName(grouping)}});
+                      {":grouping", GroupingName(grouping)},
+                      {":executed", executed},
+                      {":rate", static_cast<double>(in_recent) / recent_secs}});
   }
   return inputs;
 }
@@ -393,7 +414,13 @@ Json Inputs(const gen::ComponentCommon& common, bool include_sys) {
 }  // namespace
 
 Json VisualizationJson(const gen::StormTopology& topology, const gen::TopologyPageInfo& page,
-                       bool include_sys) {
+                       const gen::TopologyInfo& info, bool include_sys) {
+  const EdgeCounts all_time = ExecutedByEdge(info, ":all-time");
+  const EdgeCounts recent = ExecutedByEdge(info, "600");
+  const double recent_secs = std::clamp(static_cast<double>(page.uptime_secs), 1.0, 600.0);
+  const auto inputs = [&](const std::string& id, const gen::ComponentCommon& common) {
+    return Inputs(id, common, include_sys, all_time, recent, recent_secs);
+  };
   Json graph = Json::object();
   for (const auto& [id, spec] : topology.spouts) {
     if (!include_sys && IsSystemId(id)) continue;
@@ -403,7 +430,7 @@ Json VisualizationJson(const gen::StormTopology& topology, const gen::TopologyPa
                  {":latency", stats.specific_stats.spout.complete_latency_ms},
                  {":transferred", stats.common_stats.transferred},
                  {":emitted", stats.common_stats.emitted},
-                 {":inputs", Inputs(spec.common, include_sys)}};
+                 {":inputs", inputs(id, spec.common)}};
   }
   for (const auto& [id, bolt] : topology.bolts) {
     if (!include_sys && IsSystemId(id)) continue;
@@ -414,7 +441,7 @@ Json VisualizationJson(const gen::StormTopology& topology, const gen::TopologyPa
                  {":transferred", stats.common_stats.transferred},
                  {":emitted", stats.common_stats.emitted},
                  {":executed", stats.specific_stats.bolt.executed},
-                 {":inputs", Inputs(bolt.common, include_sys)}};
+                 {":inputs", inputs(id, bolt.common)}};
   }
   return graph;
 }

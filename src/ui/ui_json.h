@@ -46,9 +46,12 @@ Json ComponentPageJson(const gen::ComponentPageInfo& page, const std::string& wi
 // The DAG: component id -> {":type", ":capacity", ":latency", ":transferred",
 // ":inputs": [{":component", ":stream", ":grouping"}]}, as Storm's
 // /visualization, from the topology (with its system components) and the
-// page's stats for the window.
+// page's stats for the window. Ours on each input, from the executors' stats
+// in `info`: ":executed" (all-time count of the tuples that crossed the edge,
+// for rates between two polls) and ":rate" (tuples/s over the last 10
+// minutes, or the uptime when shorter).
 Json VisualizationJson(const gen::StormTopology& topology, const gen::TopologyPageInfo& page,
-                       bool include_sys);
+                       const gen::TopologyInfo& info, bool include_sys);
 Json TopologyWorkersJson(const gen::TopologyPageInfo& page, const JsonContext& context);
 
 }  // namespace storm::ui

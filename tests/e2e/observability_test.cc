@@ -206,24 +206,29 @@ TEST_F(ObservabilityTest, AnOperatorSeesTheRunningWordCount) {
   testing::Browser browser;
   const std::string base = "http://127.0.0.1:" + std::to_string(ui_port_) + "/";
   const char* dir = std::getenv("STORM_SCREENSHOT_DIR");
-  auto visit = [&](const std::string& page, const std::string& text, const std::string& shot) {
+  // Opens a page, waits for `text` and then for `ready` (a script returning
+  // true), and keeps a screenshot.
+  auto visit = [&](const std::string& page, const std::string& text, const std::string& shot,
+                   const std::string& ready = "return true") {
     browser.Open(base + page);
     EXPECT_TRUE(browser.WaitForText(text, 30s)) << page << ":\n" << browser.BodyText();
-    std::this_thread::sleep_for(2s);  // a poll of the page's charts
+    EXPECT_TRUE(browser.WaitForScript(ready, 30s)) << page << ": " << ready << "\n"
+                                                   << browser.BodyText();
     if (dir != nullptr) browser.Screenshot(std::filesystem::path(dir) / shot);
-    std::vector<std::string> errors;
-    for (const std::string& m : browser.SevereConsoleMessages()) {
-      if (m.find("favicon.ico") == std::string::npos) errors.push_back(m);
-    }
+    const std::vector<std::string> errors = browser.SevereConsoleMessages();
     EXPECT_TRUE(errors.empty()) << page << ": " << (errors.empty() ? "" : errors[0]);
   };
   visit("", "wc", "ui-cluster.png");
-  visit("topology.html?id=" + id, "split", "ui-topology.png");
-  EXPECT_TRUE(browser.WaitForScript(
-      "return ['sentences', 'split', 'count', 'report'].every(c => "
-      "document.querySelector('#topology-dag svg .node[data-component=\"' + c + '\"]'))",
-      30s))
-      << browser.BodyText();
+  // The topology page: the DAG's nodes, each edge labelled with the rate of
+  // the tuples crossing it, and the chart drawn from three polls (10 s).
+  visit("topology.html?id=" + id, "split", "ui-topology.png",
+        "const nodes = ['sentences', 'split', 'count', 'report'].every(c => "
+        "  document.querySelector('#topology-dag svg .node[data-component=\"' + c + '\"]'));"
+        "const labels = [...document.querySelectorAll('#topology-dag svg .edge-rate')];"
+        "return nodes && labels.length === 3 &&"
+        "  labels.every(l => /^[0-9.]+[kM]?\\/s /.test(l.textContent)) &&"
+        "  labels.some(l => parseFloat(l.textContent) > 0) &&"
+        "  document.querySelectorAll('#topology-chart polyline').length === 2");
   visit("component.html?topology_id=" + id + "&id=split", "split", "ui-component.png");
   visit("supervisor.html?id=" + a_->SupervisorId(cluster_), "127.0.0.1", "ui-supervisor.png");
 

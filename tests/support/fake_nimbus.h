@@ -34,6 +34,7 @@ struct FakeNimbusState {
   std::string nimbus_conf = "{}";
   std::map<std::string, gen::TopologyPageInfo> pages;  // by topology id
   std::map<std::string, gen::StormTopology> topologies;
+  std::map<std::string, gen::TopologyInfo> infos;  // getTopologyInfo; else id, name, status of the page
   std::map<std::pair<std::string, std::string>, gen::ComponentPageInfo> components;
   std::map<std::string, gen::SupervisorPageInfo> supervisors;  // by supervisor id
   std::vector<std::string> operations;     // "activate wc", "kill wc 30", "rebalance wc 0 2"
@@ -99,6 +100,10 @@ class FakeNimbusHandler : public gen::NimbusNull {
   void getTopologyInfo(gen::TopologyInfo& out, const std::string& id) override {
     std::lock_guard lock(*mutex_);
     const gen::TopologyPageInfo& page = Find(state_->pages, id);
+    if (auto it = state_->infos.find(id); it != state_->infos.end()) {
+      out = it->second;
+      return;
+    }
     out.id = page.id;
     out.name = page.name;
     out.status = page.status;

@@ -111,8 +111,10 @@ const kHistoryPoints = 60;
 function recordHistory(topology) {
   const all = topology.topologyStats.find(s => s.window === ':all-time') || {};
   const recent = topology.topologyStats.find(s => s.window === '600') || {};
+  const recentSecs = Math.min(600, Math.max(1, topology.uptimeSeconds || 1));
   samples.push({time: Date.now() / 1000, emitted: all.emitted || 0, acked: all.acked || 0,
-                failed: all.failed || 0, latency: parseFloat(recent.completeLatency) || 0});
+                failed: all.failed || 0, latency: parseFloat(recent.completeLatency) || 0,
+                averageAcked: (recent.acked || 0) / recentSecs});
   if (samples.length > kHistoryPoints) samples.shift();
 }
 
@@ -122,7 +124,8 @@ function drawChart() {
   const svg = document.createElementNS(ns, 'svg');
   svg.setAttribute('width', width);
   svg.setAttribute('height', height);
-  const rates = [];
+  // The first point, before two polls give a rate: the 10-minute average.
+  const rates = samples.length ? [{acked: samples[0].averageAcked, latency: samples[0].latency}] : [];
   for (let i = 1; i < samples.length; i++) {
     const dt = Math.max(samples[i].time - samples[i - 1].time, 0.001);
     rates.push({acked: Math.max(0, samples[i].acked - samples[i - 1].acked) / dt,
@@ -130,8 +133,10 @@ function drawChart() {
   }
   const line = (values, max, colour) => {
     if (values.length < 2) return;
+    // The points so far fill the width; once there are kHistoryPoints, the
+    // chart scrolls.
     const points = values.map((v, i) =>
-      (pad + i * (width - 2 * pad) / (kHistoryPoints - 1)).toFixed(1) + ',' +
+      (pad + i * (width - 2 * pad) / (values.length - 1)).toFixed(1) + ',' +
       (height - pad - (max > 0 ? v / max : 0) * (height - 2 * pad)).toFixed(1));
     const path = document.createElementNS(ns, 'polyline');
     path.setAttribute('points', points.join(' '));
@@ -139,6 +144,14 @@ function drawChart() {
     path.setAttribute('stroke', colour);
     svg.append(path);
   };
+  for (const [x1, y1, x2, y2] of [[pad, height - pad, width - pad, height - pad],
+                                  [pad, pad, pad, height - pad]]) {
+    const axis = document.createElementNS(ns, 'line');
+    for (const [k, v] of Object.entries({x1: x1, y1: y1, x2: x2, y2: y2, stroke: '#999'})) {
+      axis.setAttribute(k, v);
+    }
+    svg.append(axis);
+  }
   const maxRate = Math.max(1, ...rates.map(r => r.acked));
   const maxLatency = Math.max(1, ...rates.map(r => r.latency));
   line(rates.map(r => r.acked), maxRate, '#1565c0');
@@ -154,11 +167,41 @@ function drawChart() {
   const last = rates.length ? rates[rates.length - 1] : {acked: 0, latency: 0};
   label('acked/s: ' + last.acked.toFixed(1) + ' (max ' + maxRate.toFixed(1) + ')', pad, 14, '#1565c0');
   label('complete latency ms (10m): ' + last.latency.toFixed(3), 320, 14, '#c62828');
+  const seconds = samples.length > 1 ? samples[samples.length - 1].time - samples[0].time : 0;
+  label('last ' + Math.round(seconds) + ' s, one point per poll', pad, height - 10, '#555');
   document.getElementById('topology-chart').replaceChildren(svg);
+}
+
+// Each edge's tuples/s: between this poll and the last one when there was
+// one, else the 10-minute average the server computed.
+let lastEdges = null;  // {time, executed: {'from>stream>to': count}}
+
+function edgeRates(graph) {
+  const now = Date.now() / 1000;
+  const executed = {}, rates = {};
+  for (const [id, node] of Object.entries(graph)) {
+    for (const input of node[':inputs'] || []) {
+      const key = input[':component'] + '>' + input[':stream'] + '>' + id;
+      executed[key] = input[':executed'] || 0;
+      const before = lastEdges && lastEdges.executed[key];
+      const dt = lastEdges ? now - lastEdges.time : 0;
+      rates[key] = before !== undefined && dt > 0.5 && executed[key] >= before
+          ? (executed[key] - before) / dt : input[':rate'] || 0;
+    }
+  }
+  lastEdges = {time: now, executed: executed};
+  return rates;
+}
+
+function formatRate(perSecond) {
+  if (perSecond >= 1e6) return (perSecond / 1e6).toFixed(2) + 'M/s';
+  if (perSecond >= 1e3) return (perSecond / 1e3).toFixed(1) + 'k/s';
+  return perSecond.toFixed(perSecond >= 10 ? 0 : 1) + '/s';
 }
 
 // The DAG as layers: a component's layer is one past its deepest input.
 function drawDag(graph, topologyId) {
+  const rates = edgeRates(graph);
   const ids = Object.keys(graph);
   const depth = {};
   const depthOf = (id, seen) => {
@@ -173,7 +216,7 @@ function drawDag(graph, topologyId) {
   const layers = [];
   ids.forEach(id => { (layers[depth[id]] = layers[depth[id]] || []).push(id); });
   const pos = {};
-  const boxW = 130, boxH = 44, gapX = 70, gapY = 24;
+  const boxW = 130, boxH = 44, gapX = 150, gapY = 24;
   layers.forEach((layer, x) => layer.forEach((id, y) => {
     pos[id] = {x: 20 + x * (boxW + gapX), y: 20 + y * (boxH + gapY)};
   }));
@@ -182,22 +225,36 @@ function drawDag(graph, topologyId) {
   const tallest = Math.max(1, ...layers.map(l => l.length));
   svg.setAttribute('width', 40 + layers.length * (boxW + gapX));
   svg.setAttribute('height', 40 + tallest * (boxH + gapY));
-  const add = (tag, attrs, text) => {
+  const add = (tag, attrs, text, parent) => {
     const node = document.createElementNS(ns, tag);
     for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
     if (text !== undefined) node.textContent = text;
-    svg.append(node);
+    (parent || svg).append(node);
     return node;
   };
+  const marker = add('marker', {id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5,
+                                markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse'},
+                     undefined, add('defs', {}));
+  add('path', {d: 'M 0 0 L 10 5 L 0 10 z', fill: '#777'}, undefined, marker);
   for (const id of ids) {
     for (const input of graph[id][':inputs'] || []) {
       const from = pos[input[':component']];
       if (!from) continue;
       const to = pos[id];
       const x1 = from.x + boxW, y1 = from.y + boxH / 2, x2 = to.x, y2 = to.y + boxH / 2;
-      add('line', {x1: x1, y1: y1, x2: x2, y2: y2, stroke: '#777'});
-      add('text', {x: (x1 + x2) / 2 - 20, y: (y1 + y2) / 2 - 4, fill: '#444'},
-          graph[input[':component']][':transferred'] + ' ' + input[':grouping']);
+      const key = input[':component'] + '>' + input[':stream'] + '>' + id;
+      const edge = add('line', {x1: x1, y1: y1, x2: x2, y2: y2, stroke: '#777',
+                                'marker-end': 'url(#arrow)'});
+      edge.setAttribute('class', 'edge');
+      const label = add('text', {x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 5, fill: '#444',
+                                 'text-anchor': 'middle', 'font-size': '12'},
+                        formatRate(rates[key]) + ' ' + input[':grouping']);
+      label.setAttribute('class', 'edge-rate');
+      label.setAttribute('data-stream', input[':stream']);
+      const title = document.createElementNS(ns, 'title');
+      title.textContent = input[':component'] + ' -> ' + id + ' on stream ' + input[':stream'] +
+          ': ' + rates[key].toFixed(1) + ' tuples/s, ' + input[':executed'] + ' in all';
+      edge.append(title);
     }
   }
   for (const id of ids) {

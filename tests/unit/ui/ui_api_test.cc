@@ -208,6 +208,11 @@ TEST_F(UiApiTest, VisualizationIsTheDagWithoutSystemComponentsUnlessAsked) {
   EXPECT_EQ(j["count"][":inputs"][0][":component"], "split");
   EXPECT_EQ(j["count"][":inputs"][0][":grouping"], "fields");
   EXPECT_EQ(j["split"][":inputs"][0][":grouping"], "shuffle");
+  // Each edge: what its bolt executed from it, all-time, and per second over
+  // the last 10 minutes (the topology is up for longer).
+  EXPECT_EQ(j["count"][":inputs"][0][":executed"], 8000);
+  EXPECT_DOUBLE_EQ(j["count"][":inputs"][0][":rate"].get<double>(), 1800.0 / 600);
+  EXPECT_EQ(j["split"][":inputs"][0][":executed"], 0);
   EXPECT_TRUE(Get(std::string("/api/v1/topology/") + kTopologyId + "/visualization?sys=1")
                   .contains("__acker"));
 }

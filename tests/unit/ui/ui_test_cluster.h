@@ -150,6 +150,23 @@ inline void FillCluster(FakeNimbusState& s) {
   topology.bolts["__acker"].common = Common({{Stream("spout", "__ack_init"), fields}});
   s.topologies[kTopologyId] = topology;
 
+  // Two executors of count, with the tuples they executed from split.
+  gen::TopologyInfo info;
+  info.id = kTopologyId;
+  info.name = "wc";
+  info.status = "ACTIVE";
+  for (auto [all_time, recent] : {std::pair<int64_t, int64_t>{5000, 1200}, {3000, 600}}) {
+    gen::ExecutorSummary e;
+    e.component_id = "count";
+    gen::BoltStats bolt;
+    bolt.executed = {{":all-time", {{Stream("split", "default"), all_time}}},
+                     {"600", {{Stream("split", "default"), recent}}}};
+    e.stats.specific.__set_bolt(bolt);
+    e.__isset.stats = true;
+    info.executors.push_back(e);
+  }
+  s.infos[kTopologyId] = info;
+
   gen::ComponentPageInfo component;
   component.component_id = "split";
   component.component_type = gen::ComponentType::BOLT;
