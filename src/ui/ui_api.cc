@@ -44,6 +44,21 @@ bool SysParam(const Request& request) {
   throw RequestError(400, "sys must be 1 or 0 (got '" + sys + "')");
 }
 
+// The sampling percentage of a debug operation: 0..100.
+double SamplingPercent(const std::string& text) {
+  size_t used = 0;
+  double percent = -1;
+  try {
+    percent = std::stod(text, &used);
+  } catch (const std::exception&) {
+  }
+  if (used != text.size() || !(percent >= 0 && percent <= 100)) {
+    throw RequestError(400, "the sampling percentage must be a number within 0..100 (got '" +
+                                text + "')");
+  }
+  return percent;
+}
+
 int WaitSecs(const std::string& text) {
   size_t used = 0;
   int secs = -1;
@@ -234,6 +249,9 @@ class UiApi {
       if (path.size() < 2) throw RequestError(404, "no such operation: " + request.path);
       const std::string& id = path[0];
       const std::string& op = path[1];
+      if (op == "debug" || (path.size() > 3 && op == "component" && path[3] == "debug")) {
+        return Debug(n, request, path);
+      }
       const bool timed = op == "rebalance" || op == "kill";
       if (!(path.size() == 2 && (op == "activate" || op == "deactivate")) &&
           !(path.size() == 3 && timed)) {
@@ -258,6 +276,30 @@ class UiApi {
       spdlog::info("ui: {} {} ({})", op, id, info.name);
       return Json{{"topologyOperation", op}, {"topologyId", id}, {"status", "success"}};
     });
+  }
+
+  // POST /api/v1/topology/<id>/debug/<enable|disable>/<percent> and
+  // /api/v1/topology/<id>/component/<component>/debug/<enable|disable>/<percent>:
+  // Nimbus's debug switch (sampled emits go to events.log by each worker).
+  static Json Debug(NimbusClient& n, const Request& request, const std::vector<std::string>& path) {
+    const bool component_level = path[1] == "component";
+    const size_t at = component_level ? 3 : 1;  // where "debug" is
+    if (path.size() != at + 3 || (path[at + 1] != "enable" && path[at + 1] != "disable")) {
+      throw RequestError(404, "no such operation: " + request.path +
+                                  " (.../debug/<enable|disable>/<percent>)");
+    }
+    const std::string& id = path[0];
+    const std::string component = component_level ? path[2] : "";
+    const bool enable = path[at + 1] == "enable";
+    const double percent = SamplingPercent(path[at + 2]);
+    gen::TopologyInfo info;
+    n.Call([&](gen::NimbusClient& c) { c.getTopologyInfo(info, id); });
+    n.Call([&](gen::NimbusClient& c) { c.debug(info.name, component, enable, percent); });
+    spdlog::info("ui: debug {} {}{} ({}%)", enable ? "on" : "off", id,
+                 component.empty() ? "" : "/" + component, percent);
+    Json reply{{"topologyOperation", "debug"}, {"topologyId", id}, {"status", "success"}};
+    if (component_level) reply["componentId"] = component;
+    return reply;
   }
 
   Response Cluster(const std::function<Json(const gen::ClusterSummary&)>& view) const {

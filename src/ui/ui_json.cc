@@ -175,10 +175,22 @@ std::string Fixed3(double value) {
   return buffer;
 }
 
+namespace {
+std::string LogviewerLink(const std::string& host, int logviewer_port,
+                          const std::string& topology_id, int port, const std::string& file) {
+  return "http://" + host + ":" + std::to_string(logviewer_port) + "/api/v1/log?file=" +
+         http::UrlEncode(topology_id + "/" + std::to_string(port) + "/" + file);
+}
+}  // namespace
+
 std::string WorkerLogLink(const std::string& host, int logviewer_port,
                           const std::string& topology_id, int port) {
-  return "http://" + host + ":" + std::to_string(logviewer_port) + "/api/v1/log?file=" +
-         http::UrlEncode(topology_id + "/" + std::to_string(port) + "/worker.log");
+  return LogviewerLink(host, logviewer_port, topology_id, port, "worker.log");
+}
+
+std::string EventLogLink(const std::string& host, int logviewer_port,
+                         const std::string& topology_id, int port) {
+  return LogviewerLink(host, logviewer_port, topology_id, port, "events.log");
 }
 
 Json ClusterSummaryJson(const gen::ClusterSummary& cluster) {
@@ -341,9 +353,18 @@ Json ComponentPageJson(const gen::ComponentPageInfo& page, const std::string& wi
                 {"uptime", PrettyUptime(s.uptime_secs)},
                 {"uptimeSeconds", s.uptime_secs},
                 {"workerLogLink",
-                 WorkerLogLink(s.host, context.logviewer_port, page.topology_id, s.port)}});
+                 WorkerLogLink(s.host, context.logviewer_port, page.topology_id, s.port)},
+                {"eventLogLink",
+                 EventLogLink(s.host, context.logviewer_port, page.topology_id, s.port)}});
     executors.push_back(row);
   }
+  // Storm's component-level link; here the events.log of its first executor
+  // (each worker logs the emits of its own executors).
+  const std::string event_log_link =
+      page.exec_stats.empty() ? ""
+                              : EventLogLink(page.exec_stats[0].exec_summary.host,
+                                             context.logviewer_port, page.topology_id,
+                                             page.exec_stats[0].exec_summary.port);
   Json errors = Json::array();
   for (const auto& e : page.errors) errors.push_back(ErrorJson(e, page.topology_id, context));
   return {{"id", page.component_id},
@@ -359,6 +380,7 @@ Json ComponentPageJson(const gen::ComponentPageInfo& page, const std::string& wi
           {"windowHint", WindowPretty(window)},
           {"debug", page.debug_options.enable},
           {"samplingPct", page.debug_options.samplingpct},
+          {"eventLogLink", event_log_link},
           {"componentErrors", errors},
           {spout ? "spoutSummary" : "boltStats", windows},
           {"outputStats", outputs},

@@ -33,6 +33,9 @@ std::string Fixed3(double value);
 // http://<host>:<logviewer.port>/api/v1/log?file=<topology-id>%2F<port>%2Fworker.log
 std::string WorkerLogLink(const std::string& host, int logviewer_port,
                           const std::string& topology_id, int port);
+// The same for the worker's events.log (the tuples sampled for debug).
+std::string EventLogLink(const std::string& host, int logviewer_port,
+                         const std::string& topology_id, int port);
 
 Json ClusterSummaryJson(const gen::ClusterSummary& cluster);
 Json NimbusSummaryJson(const gen::ClusterSummary& cluster, const JsonContext& context);

@@ -148,6 +148,7 @@ const TaskIds& BoltExecutor::Emit(int task_index, const std::string* stream,
   router_.Route(stream_index, values, direct_task, targets_);
   const TupleSchema* schema = &layout_.Schema(stream_index);
   if (debug_) spdlog::info("Emitting: {} {} {}", def_.component, schema->stream, values.toString());
+  if (SamplingEvents()) [[unlikely]] SampleEvent(task_id, *schema, values, nullptr);
   const size_t n = targets_.size();
   for (size_t i = 0; i < n; ++i) {
     AddressedTuple& slot = transfer_.Next(targets_[i]);

@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
 #include "common/util/threads.h"
 #include "storm/errors.h"
 #include "worker/id_generator.h"
@@ -104,6 +108,37 @@ void Executor::SendThread() {
 void Executor::FlushOut() {
   acker_outbox_.Flush();
   transfer_.Flush();
+}
+
+void Executor::SetEventSampling(double percent) {
+  uint32_t every = 0;
+  if (percent >= 100) {
+    every = 1;
+  } else if (percent > 0) {
+    every = static_cast<uint32_t>(std::clamp(std::lround(100.0 / percent), 1L, 1'000'000'000L));
+  }
+  if (event_every_.exchange(every) != every) {
+    spdlog::info("{} {}: debug sampling {}", is_spout() ? "spout" : "bolt", def_.component,
+                 every == 0 ? std::string("off") : fmt::format("of 1 emit in {}", every));
+  }
+}
+
+double Executor::EventSamplingPercent() const {
+  const uint32_t every = event_every_.load(std::memory_order_relaxed);
+  return every == 0 ? 0 : 100.0 / every;
+}
+
+void Executor::SampleEvent(int task_id, const TupleSchema& schema, const Values& values,
+                           const Value* message_id) {
+  const uint32_t every = event_every_.load(std::memory_order_relaxed);
+  if (every == 0 || worker_.events == nullptr) return;
+  if (--event_countdown_ != 0 && event_countdown_ < every) return;
+  event_countdown_ = every;
+  const int64_t millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  worker_.events->Log(millis, def_.component, task_id, schema.stream,
+                      message_id != nullptr ? message_id->toString() : "", values.toString());
 }
 
 void Executor::ReportTaskError(int task, const std::string& error) {

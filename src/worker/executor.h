@@ -70,6 +70,11 @@ class Executor {
   // The metrics the tasks registered (TopologyContext::registerCounter...),
   // read now. Any thread; a gauge's function runs on the caller's.
   std::vector<TaskMetricSample> TaskMetrics() const;
+  // Nimbus's debug switch for this executor's component: every emit in
+  // roughly `percent` of 100 goes to the worker's EventLog (one every
+  // round(100 / percent) emits); 0 stops. Any thread.
+  void SetEventSampling(double percent);
+  double EventSamplingPercent() const;
 
   // Storm 1's backpressure.disruptor.high.watermark.
   static constexpr double kHighWatermark = 0.9;
@@ -91,6 +96,11 @@ class Executor {
   // topology.error.throttle.interval.secs (then only logged, as Storm).
   // The user logic thread's.
   void ReportTaskError(int task, const std::string& error);
+  // On the user logic thread, in each emit: whether debug sampling is on
+  // (one relaxed load), then the sampling itself, out of line.
+  bool SamplingEvents() const { return event_every_.load(std::memory_order_relaxed) != 0; }
+  void SampleEvent(int task_id, const TupleSchema& schema, const Values& values,
+                   const Value* message_id);
   // The TopologyContext of the task at `index` (0 is def().first_task).
   TaskContext& context(int index) { return *contexts_[static_cast<size_t>(index)]; }
 
@@ -112,6 +122,8 @@ class Executor {
  private:
   void UserLogicThread();
   void SendThread();
+  std::atomic<uint32_t> event_every_{0};  // log one emit in this many; 0: none
+  uint32_t event_countdown_ = 1;          // the user logic thread's
   // The executor's two threads (the paper's): the user logic thread runs
   // Init, Loop and Shutdown; the executor send thread routes what the
   // out-queue holds (ExecutorTransfer::RouteQueued).

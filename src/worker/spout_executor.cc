@@ -238,6 +238,7 @@ const TaskIds& SpoutExecutor::Emit(int task_index, const std::string* stream, co
     spdlog::info("Emitting: {} {} {}{}", def_.component, schema->stream, values.toString(),
                  msg_id ? " msgId " + msg_id->toString() : "");
   }
+  if (SamplingEvents()) [[unlikely]] SampleEvent(task_id, *schema, values, msg_id);
   const bool tracked = msg_id != nullptr && acking_;
   const uint64_t root = tracked ? roots_.Next() : 0;
   uint64_t ack_val = 0;

@@ -50,6 +50,7 @@ Worker::Worker(WorkerSpec spec, Transport* transport, Clock* clock, ComponentFac
   context_.pool = pool_.get();
   context_.factory = factory;
   context_.errors = this;
+  context_.events = spec_.events;
   context_.port = spec_.port;
   context_.transfer_queue = transfer_queue_.get();
   for (const ExecutorDef& e : spec_.executors) {
@@ -149,6 +150,16 @@ void Worker::RecycleReceived() {
 
 void Worker::SetActive(bool active) {
   for (auto& e : executors_) e->SetActive(active);
+}
+
+void Worker::SetDebug(const std::map<std::string, DebugOptions>& component_debug) {
+  const auto topology = component_debug.find("");
+  for (auto& e : executors_) {
+    auto it = component_debug.find(e->def().component);
+    if (it == component_debug.end()) it = topology;
+    const bool on = it != component_debug.end() && it->second.enable;
+    e->SetEventSampling(on ? it->second.sampling_pct : 0);
+  }
 }
 
 void Worker::UpdateEndpoints(std::vector<std::string> endpoint_of_task) {

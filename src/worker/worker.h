@@ -34,6 +34,9 @@ struct WorkerSpec {
   std::vector<ExecutorDef> executors;
   // endpoint_of_task[task]: the endpoint of the worker running the task.
   std::vector<std::string> endpoint_of_task;
+  // Where the tuples sampled by Nimbus's debug switch go (SetDebug); null:
+  // nowhere. Outlives the Worker.
+  EventLog* events = nullptr;
 };
 
 struct ErrorRecord {
@@ -79,6 +82,10 @@ class Worker : private ErrorReporter, private FrameSink {
   // (or not taking frames) returns and the thread can be joined.
   void Stop();
   void SetActive(bool active);
+  // Nimbus's debug switch (StormBase.component_debug): each executor samples
+  // its emits as its component's entry says, or else as the topology's (key
+  // ""), or not. Any thread.
+  void SetDebug(const std::map<std::string, DebugOptions>& component_debug);
   // Where every task runs now, as WorkerSpec::endpoint_of_task, when tasks of
   // other workers moved (their worker was reassigned after a failure) while
   // this worker's own executors stayed. Any thread; the worker send thread

@@ -13,6 +13,7 @@
 #include "common/util/clock.h"
 #include "common/topology/topology_layout.h"
 #include "storm/component.h"
+#include "worker/event_log.h"
 #include "worker/tuple_batch.h"
 #include "worker/tuple_queue.h"
 
@@ -40,6 +41,7 @@ struct WorkerContext {
   BatchPool* pool = nullptr;
   ComponentFactory* factory = nullptr;
   ErrorReporter* errors = nullptr;
+  EventLog* events = nullptr;  // the tuples sampled for debug; null: dropped
   int port = 0;
   std::vector<int> worker_tasks;  // sorted task ids of this worker
   // in_queue_of_task[task]: the in-queue of the local executor owning the

@@ -69,7 +69,13 @@ const char* WorkerExitName(WorkerExit exit) {
 WorkerProcess::WorkerProcess(WorkerProcessOptions options)
     : options_(std::move(options)),
       slot_{options_.supervisor_id, options_.port},
-      local_(options_.conf.getString(Config::kStormLocalDir)) {}
+      local_(LocalState::FromConfig(options_.conf)),
+      events_(std::make_unique<EventLog>(
+          (std::filesystem::path(local_.WorkerLogDir(options_.topology_id, options_.port)) /
+           "events.log")
+              .string(),
+          static_cast<size_t>(options_.conf.getInt(Config::kWorkerLogRotationSizeMb)) << 20,
+          static_cast<size_t>(options_.conf.getInt(Config::kWorkerLogRotationFiles)))) {}
 
 WorkerProcess::~WorkerProcess() { Shutdown(); }
 
@@ -93,6 +99,8 @@ bool WorkerProcess::Start() {
   MakeWorker(*assignment);
   active_ = base->status == TopologyStatus::kActive;
   worker_->SetActive(active_);
+  debug_ = base->component_debug;
+  worker_->SetDebug(debug_);
 
   const std::string storms_path = "/storms/" + id;
   const std::string assignment_path = "/assignments/" + id;
@@ -136,6 +144,7 @@ void WorkerProcess::MakeWorker(const Assignment& assignment) {
   spec.port = options_.port;
   spec.executors = std::move(mine);
   spec.endpoint_of_task = endpoint_of_task_;
+  spec.events = events_.get();
   TcpTransportOptions transport;
   transport.topology_id = options_.topology_id;
   transport.local_endpoint = endpoint;
@@ -252,6 +261,10 @@ std::optional<WorkerExit> WorkerProcess::Sync() {
     worker_->SetActive(active);
     spdlog::info("worker: topology {} is {}; spouts {}", id, TopologyStatusName(base->status),
                  active ? "activated" : "deactivated");
+  }
+  if (base->component_debug != debug_) {
+    debug_ = base->component_debug;
+    worker_->SetDebug(debug_);
   }
   auto assignment = options_.state->GetAssignment(id, /*watch=*/true);
   if (!assignment) return WorkerExit::kTopologyGone;

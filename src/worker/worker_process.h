@@ -38,6 +38,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -52,6 +53,7 @@
 #include "common/topology/topology_library.h"
 #include "storm/config.h"
 #include "worker/component_factory.h"
+#include "worker/event_log.h"
 #include "worker/executor_beat_stats.h"
 #include "worker/log_levels.h"
 #include "worker/tcp_transport.h"
@@ -126,6 +128,7 @@ class WorkerProcess {
   WorkerProcessOptions options_;
   WorkerSlot slot_;
   LocalState local_;
+  std::unique_ptr<EventLog> events_;  // outlives worker_
   std::string host_;
   int64_t start_secs_ = 0;
   int listener_id_ = -1;
@@ -143,6 +146,7 @@ class WorkerProcess {
   std::vector<ExecutorId> executors_;  // sorted
   std::vector<std::string> endpoint_of_task_;
   bool active_ = false;
+  std::map<std::string, DebugOptions> debug_;  // StormBase.component_debug, as applied
   uint64_t errors_reported_ = 0;  // the seq of the last error written to /errors
   std::atomic<uint64_t> cluster_heartbeats_{0};
   LogLevels log_levels_;  // only Run's thread

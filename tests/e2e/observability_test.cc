@@ -49,10 +49,13 @@ class ObservabilityTest : public ::testing::Test {
           "supervisor.metrics.port: " + std::to_string(ports.metrics) +
               "\nlogviewer.port: " + std::to_string(ports.logviewer) + "\n");
     }
-    logviewer_ = std::make_unique<testing::DaemonProcess>(
-        std::vector<std::string>{LogviewerBinary(), "--config", a_->config_file()},
-        files_ / "logviewer.log");
-    logviewer_->Start();
+    // A logviewer beside each supervisor, as on a cluster.
+    for (SupervisorHost* host : {a_.get(), b_.get()}) {
+      logviewers_.push_back(std::make_unique<testing::DaemonProcess>(
+          std::vector<std::string>{LogviewerBinary(), "--config", host->config_file()},
+          files_ / ("logviewer-" + std::to_string(logviewers_.size()) + ".log")));
+      logviewers_.back()->Start();
+    }
     ui_ = std::make_unique<testing::DaemonProcess>(
         std::vector<std::string>{UiBinary(), "--config", cluster_.config_file(), "-c",
                                  "ui.port=" + std::to_string(ui_port_), "-c",
@@ -60,7 +63,8 @@ class ObservabilityTest : public ::testing::Test {
         files_ / "ui.log");
     ui_->Start();
     testing::WaitForPort(*ui_, ui_port_, 30s);
-    testing::WaitForPort(*logviewer_, ports_a_.logviewer, 30s);
+    testing::WaitForPort(*logviewers_[0], ports_a_.logviewer, 30s);
+    testing::WaitForPort(*logviewers_[1], ports_b_.logviewer, 30s);
     EXPECT_TRUE(Eventually([&] { return cluster_.state().SupervisorIds().size() == 2; }, 30s))
         << Logs();
   }
@@ -70,8 +74,8 @@ class ObservabilityTest : public ::testing::Test {
   }
 
   std::string Logs() const {
-    return a_->Logs() + b_->Logs() + "--- ui:\n" + ui_->LogTail() + "--- logviewer:\n" +
-           logviewer_->LogTail();
+    return a_->Logs() + b_->Logs() + "--- ui:\n" + ui_->LogTail() + "--- logviewer a:\n" +
+           logviewers_[0]->LogTail() + "--- logviewer b:\n" + logviewers_[1]->LogTail();
   }
 
   Json Api(const std::string& path, int expect_status = 200) {
@@ -111,7 +115,7 @@ class ObservabilityTest : public ::testing::Test {
   TestCluster cluster_;
   std::unique_ptr<SupervisorHost> a_;
   std::unique_ptr<SupervisorHost> b_;
-  std::unique_ptr<testing::DaemonProcess> logviewer_;
+  std::vector<std::unique_ptr<testing::DaemonProcess>> logviewers_;  // a's, b's
   std::unique_ptr<testing::DaemonProcess> ui_;
 };
 
@@ -201,6 +205,37 @@ TEST_F(ObservabilityTest, AnOperatorSeesTheRunningWordCount) {
   }
   EXPECT_EQ(HttpGet(ports_a_.logviewer, "/api/v1/log?file=../../../etc/passwd").status, 400);
   EXPECT_EQ(HttpGet(ports_a_.logviewer, "/api/v1/log?file=%2Fetc%2Fpasswd").status, 400);
+
+  // ---- Debug: Nimbus's sampling switch, turned on from the UI for split;
+  // each worker logs the sampled emits of its split executors to its
+  // events.log, which the component page links and the logviewer serves.
+  const std::string debug_split = "/api/v1/topology/" + id + "/component/split/debug/";
+  ASSERT_EQ(testing::HttpFetch(ui_port_, "POST", debug_split + "enable/100", "").status, 200);
+  Json sampled = Api("/api/v1/topology/" + id + "/component/split");
+  EXPECT_EQ(sampled["debug"], true) << sampled.dump(2);
+  EXPECT_EQ(sampled["samplingPct"], 100.0);
+  std::string event_log;  // the events.log of a split executor, as the logviewer of its host has it
+  EXPECT_TRUE(Eventually(
+      [&] {
+        const Json page = Api("/api/v1/topology/" + id + "/component/split");
+        for (const Json& e : page["executorStats"]) {
+          const std::string link = e.value("eventLogLink", "");
+          const int port = e.value("port", 0);
+          const int logviewer =
+              a_->WorkerPids().count(port) != 0 ? ports_a_.logviewer : ports_b_.logviewer;
+          const std::string target = "/api/v1/log?format=text&file=" + link.substr(link.find("file=") + 5);
+          const testing::HttpReply reply = HttpGet(logviewer, target);
+          event_log = "GET " + target + " from logviewer :" + std::to_string(logviewer) + ": " +
+                      std::to_string(reply.status) + "\n" + reply.body;
+          if (event_log.find("component=split") != std::string::npos) return true;
+        }
+        return false;
+      },
+      30s))
+      << event_log;
+  EXPECT_NE(event_log.find("stream=default"), std::string::npos) << event_log;
+  ASSERT_EQ(testing::HttpFetch(ui_port_, "POST", debug_split + "disable/0", "").status, 200);
+  EXPECT_EQ(Api("/api/v1/topology/" + id + "/component/split")["debug"], false);
 
   // ---- The pages in a real browser.
   testing::Browser browser;

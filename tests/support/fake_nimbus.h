@@ -109,6 +109,11 @@ class FakeNimbusHandler : public gen::NimbusNull {
     out.status = page.status;
   }
   void activate(const std::string& name) override { Record("activate " + Live(name)); }
+  void debug(const std::string& name, const std::string& component, bool enable,
+             double percent) override {
+    Record("debug " + Live(name) + (component.empty() ? "" : "/" + component) +
+           (enable ? " on " : " off ") + std::to_string(static_cast<int>(percent)));
+  }
   void deactivate(const std::string& name) override { Record("deactivate " + Live(name)); }
   void killTopologyWithOpts(const std::string& name, const gen::KillOptions& options) override {
     Record("kill " + Live(name) + " " + std::to_string(options.wait_secs));

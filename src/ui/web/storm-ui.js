@@ -291,6 +291,16 @@ function drawDag(graph, topologyId) {
 
 async function topologyAction(id, name, action) {
   let path = '/api/v1/topology/' + encodeURIComponent(id) + '/' + action;
+  if (action === 'debug') {
+    // As Storm's UI: the percentage of emitted tuples each worker logs to
+    // its events.log.
+    const percent = window.prompt('Sampling percentage of the tuples of ' + name +
+                                  ' to log (events.log of each worker)?', '10');
+    if (percent === null) return;
+    path += '/enable/' + encodeURIComponent(percent);
+  } else if (action === 'stop-debug') {
+    path = '/api/v1/topology/' + encodeURIComponent(id) + '/debug/disable/0';
+  }
   if (action === 'kill' || action === 'rebalance') {
     const wait = window.prompt('Wait time in seconds before ' + action + ' of ' + name + '?', '30');
     if (wait === null) return;
@@ -315,7 +325,7 @@ function initTopology() {
   const window_ = Ui.param('window') || ':all-time';
   const query = '?window=' + encodeURIComponent(window_) + (Ui.param('sys') ? '&sys=1' : '');
   let name = id;
-  for (const action of ['activate', 'deactivate', 'rebalance', 'kill']) {
+  for (const action of ['activate', 'deactivate', 'rebalance', 'kill', 'debug', 'stop-debug']) {
     document.getElementById('btn-' + action)
         .addEventListener('click', () => topologyAction(id, name, action));
   }
@@ -329,7 +339,8 @@ function initTopology() {
     Ui.summary('topology-info', [
       ['Name', t.name], ['Id', t.id], ['Owner', t.owner], ['Status', t.status],
       ['Uptime', t.uptime], ['Num workers', t.workersTotal], ['Num executors', t.executorsTotal],
-      ['Num tasks', t.tasksTotal], ['Message timeout (s)', t.msgTimeout]]);
+      ['Num tasks', t.tasksTotal], ['Message timeout (s)', t.msgTimeout],
+      ['Debug', t.debug ? 'on, ' + t.samplingPct + '% sampled' : 'off']]);
     Ui.table('topology-stats', [
       ['Window', s => Ui.link(s.windowPretty, 'topology.html?id=' + encodeURIComponent(id) +
                                                '&window=' + encodeURIComponent(s.window))],
@@ -378,7 +389,8 @@ function initComponent() {
     Ui.summary('component-info', [
       ['Id', c.id], ['Topology', Ui.link(c.name, 'topology.html?id=' + encodeURIComponent(c.topologyId))],
       ['Type', c.componentType], ['Executors', c.executors], ['Tasks', c.tasks],
-      ['Window', c.windowHint]]);
+      ['Window', c.windowHint],
+      ['Debug', c.debug ? 'on, ' + c.samplingPct + '% sampled' : 'off']]);
     const latency = spout ? [['Complete latency (ms)', s => s.completeLatency]]
         : [['Execute latency (ms)', s => s.executeLatency], ['Executed', s => s.executed],
            ['Process latency (ms)', s => s.processLatency]];
@@ -399,7 +411,8 @@ function initComponent() {
     Ui.table('executor-stats', [['Id', e => e.id], ['Uptime', e => e.uptime],
       ['Host', e => e.host], ['Port', e => Ui.link(e.port, e.workerLogLink)],
       ['Emitted', e => e.emitted], ['Transferred', e => e.transferred], ...executorLatency,
-      ['Acked', e => e.acked], ['Failed', e => e.failed]], c.executorStats || []);
+      ['Acked', e => e.acked], ['Failed', e => e.failed],
+      ['Events', e => Ui.link('events', e.eventLogLink)]], c.executorStats || []);
     Ui.table('component-errors', [['Time', e => new Date(e.errorTime * 1000).toISOString()],
       ['Host', e => e.errorHost], ['Port', e => Ui.link(e.errorPort, e.errorWorkerLogLink)],
       ['Error', e => e.error]], c.componentErrors || []);

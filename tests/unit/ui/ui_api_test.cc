@@ -247,6 +247,27 @@ TEST_F(UiApiTest, UnknownTopologyOrComponentIs404) {
   EXPECT_TRUE(Operations().empty());
 }
 
+// Storm's debug routes: the topology's or a component's sampling switch.
+TEST_F(UiApiTest, DebugTurnsNimbusSamplingOnAndOff) {
+  const std::string base = std::string("/api/v1/topology/") + kTopologyId;
+  Json j = Post(base + "/debug/enable/10");
+  EXPECT_EQ(j["topologyOperation"], "debug");
+  EXPECT_EQ(j["topologyId"], kTopologyId);
+  EXPECT_EQ(j["status"], "success");
+  EXPECT_EQ(Post(base + "/component/split/debug/enable/100")["componentId"], "split");
+  Post(base + "/component/split/debug/disable/0");
+  EXPECT_EQ(Operations(), (std::vector<std::string>{"debug wc on 10", "debug wc/split on 100",
+                                                    "debug wc/split off 0"}));
+  EXPECT_NE(Post(base + "/debug/enable/101", "", 400)["errorMessage"].get<std::string>().find(
+                "0..100"),
+            std::string::npos);
+  Post(base + "/debug/enable/x", "", 400);
+  Post(base + "/debug/maybe/10", "", 404);
+  Post(base + "/debug/enable", "", 404);
+  Post("/api/v1/topology/nope-1-1/debug/enable/10", "", 404);
+  EXPECT_EQ(Operations().size(), 3u);
+}
+
 TEST_F(UiApiTest, MalformedInputIs400) {
   const std::string page = std::string("/api/v1/topology/") + kTopologyId;
   EXPECT_NE(Get(page + "?window=7", 400)["errorMessage"].get<std::string>().find("window"),

@@ -8,9 +8,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <memory>
 #include <mutex>
 #include <random>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,9 +23,11 @@
 #include "common/topology/topology_layout.h"
 #include "common/topology/topology_library.h"
 #include "support/ports.h"
+#include "support/temp_dir.h"
 #include "support/test_support.h"
 #include "support/topology_code.h"
 #include "worker/component_factory.h"
+#include "worker/event_log.h"
 #include "worker/frame.h"
 #include "worker/tcp_transport.h"
 #include "worker/transport.h"
@@ -154,6 +159,57 @@ TEST_F(WorkerTest, StopReturnsWhileTheSendThreadIsBlockedOnAPeerThatIsGone) {
   const auto start = std::chrono::steady_clock::now();
   worker.Stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+// Nimbus's debug switch: with sampling on, a component's emits go to the
+// worker's events.log (one in round(100 / percent)); a component's own
+// entry wins over the topology's (""); off stops the sampling. No file until
+// the first event.
+TEST_F(WorkerTest, DebugSamplingLogsEmitsToTheEventLog) {
+  testing::TempDir dir;
+  const std::filesystem::path path = dir / "perf-1-1" / "6700" / "events.log";
+  EventLog events(path.string(), 1 << 20, 2);
+  WorkerSpec spec;
+  spec.layout = layout_;
+  spec.endpoint = "local:1";
+  spec.endpoint_of_task.assign(static_cast<size_t>(layout_->max_task()) + 1, spec.endpoint);
+  spec.executors = layout_->executors();
+  spec.events = &events;
+  InProcessTransport transport;
+  Worker worker(std::move(spec), &transport, RealClock::Get(), factory_.get());
+  const auto percent = [&](const std::string& component) {
+    for (const Executor* e : worker.executors()) {
+      if (e->def().component == component) return e->EventSamplingPercent();
+    }
+    return -1.0;
+  };
+  worker.SetDebug({{"", DebugOptions{true, 10}}, {"bolt", DebugOptions{false, 0}}});
+  EXPECT_DOUBLE_EQ(percent("spout"), 10);
+  EXPECT_DOUBLE_EQ(percent("bolt"), 0);
+  worker.SetDebug({});
+  EXPECT_DOUBLE_EQ(percent("spout"), 0);
+
+  worker.Start();
+  ASSERT_TRUE(testing::WaitUntil([&] { return worker.Totals().emitted > 1000; }, 30s));
+  EXPECT_FALSE(std::filesystem::exists(path));
+  worker.SetDebug({{"spout", DebugOptions{true, 100}}});
+  EXPECT_DOUBLE_EQ(percent("spout"), 100);
+  const auto lines = [&] {
+    std::ifstream in(path);
+    std::vector<std::string> all;
+    for (std::string line; std::getline(in, line);) all.push_back(line);
+    return all;
+  };
+  ASSERT_TRUE(testing::WaitUntil([&] { return lines().size() >= 10; }, 30s));
+  const std::string first = lines().front();
+  EXPECT_TRUE(std::regex_match(
+      first, std::regex(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} ts=\d{13}, component=spout, task=)" +
+                            std::to_string(layout_->TasksOf("spout")[0]) +
+                            R"(, stream=default, messageId=\d+, values=\["some data"\])")))
+      << first;
+  worker.SetDebug({{"spout", DebugOptions{false, 100}}});
+  EXPECT_DOUBLE_EQ(percent("spout"), 0);
+  worker.Stop();
 }
 
 // A frame from the wire may claim any origin: a tuple from a task of a
