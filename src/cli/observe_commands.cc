@@ -37,11 +37,20 @@ gen::TopologyInfo InfoByName(NimbusClient& nimbus, const std::string& name,
 // ---- get-errors ----------------------------------------------------------------------
 
 // As Storm's GetErrors: {"Topology Name": name, "Comp-Errors": {component:
-// its last error}} for the components with errors.
+// its last error}} for the components with errors; for a name no topology
+// runs under, {"Failure": "No topologies running with name <name>"}, and
+// success (scripts parse the JSON, not the status).
 int GetErrors(const GlobalOptions& global, const std::string& name) {
   return Guard("get-errors", [&] {
     auto nimbus = Connect(global);
-    const gen::TopologyInfo info = InfoByName(*nimbus, name, gen::NumErrorsChoice::ONE);
+    gen::TopologyInfo info;
+    try {
+      info = InfoByName(*nimbus, name, gen::NumErrorsChoice::ONE);
+    } catch (const gen::NotAliveException&) {
+      const nlohmann::json out = {{"Failure", "No topologies running with name " + name}};
+      std::printf("%s\n", out.dump().c_str());
+      return 0;
+    }
     nlohmann::json errors = nlohmann::json::object();
     for (const auto& [component, list] : info.errors) {
       if (!list.empty()) errors[component] = list.back().error;

@@ -64,25 +64,26 @@ void BoltExecutor::Loop() {
     if (tick_nanos_ > 0 && worker_.clock->NowNanos() >= next_tick_) DeliverTicks();
     if (batch != nullptr) {
       backoff.Reset();
-      // Executed inputs are counted per run of one stream, not one by one:
-      // a batch is mostly of one stream, and a counter in memory per input
-      // costs a measurable share of a bolt that does little.
+      // Executed (and acked) inputs are counted per run of one stream, not
+      // one by one: a batch is mostly of one stream, and a counter in memory
+      // per input costs a measurable share of a bolt that does little.
       const TupleSchema* run_schema = nullptr;
       uint64_t run = 0;
       for (size_t i = 0; i < batch->size(); ++i) {
         AddressedTuple& item = (*batch)[i];
         const TupleSchema* schema = SchemaOf(item.tuple);
         if (schema != run_schema) {
-          CountExecuted(run_schema, run);
+          CountRun(run_schema, run);
           run_schema = schema;
           run = 0;
         }
         ++run;
         Execute(item.tuple, item.task, schema);
       }
-      CountExecuted(run_schema, run);
+      CountRun(run_schema, run);
       counters_.batches.Add(1);
       sampled_input_ = nullptr;  // its storage is about to be reused
+      executing_ = nullptr;
       in_queue_->Recycle(batch);
     } else if (backoff.Step()) {
       in_queue_->WaitForItems(kIdlePark);
@@ -91,8 +92,12 @@ void BoltExecutor::Loop() {
   }
 }
 
-void BoltExecutor::CountExecuted(const TupleSchema* schema, uint64_t n) {
-  if (n != 0) counters_.Stream(schema != nullptr ? schema->stream_index : -1).executed.Add(n);
+void BoltExecutor::CountRun(const TupleSchema* schema, uint64_t executed) {
+  if (executed == 0 && acked_in_run_ == 0) return;
+  StreamCounters& counters = counters_.Stream(schema != nullptr ? schema->stream_index : -1);
+  if (executed != 0) counters.executed.Add(executed);
+  if (acked_in_run_ != 0) counters.acked.Add(acked_in_run_);
+  acked_in_run_ = 0;
 }
 
 void BoltExecutor::Execute(Tuple& tuple, int task, const TupleSchema* schema) {
@@ -112,6 +117,7 @@ void BoltExecutor::Execute(Tuple& tuple, int task, const TupleSchema* schema) {
     sampled_input_ = &tuple;
     sampled_start_nanos_ = start;
   }
+  executing_ = &tuple;
   try {
     t.bolt->execute(tuple);
   } catch (const std::exception& e) {
@@ -181,11 +187,15 @@ const TaskIds& BoltExecutor::Emit(int task_index, const std::string* stream,
 }
 
 void BoltExecutor::Ack(int task_index, const Tuple& input) {
-  const TupleSchema* schema = SchemaOf(input);
-  const int stream = schema != nullptr ? schema->stream_index : -1;
-  counters_.Stream(stream).acked.Add(1);
-  if (&input == sampled_input_) {
-    counters_.RecordLatency(kProcessLatency, stream,
+  if (&input == executing_) [[likely]] {
+    ++acked_in_run_;  // counted with its run (CountRun)
+  } else {
+    const TupleSchema* schema = SchemaOf(input);
+    counters_.Stream(schema != nullptr ? schema->stream_index : -1).acked.Add(1);
+  }
+  if (&input == sampled_input_) [[unlikely]] {
+    const TupleSchema* schema = SchemaOf(input);
+    counters_.RecordLatency(kProcessLatency, schema != nullptr ? schema->stream_index : -1,
                             worker_.clock->NowNanos() - sampled_start_nanos_);
     sampled_input_ = nullptr;
   }

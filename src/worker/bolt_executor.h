@@ -47,7 +47,9 @@ class BoltExecutor final : public Executor {
 
   // `schema`: the tuple's (SchemaOf), looked up once by the caller.
   void Execute(Tuple& tuple, int task, const TupleSchema* schema);
-  void CountExecuted(const TupleSchema* schema, uint64_t n);
+  // Counts a run of inputs of one stream: `executed` of them, and the acks
+  // of inputs while they were executed (acked_in_run_).
+  void CountRun(const TupleSchema* schema, uint64_t executed);
   // execute threw: reports the error and fails the input.
   void FailThrown(int index, const Tuple& tuple, const std::exception& e);
   void FailInput(int task_index, const Tuple& input);
@@ -68,6 +70,12 @@ class BoltExecutor final : public Executor {
   StatsSampler sampler_;
   const Tuple* sampled_input_ = nullptr;
   int64_t sampled_start_nanos_ = 0;
+  // The input being executed (null between batches), and how many inputs
+  // were acked from their own execute in the current run of one stream: the
+  // common ack costs an increment here, not a look-up of its stream's
+  // counters.
+  const Tuple* executing_ = nullptr;
+  uint64_t acked_in_run_ = 0;
 };
 
 }  // namespace storm

@@ -215,16 +215,27 @@ void SpoutExecutor::ExpirePending() {
 
 void SpoutExecutor::DeliverDeferredAcks() {
   // At-most-once (no ackers): Storm acks a message id right after its emit.
-  auto acks = std::move(deferred_acks_);
-  deferred_acks_.clear();
-  for (DeferredAck& a : acks) {
-    counters_.Stream(a.stream_index).acked.Add(1);
+  // The acks so far; those the spout's ack makes (by emitting) wait for the
+  // next call. Both vectors keep their capacity.
+  delivering_acks_.swap(deferred_acks_);
+  // Counted per run of one stream (they mostly are of one).
+  int run_stream = -1;
+  uint64_t run = 0;
+  for (DeferredAck& a : delivering_acks_) {
+    if (a.stream_index != run_stream) {
+      if (run != 0) counters_.Stream(run_stream).acked.Add(run);
+      run_stream = a.stream_index;
+      run = 0;
+    }
+    ++run;
     try {
       tasks_[a.task_index].spout->ack(a.msg_id);
     } catch (const std::exception& e) {
       ReportError(a.task_index, std::string("ack threw: ") + e.what());
     }
   }
+  if (run != 0) counters_.Stream(run_stream).acked.Add(run);
+  delivering_acks_.clear();
 }
 
 const TaskIds& SpoutExecutor::Emit(int task_index, const std::string* stream, const Values& values,

@@ -109,6 +109,7 @@ class SpoutExecutor final : public Executor {
     Value msg_id;
   };
   std::vector<DeferredAck> deferred_acks_;
+  std::vector<DeferredAck> delivering_acks_;  // DeliverDeferredAcks's, kept for its capacity
 };
 
 }  // namespace storm
