@@ -5,6 +5,7 @@
 // the bolt, execute threw), the in-queue, the tasks' own metrics, and
 // Storm's error throttle.
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <chrono>
@@ -121,6 +122,10 @@ class RunningTopology {
     spec.executors = layout_->executors();
     worker_ = std::make_unique<Worker>(std::move(spec), &transport_, &clock_, factory_.get());
     reporter_ = std::make_unique<ExecutorStatsReporter>(*layout_);
+    // spdlog's registry is made on first use; make it before the executors'
+    // threads log, as a daemon does (InitLogging), or ThreadSanitizer cannot
+    // see its lazy construction (libspdlog is not instrumented) as ordered.
+    spdlog::default_logger();
     worker_->Start();
   }
   ~RunningTopology() { worker_->Stop(); }
