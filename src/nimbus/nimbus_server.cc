@@ -154,20 +154,9 @@ class NimbusHandler final : public gen::NimbusIf {
 
   void getClusterInfo(gen::ClusterSummary& out) override {
     ClusterSummaryInfo info = Translate("getClusterInfo", [&] { return nimbus_.GetClusterInfo(); });
-    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
     for (const auto& s : info.supervisors) out.supervisors.push_back(SupervisorToThrift(s));
     for (const auto& t : info.topologies) out.topologies.push_back(SummaryToThrift(t));
-    for (const auto& n : info.nimbuses) {
-      gen::NimbusSummary t;
-      t.host = n.host;
-      t.port = n.port;
-      t.uptime_secs = static_cast<int32_t>(std::max<int64_t>(0, now - n.start_time_secs));
-      t.isLeader = n.is_leader;
-      t.version = n.version;
-      out.nimbuses.push_back(std::move(t));
-    }
+    for (const auto& n : info.nimbuses) out.nimbuses.push_back(NimbusSummaryToThrift(n));
   }
 
   void getTopologySummaries(std::vector<gen::TopologySummary>& out) override {
@@ -192,16 +181,28 @@ class NimbusHandler final : public gen::NimbusIf {
     });
   }
 
+  // The same summary as getClusterInfo's, uptime included.
   void getLeader(gen::NimbusSummary& out) override {
-    for (const auto& n : nimbus_.GetClusterInfo().nimbuses) {
+    ClusterSummaryInfo info = Translate("getLeader", [&] { return nimbus_.GetClusterInfo(); });
+    for (const auto& n : info.nimbuses) {
       if (!n.is_leader) continue;
-      out.host = n.host;
-      out.port = n.port;
-      out.isLeader = true;
-      out.version = n.version;
+      out = NimbusSummaryToThrift(n);
       return;
     }
     throw std::runtime_error("no Nimbus is leader");
+  }
+
+  static gen::NimbusSummary NimbusSummaryToThrift(const NimbusInfo& n) {
+    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    gen::NimbusSummary t;
+    t.host = n.host;
+    t.port = n.port;
+    t.uptime_secs = static_cast<int32_t>(std::max<int64_t>(0, now - n.start_time_secs));
+    t.isLeader = n.is_leader;
+    t.version = n.version;
+    return t;
   }
 
   bool isTopologyNameAllowed(const std::string& name) override {

@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/client/nimbus_client.h"
 #include "common/topology/topology_thrift.h"
@@ -114,6 +116,37 @@ TEST_F(NimbusServerTest, SupervisorPageInfoListsWorkers) {
   EXPECT_EQ(page.worker_summaries[0].topology_id, id);
   EXPECT_EQ(page.worker_summaries[0].host, "host-b");
   EXPECT_THROW(api().getSupervisorPageInfo(page, "sup-x", "", false), gen::NotAliveException);
+}
+
+// getLeader answers the leader's summary as getClusterInfo lists it, with
+// its real uptime (it used to be 0).
+TEST_F(NimbusServerTest, GetLeaderIsTheLeadersSummaryWithItsUptime) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  // The registered Nimbus, started 100 s ago.
+  std::vector<NimbusInfo> registered = state_->Nimbuses();
+  ASSERT_FALSE(registered.empty());
+  NimbusInfo me = registered[0];
+  me.start_time_secs = now - 100;
+  me.is_leader = true;
+  state_->SetNimbus(me);
+  gen::NimbusSummary leader;
+  api().getLeader(leader);
+  EXPECT_TRUE(leader.isLeader);
+  EXPECT_GE(leader.uptime_secs, 100);
+  EXPECT_LT(leader.uptime_secs, 160);
+  gen::ClusterSummary cluster;
+  api().getClusterInfo(cluster);
+  bool listed = false;
+  for (const auto& n : cluster.nimbuses) {
+    if (n.host == leader.host && n.port == leader.port) {
+      listed = true;
+      EXPECT_TRUE(n.isLeader);
+      EXPECT_NEAR(n.uptime_secs, leader.uptime_secs, 1);
+    }
+  }
+  EXPECT_TRUE(listed) << leader.host << ":" << leader.port;
 }
 
 TEST_F(NimbusServerTest, SummaryOfAnUnknownNameIsNotAlive) {
