@@ -22,7 +22,7 @@ namespace {
 
 std::unique_ptr<NimbusClient> Connect(const GlobalOptions& global) {
   InitLogging("storm", global.LogLevelOr("warn"));
-  return NimbusClient::Connect(LoadConfig(global.sources));
+  return NimbusClient::Connect(LoadConfig(global.sources), NimbusPick::kAny);
 }
 
 gen::TopologyInfo InfoByName(NimbusClient& nimbus, const std::string& name,

@@ -3,10 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
-#include <random>
 #include <sstream>
 
 #include "common/util/files.h"
+#include "common/util/random_id.h"
 #include "storm/errors.h"
 
 namespace fs = std::filesystem;
@@ -14,17 +14,6 @@ namespace fs = std::filesystem;
 namespace storm {
 
 namespace {
-
-std::string RandomHex() {
-  static std::mutex mutex;
-  static std::mt19937_64 rng{std::random_device{}()};
-  std::lock_guard<std::mutex> lock(mutex);
-  char buf[33];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
-                static_cast<unsigned long long>(rng()));
-  return buf;
-}
-
 
 // A topology id names one directory: nothing that could climb out of it.
 void CheckId(const std::string& id) {
@@ -157,6 +146,24 @@ void CodeStore::Install(const std::string& id, const std::string& library_locati
   }
   WriteFile(tmp / kTopologyFile, topology_bytes);
   WriteFile(tmp / kConfFile, conf_json);
+  fs::remove_all(dir, ec);
+  fs::rename(tmp, dir);
+}
+
+std::string CodeStore::BeginCopy(const std::string& id) {
+  CheckId(id);
+  const fs::path tmp = fs::path(stormdist_dir_) / (id + ".tmp");
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp);
+  return tmp.string();
+}
+
+void CodeStore::FinishCopy(const std::string& id) {
+  CheckId(id);
+  const fs::path tmp = fs::path(stormdist_dir_) / (id + ".tmp");
+  const fs::path dir = fs::path(stormdist_dir_) / id;
+  std::error_code ec;
   fs::remove_all(dir, ec);
   fs::rename(tmp, dir);
 }

@@ -56,6 +56,11 @@ class CodeStore {
   // mode) and writes the topology and config into stormdist/<id>/.
   void Install(const std::string& topology_id, const std::string& library_location,
                const std::string& topology_bytes, const std::string& conf_json);
+  // Code copied from another Nimbus: BeginCopy gives an empty directory
+  // (stormdist/<id>.tmp) to write the files into, FinishCopy renames it into
+  // place, so a crash never leaves half a topology in stormdist.
+  std::string BeginCopy(const std::string& topology_id);
+  void FinishCopy(const std::string& topology_id);
   bool Has(const std::string& topology_id) const;
   std::string TopologyDir(const std::string& topology_id) const;
   std::string ReadTopology(const std::string& topology_id) const;

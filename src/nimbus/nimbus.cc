@@ -48,25 +48,29 @@ int64_t Nimbus::NowSecs() const { return options_.unix_secs(); }
 
 void Nimbus::Start(int advertised_port) {
   if (advertised_port >= 0) options_.port = advertised_port;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const int64_t now = options_.clock->NowNanos();
-    // Finish what a previous Nimbus started: its timers died with it.
-    for (const std::string& id : options_.state->ActiveStorms()) {
-      auto base = options_.state->GetStormBase(id);
-      if (!base) continue;
-      if (base->status == TopologyStatus::kKilled) {
-        action_deadline_nanos_[id] =
-            now + int64_t{base->kill_wait_secs.value_or(0)} * 1'000'000'000;
-      } else if (base->status == TopologyStatus::kRebalancing && base->rebalance) {
-        action_deadline_nanos_[id] = now + int64_t{base->rebalance->wait_secs} * 1'000'000'000;
+  options_.state->SetNimbus(NimbusInfo{options_.host, options_.port, start_secs_, false, STORM_VERSION});
+  election_ = std::make_unique<LeaderElection>(options_.state, host_port(), [this] { Poke(); });
+  blobstore_listener_ = options_.state->storage().AddListener([this](const WatchEvent& event) {
+    // New or removed code, or a new session (the watch is gone): sync now.
+    if (event.type == WatchEvent::Type::kSessionRestored ||
+        event.path.starts_with(ClusterState::kBlobstoreDir)) {
+      {
+        std::lock_guard<std::mutex> lock(monitor_mutex_);
+        next_sync_nanos_ = 0;
       }
+      Poke();
     }
+  });
+  spdlog::debug("nimbus: {} starting, {} topologies in the cluster state", host_port(),
+                options_.state->ActiveStorms().size());
+  // A lone Nimbus leads when Start returns; an unreachable ZooKeeper only
+  // delays that to the monitor's next round.
+  try {
+    SyncCode();
+    ElectionTurn();
+  } catch (const StateStorageError& e) {
+    spdlog::warn("nimbus: cannot join the leader election yet: {}", e.what());
   }
-  NimbusInfo me{options_.host, options_.port, start_secs_, true, STORM_VERSION};
-  options_.state->SetNimbus(me);
-  spdlog::debug("nimbus: started on {}:{}, {} topologies in the cluster state", options_.host,
-               options_.port, options_.state->ActiveStorms().size());
   if (options_.run_monitor_thread) monitor_ = std::thread([this] { MonitorLoop(); });
 }
 
@@ -77,17 +81,47 @@ void Nimbus::Stop() {
   }
   monitor_cv_.notify_all();
   if (monitor_.joinable()) monitor_.join();
+  if (blobstore_listener_ != 0) {
+    options_.state->storage().RemoveListener(blobstore_listener_);
+    blobstore_listener_ = 0;
+  }
+  std::unique_ptr<LeaderElection> election;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    election = std::move(election_);
+    leader_ = false;
+    writes_.reset();
+  }
+  election.reset();  // leaves the line: a follower takes over without waiting for our session
+}
+
+void Nimbus::Poke() {
+  {
+    std::lock_guard<std::mutex> lock(monitor_mutex_);
+    poked_ = true;
+  }
+  monitor_cv_.notify_all();
 }
 
 void Nimbus::MonitorLoop() {
   const auto period = std::chrono::seconds(options_.conf.getInt(Config::kNimbusMonitorFreqSecs));
+  const int64_t sync_period =
+      options_.conf.getInt(Config::kNimbusCodeSyncFreqSecs) * 1'000'000'000;
   std::unique_lock<std::mutex> lock(monitor_mutex_);
   while (!stopping_) {
-    monitor_cv_.wait_for(lock, period, [this] { return stopping_; });
+    monitor_cv_.wait_for(lock, period, [this] { return stopping_ || poked_; });
     if (stopping_) break;
+    poked_ = false;
+    const bool sync_due = options_.clock->NowNanos() >= next_sync_nanos_;
+    if (sync_due) next_sync_nanos_ = options_.clock->NowNanos() + sync_period;
     lock.unlock();
     try {
+      if (sync_due) SyncCode();
+      // A leader acts on what it believes first: its writes are fenced, so a
+      // leader that lost its session (paused, cut off) writes nothing, and
+      // steps down when the write is refused or at the election turn.
       RunMonitorOnce();
+      ElectionTurn();
     } catch (const std::exception& e) {
       spdlog::warn("nimbus: monitor round failed, trying again in {} s: {}", period.count(),
                    e.what());
@@ -205,29 +239,90 @@ std::string Nimbus::Submit(const std::string& name, const std::string& library_l
     if (options_.check_library) options_.check_library(library_location, name, merged, topology);
   }
 
-  std::lock_guard<std::mutex> lock(mutex_);
-  ThrowIfAlive(name);
-  const int64_t launch = NowSecs();
   std::string id;
-  do {
-    id = name + "-" + std::to_string(++submit_counter_) + "-" + std::to_string(launch);
-  } while (code_store_->Has(id) || options_.state->GetStormBase(id));
-  code_store_->Install(id, library_location, ThriftToBytes(TopologyToThrift(topology)),
-                       merged.toJson());
-  cache_[id] = Cached{topology, merged};
-
-  StormBase base;
-  base.name = name;
-  base.status = start_active ? TopologyStatus::kActive : TopologyStatus::kInactive;
-  base.num_workers = static_cast<int>(workers);
-  base.component_executors = ExecutorCounts(*layout);
-  base.launch_time_secs = launch;
-  base.owner = merged.getString(Config::kTopologySubmitterUser, "");
-  options_.state->SetStormBase(id, base);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    RequireLeader();
+    ThrowIfAlive(name);
+    const int64_t launch = NowSecs();
+    do {
+      id = name + "-" + std::to_string(++submit_counter_) + "-" + std::to_string(launch);
+    } while (code_store_->Has(id) || options_.state->GetStormBase(id));
+    code_store_->Install(id, library_location, ThriftToBytes(TopologyToThrift(topology)),
+                         merged.toJson());
+    cache_[id] = Cached{topology, merged};
+    pending_submits_.insert(id);
+    options_.state->AddCodeHolder(id, host_port());
+  }
+  // The other Nimbuses copy the code as it appears under /blobstore; no lock
+  // is held meanwhile.
+  std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
+  try {
+    WaitForReplication(id, merged);
+    lock.lock();
+    pending_submits_.erase(id);
+    RequireLeader();
+    ThrowIfAlive(name);
+    StormBase base;
+    base.name = name;
+    base.status = start_active ? TopologyStatus::kActive : TopologyStatus::kInactive;
+    base.num_workers = static_cast<int>(workers);
+    base.component_executors = ExecutorCounts(*layout);
+    base.launch_time_secs = NowSecs();
+    base.owner = merged.getString(Config::kTopologySubmitterUser, "");
+    Writes().SetStormBase(id, base);
+  } catch (...) {
+    // Not submitted after all: the code goes, here and (by the key) everywhere.
+    if (!lock.owns_lock()) lock.lock();
+    pending_submits_.erase(id);
+    code_store_->Remove(id);
+    cache_.erase(id);
+    try {
+      options_.state->RemoveCodeKey(id);
+    } catch (const StateStorageError& e) {
+      spdlog::warn("nimbus: cannot remove the code key of {}: {}", id, e.what());
+    }
+    throw;
+  }
   spdlog::info("nimbus: received topology {} as {} ({} workers, {} executors)", name, id, workers,
                layout->executors().size());
   MakeAssignments();
   return id;
+}
+
+void Nimbus::WaitForReplication(const std::string& id, const Config& conf) {
+  const int64_t want = conf.getInt(Config::kTopologyMinReplicationCount);
+  const int64_t max_wait = conf.getInt(Config::kTopologyMaxReplicationWaitTimeSec);
+  const auto start = std::chrono::steady_clock::now();
+  auto last_log = start;
+  while (true) {
+    const auto holders = static_cast<int64_t>(options_.state->CodeHolders(id).size());
+    const auto waited = std::chrono::steady_clock::now() - start;
+    if (holders >= want) {
+      if (want > 1) {
+        spdlog::info("nimbus: the code of {} is on {} Nimbuses (topology.min.replication.count {})",
+                     id, holders, want);
+      }
+      return;
+    }
+    if (max_wait >= 0 && waited >= std::chrono::seconds(max_wait)) {
+      spdlog::warn("nimbus: the code of {} is on {} of the {} Nimbuses wanted "
+                   "(topology.min.replication.count) after {} s "
+                   "(topology.max.replication.wait.time.sec); going on",
+                   id, holders, want, max_wait);
+      return;
+    }
+    if (std::chrono::steady_clock::now() - last_log >= std::chrono::seconds(5)) {
+      last_log = std::chrono::steady_clock::now();
+      spdlog::info("nimbus: waiting for the code of {} to reach {} Nimbuses ({} hold it)", id,
+                   want, holders);
+    }
+    {
+      std::unique_lock<std::mutex> lock(monitor_mutex_);
+      if (stopping_) throw StormError("Nimbus is stopping");
+      monitor_cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
+    }
+  }
 }
 
 void Nimbus::ThrowIfAlive(const std::string& name) {
@@ -240,6 +335,7 @@ void Nimbus::ThrowIfAlive(const std::string& name) {
 
 void Nimbus::KillTopology(const std::string& name, std::optional<int> wait_secs) {
   std::lock_guard<std::mutex> lock(mutex_);
+  RequireLeader();
   const std::string id = FindId(name);
   StormBase base = GetBase(id);
   const int wait = wait_secs.value_or(
@@ -248,7 +344,7 @@ void Nimbus::KillTopology(const std::string& name, std::optional<int> wait_secs)
   base.status = TopologyStatus::kKilled;
   base.kill_wait_secs = wait;
   base.rebalance.reset();
-  options_.state->SetStormBase(id, base);
+  Writes().SetStormBase(id, base);
   action_deadline_nanos_[id] = options_.clock->NowNanos() + int64_t{wait} * 1'000'000'000;
   spdlog::info("nimbus: killing topology {} ({}), removing it in {} s", name, id, wait);
   FireDueActions();
@@ -256,6 +352,7 @@ void Nimbus::KillTopology(const std::string& name, std::optional<int> wait_secs)
 
 void Nimbus::Transition(const std::string& name, TopologyStatus to) {
   std::lock_guard<std::mutex> lock(mutex_);
+  RequireLeader();
   const std::string id = FindId(name);
   StormBase base = GetBase(id);
   if (base.status == to) return;
@@ -266,7 +363,7 @@ void Nimbus::Transition(const std::string& name, TopologyStatus to) {
     return;
   }
   base.status = to;
-  options_.state->SetStormBase(id, base);
+  Writes().SetStormBase(id, base);
   spdlog::info("nimbus: topology {} is now {}", name, TopologyStatusName(to));
 }
 
@@ -276,6 +373,7 @@ void Nimbus::Deactivate(const std::string& name) { Transition(name, TopologyStat
 
 void Nimbus::Rebalance(const std::string& name, const RebalanceRequest& request, bool wait_given) {
   std::lock_guard<std::mutex> lock(mutex_);
+  RequireLeader();
   const std::string id = FindId(name);
   StormBase base = GetBase(id);
   if (base.status == TopologyStatus::kKilled) {
@@ -319,7 +417,7 @@ void Nimbus::Rebalance(const std::string& name, const RebalanceRequest& request,
   if (base.status != TopologyStatus::kRebalancing) base.prev_status = base.status;
   base.status = TopologyStatus::kRebalancing;
   base.rebalance = req;
-  options_.state->SetStormBase(id, base);
+  Writes().SetStormBase(id, base);
   action_deadline_nanos_[id] = options_.clock->NowNanos() + int64_t{req.wait_secs} * 1'000'000'000;
   spdlog::info("nimbus: rebalancing topology {} in {} s", name, req.wait_secs);
   FireDueActions();

@@ -14,6 +14,16 @@
 // Errors: NotAliveError, AlreadyAliveError, InvalidTopologyError (bad
 // topology or options), StormError (uploads, downloads),
 // StateStorageError (ZooKeeper unreachable).
+// High availability (docs/ha.md): several Nimbuses elect a leader through
+// /leader-lock (LeaderElection). Only the leader schedules, writes
+// assignments and topology status, and cleans up; every write of its is
+// fenced by its lock node (ClusterState::Guarded), so a leader whose
+// session expired writes nothing more even before it knows. Followers answer
+// the read calls and refuse the writes with NotLeaderError naming the
+// leader. Every Nimbus copies the code of every topology from one that holds
+// it (/blobstore), and takes the lead only when it holds the code of every
+// active topology.
+//
 // Thread safety: every public method may be called from any thread; one
 // mutex serializes the operations that change cluster state.
 #pragma once
@@ -34,6 +44,7 @@
 #include "common/state/cluster_state.h"
 #include "common/topology/topology_layout.h"
 #include "nimbus/code_store.h"
+#include "nimbus/leader_election.h"
 #include "nimbus/nimbus_pages.h"
 #include "storm/config.h"
 #include "storm/errors.h"
@@ -49,6 +60,17 @@ namespace storm {
 using LibraryChecker = std::function<void(const std::string& path, const std::string& name,
                                           const Config& conf, const StormTopology& topology)>;
 
+// Copies the code files (CodeDir::kFiles) of `topology_id` from the Nimbus
+// at `host_port` into `dest_dir`. Throws StormError saying why not.
+using CodeFetcher = std::function<void(const std::string& host_port, const std::string& topology_id,
+                                       const std::string& dest_dir)>;
+
+// A write reached a Nimbus that does not lead. The message names the leader.
+class NotLeaderError : public StormError {
+ public:
+  using StormError::StormError;
+};
+
 struct NimbusOptions {
   Config conf;  // the daemon's config (defaults included)
   std::shared_ptr<ClusterState> state;
@@ -62,6 +84,9 @@ struct NimbusOptions {
   int port = 0;  // for /nimbuses
   // Whether Start() runs the monitor on a thread every nimbus.monitor.freq.secs.
   bool run_monitor_thread = true;
+  // How followers copy code from other Nimbuses; empty: they do not (local
+  // mode has one Nimbus).
+  CodeFetcher fetch_code;
 };
 
 struct ClusterSummaryInfo {
@@ -104,10 +129,19 @@ class Nimbus {
   Nimbus& operator=(const Nimbus&) = delete;
 
   // Registers this Nimbus under /nimbuses (with `advertised_port`, or
-  // options.port when negative), picks up the topologies in the cluster
-  // state, and starts the monitor thread.
+  // options.port when negative), joins the leader election (a lone Nimbus
+  // leads when Start returns), and starts the monitor thread.
   void Start(int advertised_port = -1);
+  // Leaves the election and stops the monitor.
   void Stop();
+
+  // ---- Leadership.
+  bool IsLeader();
+  // The leader as ZooKeeper says (ClusterState::Leader); NotLeaderError when
+  // none leads now.
+  NimbusInfo Leader();
+  // "host:port" as this Nimbus registers itself.
+  std::string host_port() const;
 
   // ---- Topologies. Names are topology names; ids are <name>-<n>-<secs>.
   // Returns the new topology's id. `library_location` is a finished upload.
@@ -122,8 +156,10 @@ class Nimbus {
   void Rebalance(const std::string& name, const RebalanceRequest& request,
                  bool wait_given = false);
 
-  // ---- Code (see CodeStore).
+  // ---- Code (see CodeStore). Uploads go to the leader only (BeginUpload
+  // throws NotLeaderError elsewhere); downloads are served by every Nimbus.
   CodeStore& code_store() { return *code_store_; }
+  std::string BeginUpload();
 
   // ---- Queries.
   ClusterSummaryInfo GetClusterInfo();
@@ -167,8 +203,17 @@ class Nimbus {
   std::vector<OwnerSummaryInfo> OwnerSummaries(const std::string& owner);
 
   // One turn of the monitor: kill and rebalance deadlines, heartbeat
-  // timeouts, (re)assignment, clean-up of what dead topologies left.
+  // timeouts, (re)assignment, clean-up of what dead topologies left. Does
+  // nothing on a follower.
   void RunMonitorOnce();
+  // One turn of the election: joins the line, takes the lead when first in
+  // line and holding all code (fetching what it lacks first, else giving
+  // the lock up), steps down when no longer first.
+  void ElectionTurn();
+  // Copies the code this Nimbus lacks from the Nimbuses that hold it,
+  // registers what it holds under /blobstore, and deletes the code of
+  // topologies gone.
+  void SyncCode();
 
  private:
   // AlreadyAliveError when a topology of that name is alive. mutex_ held.
@@ -215,6 +260,20 @@ class Nimbus {
                                       const std::map<std::string, SupervisorInfo>& supervisors);
   void CleanUp();
   void MonitorLoop();
+  // Wakes the monitor thread for a round now.
+  void Poke();
+  // Leadership, with mutex_ held. RequireLeader throws NotLeaderError naming
+  // the leader unless this Nimbus leads; Writes() is the fenced cluster state.
+  void RequireLeader();
+  ClusterState& Writes();
+  void BecomeLeader(const std::string& lock_path);
+  void StepDown(const std::string& why);
+  std::string NotLeaderMessage();
+  // Active topologies whose code is not on this disk. mutex_ held.
+  std::vector<std::string> MissingCode();
+  // Waits (no lock held) until topology.min.replication.count Nimbuses hold
+  // the code of `id`, or topology.max.replication.wait.time.sec passes.
+  void WaitForReplication(const std::string& id, const Config& conf);
   // The topology history (nimbus_admin.cc); the file is only touched with
   // mutex_ held.
   std::string HistoryPath() const;
@@ -231,10 +290,18 @@ class Nimbus {
   std::map<std::string, std::map<ExecutorId, int64_t>> assigned_at_;   // nimbus nanos
   std::map<std::string, int64_t> action_deadline_nanos_;              // kill/rebalance
   int submit_counter_ = 0;
+  bool leader_ = false;
+  std::shared_ptr<ClusterState> writes_;  // fenced by our lock node while leader_
+  std::set<std::string> pending_submits_;  // ids waiting for code replication
+  std::unique_ptr<LeaderElection> election_;
+  int blobstore_listener_ = 0;
+  std::mutex sync_mutex_;  // one SyncCode at a time
 
   std::mutex monitor_mutex_;
   std::condition_variable monitor_cv_;
   bool stopping_ = false;  // guarded by monitor_mutex_
+  bool poked_ = false;     // guarded by monitor_mutex_
+  int64_t next_sync_nanos_ = 0;  // guarded by monitor_mutex_
   std::thread monitor_;
 };
 

@@ -17,6 +17,7 @@ namespace storm {
 void Nimbus::SetLogConfig(const std::string& id,
                           const std::map<std::string, LogLevelChange>& changes) {
   std::lock_guard<std::mutex> lock(mutex_);
+  RequireLeader();
   GetBase(id);
   LogConfig config = options_.state->GetLogConfig(id).value_or(LogConfig{});
   for (const auto& [logger, change] : changes) {
@@ -44,7 +45,7 @@ void Nimbus::SetLogConfig(const std::string& id,
       }
     }
   }
-  options_.state->SetLogConfig(id, config);
+  Writes().SetLogConfig(id, config);
   spdlog::info("nimbus: log config of {} now sets {} loggers", id, config.loggers.size());
 }
 
@@ -61,13 +62,14 @@ void Nimbus::Debug(const std::string& name, const std::string& component, bool e
                                 std::to_string(sampling_pct));
   }
   std::lock_guard<std::mutex> lock(mutex_);
+  RequireLeader();
   const std::string id = FindId(name);
   StormBase base = GetBase(id);
   if (!component.empty() && LayoutFor(id, base)->Component(component) == nullptr) {
     throw NotAliveError("topology '" + name + "' has no component '" + component + "'");
   }
   base.component_debug[component] = DebugOptions{enable, sampling_pct};
-  options_.state->SetStormBase(id, base);
+  Writes().SetStormBase(id, base);
   spdlog::info("nimbus: debug of {}{} {} ({}%)", name, component.empty() ? "" : "/" + component,
                enable ? "on" : "off", sampling_pct);
 }

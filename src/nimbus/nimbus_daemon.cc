@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "common/client/code_download.h"
 #include "common/config/daemon.h"
 #include "common/util/logging.h"
 #include "common/state/zookeeper_storage.h"
@@ -34,6 +35,10 @@ int RunNimbusDaemon(const GlobalOptions& command_line) {
     std::error_code ec;
     const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
     options.check_library = MakeSubprocessLibraryChecker(self, 60);
+    options.fetch_code = [conf](const std::string& host_port, const std::string& topology_id,
+                                const std::string& dest_dir) {
+      DownloadTopologyCodeFrom(conf, host_port, topology_id, dest_dir);
+    };
     spdlog::info("nimbus: local dir {}", std::filesystem::absolute(conf.getString(Config::kStormLocalDir)).string());
     Nimbus nimbus(options);
     NimbusServer server(nimbus, conf, "0.0.0.0", static_cast<int>(conf.getInt(Config::kNimbusThriftPort)));

@@ -11,9 +11,14 @@ namespace storm {
 
 void Nimbus::RunMonitorOnce() {
   std::lock_guard<std::mutex> lock(mutex_);
-  FireDueActions();
-  MakeAssignments();
-  CleanUp();
+  if (!leader_) return;
+  try {
+    FireDueActions();
+    MakeAssignments();
+    CleanUp();
+  } catch (const GuardLostError& e) {
+    StepDown(std::string("a write was refused: ") + e.what());
+  }
 }
 
 void Nimbus::FireDueActions() {
@@ -35,7 +40,8 @@ void Nimbus::FireDueActions() {
 }
 
 void Nimbus::FinishKill(const std::string& id) {
-  options_.state->RemoveTopology(id);
+  Writes().RemoveTopology(id);
+  options_.state->RemoveCodeKey(id);
   code_store_->Remove(id);
   cache_.erase(id);
   beats_.erase(id);
@@ -54,7 +60,7 @@ void Nimbus::FinishRebalance(const std::string& id, StormBase base) {
   base.status = base.prev_status.value_or(TopologyStatus::kActive);
   base.prev_status.reset();
   base.rebalance.reset();
-  options_.state->SetStormBase(id, base);
+  Writes().SetStormBase(id, base);
   std::map<std::string, SupervisorInfo> supervisors;
   for (const std::string& sid : options_.state->SupervisorIds()) {
     if (auto info = options_.state->GetSupervisor(sid)) supervisors[sid] = *info;
@@ -182,7 +188,10 @@ void Nimbus::AssignTopology(const std::string& id, const StormBase& base,
     return;
   }
   Assignment next;
-  next.master_code_dir = code_store_->TopologyDir(id);
+  // Where the submitting leader keeps it (Storm's field; supervisors fetch
+  // "<id>/<file>" from any holder): kept as is, so that a new leader does
+  // not rewrite every assignment.
+  next.master_code_dir = existing ? existing->master_code_dir : code_store_->TopologyDir(id);
   const int64_t now_secs = NowSecs();
   const int64_t now = options_.clock->NowNanos();
   for (const auto& [e, slot] : placed) {
@@ -204,7 +213,7 @@ void Nimbus::AssignTopology(const std::string& id, const StormBase& base,
     }
   }
   if (existing && *existing == next) return;
-  options_.state->SetAssignment(id, next);
+  Writes().SetAssignment(id, next);
   std::set<WorkerSlot> slots;
   for (const auto& [e, slot] : placed) slots.insert(slot);
   std::string where;
@@ -221,19 +230,25 @@ void Nimbus::CleanUp() {
   const std::vector<std::string> alive_ids = options_.state->ActiveStorms();
   const std::set<std::string> alive(alive_ids.begin(), alive_ids.end());
   for (const std::string& id : code_store_->InstalledIds()) {
-    if (alive.count(id) == 0) {
+    if (alive.count(id) == 0 && pending_submits_.count(id) == 0) {
       spdlog::info("nimbus: removing the code of {}, which is no longer alive", id);
       code_store_->Remove(id);
     }
   }
+  for (const std::string& id : options_.state->CodeKeys()) {
+    // The key of a submit that never finished (its leader died waiting).
+    if (alive.count(id) == 0 && pending_submits_.count(id) == 0) {
+      options_.state->RemoveCodeKey(id);
+    }
+  }
   for (const std::string& id : options_.state->AssignmentIds()) {
-    if (alive.count(id) == 0) options_.state->RemoveAssignment(id);
+    if (alive.count(id) == 0) Writes().RemoveAssignment(id);
   }
   for (const std::string& id : options_.state->HeartbeatTopologies()) {
-    if (alive.count(id) == 0) options_.state->RemoveWorkerHeartbeats(id);
+    if (alive.count(id) == 0) Writes().RemoveWorkerHeartbeats(id);
   }
   for (const std::string& id : options_.state->ErrorTopologies()) {
-    if (alive.count(id) == 0) options_.state->RemoveErrors(id);
+    if (alive.count(id) == 0) Writes().RemoveErrors(id);
   }
   for (auto it = cache_.begin(); it != cache_.end();) {
     it = alive.count(it->first) == 0 ? cache_.erase(it) : std::next(it);

@@ -49,6 +49,17 @@ auto Translate(const char* call, Body&& body) -> decltype(body()) {
     gen::InvalidTopologyException out;
     out.msg = e.what();
     throw out;
+  } catch (const NotLeaderError& e) {
+    // Not in the IDL (Storm's followers throw a RuntimeException too): the
+    // client gets a TApplicationException with the message, which names the
+    // leader; clients find it with getLeader beforehand.
+    spdlog::info("nimbus: refused {}: {}", call, e.what());
+    throw;
+  } catch (const GuardLostError& e) {
+    spdlog::warn("nimbus: {} refused: {}", call, e.what());
+    throw std::runtime_error(std::string("not the leader: this Nimbus lost the leadership "
+                                         "(its ZooKeeper session expired); nothing was written: ") +
+                             e.what());
   } catch (const std::exception& e) {
     spdlog::warn("nimbus: {} failed: {}", call, e.what());
     throw;
@@ -131,7 +142,7 @@ class NimbusHandler final : public gen::NimbusIf {
   }
 
   void beginFileUpload(std::string& out) override {
-    out = Translate("beginFileUpload", [&] { return nimbus_.code_store().BeginUpload(); });
+    out = Translate("beginFileUpload", [&] { return nimbus_.BeginUpload(); });
   }
 
   void uploadChunk(const std::string& location, const std::string& chunk) override {
@@ -181,15 +192,10 @@ class NimbusHandler final : public gen::NimbusIf {
     });
   }
 
-  // The same summary as getClusterInfo's, uptime included.
+  // The same summary as getClusterInfo's, uptime included. No leader (an
+  // election under way) reaches the client as an error saying so.
   void getLeader(gen::NimbusSummary& out) override {
-    ClusterSummaryInfo info = Translate("getLeader", [&] { return nimbus_.GetClusterInfo(); });
-    for (const auto& n : info.nimbuses) {
-      if (!n.is_leader) continue;
-      out = NimbusSummaryToThrift(n);
-      return;
-    }
-    throw std::runtime_error("no Nimbus is leader");
+    out = NimbusSummaryToThrift(Translate("getLeader", [&] { return nimbus_.Leader(); }));
   }
 
   static gen::NimbusSummary NimbusSummaryToThrift(const NimbusInfo& n) {

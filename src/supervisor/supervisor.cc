@@ -130,10 +130,10 @@ void ProcessWorkerLauncher::Signal(int pid, int signal) {
   if (pid > 0) ::kill(pid, signal);
 }
 
-CodeDownloader NimbusCodeDownloader(Config conf) {
-  return [conf](const std::string& topology_id, const std::string& master_code_dir,
-                const std::string& dest_dir) {
-    DownloadTopologyCode(conf, topology_id, master_code_dir, dest_dir);
+CodeDownloader NimbusCodeDownloader(Config conf, std::shared_ptr<ClusterState> state) {
+  return [conf, state](const std::string& topology_id, const std::string& /*master_code_dir*/,
+                       const std::string& dest_dir) {
+    DownloadTopologyCode(conf, topology_id, state->CodeHolders(topology_id), dest_dir);
   };
 }
 

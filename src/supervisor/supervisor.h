@@ -86,8 +86,10 @@ class ProcessWorkerLauncher final : public WorkerLauncher {
 using CodeDownloader = std::function<void(const std::string& topology_id,
                                           const std::string& master_code_dir,
                                           const std::string& dest_dir)>;
-// The real one: Thrift file download from Nimbus (nimbus.seeds).
-CodeDownloader NimbusCodeDownloader(Config conf);
+// The real one: Thrift file download from a Nimbus that holds the code
+// (/blobstore in `state`), else from the one found at nimbus.seeds.
+// `master_code_dir` is not needed: every Nimbus serves "<id>/<file>".
+CodeDownloader NimbusCodeDownloader(Config conf, std::shared_ptr<ClusterState> state);
 
 struct SupervisorOptions {
   Config conf;  // the daemon's config, defaults included

@@ -38,7 +38,7 @@ int RunSupervisorDaemon(const GlobalOptions& command_line) {
     options.conf = conf;
     options.state = std::make_shared<ClusterState>(ZooKeeperStorage::Connect(zk));
     options.launcher = std::make_shared<ProcessWorkerLauncher>(worker_binary);
-    options.download = NimbusCodeDownloader(conf);
+    options.download = NimbusCodeDownloader(conf, options.state);
     options.hostname = hostname;
     Supervisor supervisor(options);
     supervisor.Start();

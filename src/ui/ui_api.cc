@@ -377,25 +377,7 @@ void AddUiApiRoutes(http::Server& server, UiApiOptions options) {
 }
 
 std::unique_ptr<NimbusClient> ConnectToLeader(const Config& conf) {
-  auto nimbus = NimbusClient::Connect(conf);
-  gen::NimbusSummary leader;
-  try {
-    nimbus->Call([&](gen::NimbusClient& c) { c.getLeader(leader); });
-  } catch (const std::exception& e) {
-    spdlog::debug("ui: no leader from {} ({}); asking it anyway", nimbus->address(), e.what());
-    return nimbus;
-  }
-  if (nimbus->address() == leader.host + ":" + std::to_string(leader.port)) return nimbus;
-  Config at_leader = conf;
-  at_leader.put(Config::kNimbusSeeds, std::vector<std::string>{leader.host});
-  at_leader.put(Config::kNimbusThriftPort, leader.port);
-  try {
-    return NimbusClient::Connect(at_leader);
-  } catch (const NimbusUnreachableError& e) {
-    spdlog::warn("ui: the leader {}:{} is unreachable ({}); asking {}", leader.host, leader.port,
-                 e.what(), nimbus->address());
-    return nimbus;
-  }
+  return NimbusClient::Connect(conf, NimbusPick::kAny);
 }
 
 }  // namespace storm::ui

@@ -31,8 +31,9 @@ struct UiApiOptions {
 // Adds the API's routes to `server` (before it starts).
 void AddUiApiRoutes(http::Server& server, UiApiOptions options);
 
-// Connects to nimbus.seeds (the first that answers), asks it for the
-// leader, and connects to the leader when it is another Nimbus.
+// The leading Nimbus found through nimbus.seeds, or while none leads any
+// Nimbus that answers (its pages read as well from a follower; a follower
+// refuses the actions, naming the leader).
 std::unique_ptr<NimbusClient> ConnectToLeader(const Config& conf);
 
 }  // namespace storm::ui

@@ -342,6 +342,46 @@ TEST(ZooKeeperStorageTest, ExpiredSessionIsReplacedAndEphemeralNodesRecreated) {
   EXPECT_FALSE(observer->Exists("/supervisors/s1"));
 }
 
+// The fencing a leader relies on: a guarded write lands only while the
+// guard (its lock node, ephemeral sequential) exists; after the session that
+// made it expires, the same storage's writes are refused in the new session,
+// and the lock node is not re-created (unlike Set(kEphemeral) nodes).
+TEST(ZooKeeperStorageTest, GuardedWritesAreRefusedOnceTheGuardsSessionExpired) {
+  const std::string root = UniqueTestRoot();
+  auto zk = ConnectShared(root);
+  auto observer = ConnectShared(root);
+  const std::string lock = zk->CreateEphemeralSequential("/leader-lock/n-latch-", "me:1");
+  EXPECT_EQ(lock, "/leader-lock/n-latch-0000000000");
+  EXPECT_EQ(observer->Get(lock), "me:1");
+
+  zk->SetGuarded(lock, "/assignments/t", "a1");  // created, parents too
+  zk->SetGuarded(lock, "/assignments/t", "a2");  // set
+  EXPECT_EQ(observer->Get("/assignments/t"), "a2");
+  zk->Set("/storms/gone", "");
+  zk->DeleteGuarded(lock, "/storms/gone");
+  zk->DeleteGuarded(lock, "/storms/never");  // missing: no error
+  EXPECT_FALSE(observer->Exists("/storms/gone"));
+
+  zk->ExpireSessionForTest();
+  EXPECT_FALSE(observer->Exists(lock));
+  EXPECT_THROW(zk->SetGuarded(lock, "/assignments/t", "stale"), GuardLostError);
+  EXPECT_THROW(zk->SetGuarded(lock, "/assignments/new", "stale"), GuardLostError);
+  observer->Set("/storms/kept", "");
+  EXPECT_THROW(zk->DeleteGuarded(lock, "/storms/kept"), GuardLostError);
+  EXPECT_EQ(observer->Get("/assignments/t"), "a2");
+  EXPECT_FALSE(observer->Exists("/assignments/new"));
+  EXPECT_TRUE(observer->Exists("/storms/kept"));
+  EXPECT_FALSE(observer->Exists(lock));  // not re-created in the new session
+
+  // A new lock node of the new session guards again, and dies with it.
+  const std::string again = zk->CreateEphemeralSequential("/leader-lock/n-latch-", "me:1");
+  EXPECT_EQ(again, "/leader-lock/n-latch-0000000001");
+  zk->SetGuarded(again, "/assignments/t", "a3");
+  EXPECT_EQ(observer->Get("/assignments/t"), "a3");
+  zk.reset();
+  EXPECT_FALSE(observer->Exists(again));
+}
+
 TEST(ZooKeeperStorageTest, CallsDuringAnExpiryWaitForTheNewSession) {
   const std::string root = UniqueTestRoot();
   auto zk = ConnectShared(root);

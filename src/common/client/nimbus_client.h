@@ -1,6 +1,11 @@
 // NimbusClient: a Thrift client of Nimbus (framed transport, binary
-// protocol, as Storm's clients), for the CLI and supervisors. Finds Nimbus
-// at nimbus.seeds (tried in order) and nimbus.thrift.port.
+// protocol, as Storm's clients), for the CLI, the UI and supervisors.
+// Finds the leading Nimbus as Storm's NimbusClient does: asks the Nimbuses
+// at nimbus.seeds (in order, on nimbus.thrift.port) for getLeader and
+// connects to the one named; a seed that is down or knows no leader is
+// skipped. While no Nimbus leads (an election under way) it looks again,
+// storm.nimbus.retry.times more times with exponential back-off
+// (storm.nimbus.retry.interval.millis, .intervalceiling.millis).
 //
 // Errors: NimbusUnreachableError names every address tried; Thrift
 // exceptions of the IDL (gen::NotAliveException, ...) pass through for the
@@ -27,9 +32,19 @@ class NimbusUnreachableError : public StormError {
   using StormError::StormError;
 };
 
+// Which Nimbus a client wants: the leader (writes: submit, kill, ...), or
+// the leader when one is known and else any Nimbus that answers (reads,
+// which followers answer too).
+enum class NimbusPick { kLeader, kAny };
+
 class NimbusClient {
  public:
-  static std::unique_ptr<NimbusClient> Connect(const Config& conf, int timeout_ms = 10'000);
+  static std::unique_ptr<NimbusClient> Connect(const Config& conf,
+                                               NimbusPick pick = NimbusPick::kLeader,
+                                               int timeout_ms = 10'000);
+  // The Nimbus at host:port, leader or not. NimbusUnreachableError.
+  static std::unique_ptr<NimbusClient> ConnectTo(const std::string& host, int port,
+                                                 const Config& conf, int timeout_ms = 10'000);
   ~NimbusClient();
 
   gen::NimbusClient& api() { return *client_; }

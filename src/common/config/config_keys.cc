@@ -54,6 +54,7 @@ bool Matches(ValueKind kind, const json& value) {
   switch (kind) {
     case ValueKind::kPositiveInt: return IsIntIn(value, 1, kMaxInt);
     case ValueKind::kNonNegativeInt: return IsIntIn(value, 0, kMaxInt);
+    case ValueKind::kWaitSecs: return IsIntIn(value, -1, kMaxInt);
     case ValueKind::kBool: return value.is_boolean();
     case ValueKind::kString: return value.is_string() && !value.get_ref<const std::string&>().empty();
     case ValueKind::kStringList: return IsStringList(value);
@@ -71,6 +72,7 @@ std::string Expected(ValueKind kind) {
   switch (kind) {
     case ValueKind::kPositiveInt: return "a positive integer";
     case ValueKind::kNonNegativeInt: return "a non-negative integer";
+    case ValueKind::kWaitSecs: return "a number of seconds, or -1 for no limit";
     case ValueKind::kBool: return "true or false";
     case ValueKind::kString: return "a non-empty string";
     case ValueKind::kStringList: return "a list of strings";
@@ -116,6 +118,7 @@ std::string_view KindName(ValueKind kind) {
   switch (kind) {
     case ValueKind::kPositiveInt: return "positive integer";
     case ValueKind::kNonNegativeInt: return "non-negative integer";
+    case ValueKind::kWaitSecs: return "seconds (-1: no limit)";
     case ValueKind::kBool: return "boolean";
     case ValueKind::kString: return "string";
     case ValueKind::kStringList: return "list of strings";

@@ -15,6 +15,7 @@ namespace storm {
 enum class ValueKind {
   kPositiveInt,
   kNonNegativeInt,
+  kWaitSecs,  // an integer >= -1, -1 meaning no limit (Storm's wait times)
   kBool,
   kString,      // non-empty: an empty path or root is never meant
   kStringList,

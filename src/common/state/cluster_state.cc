@@ -29,6 +29,11 @@ constexpr const char* kWorkerBeats = "/workerbeats";
 constexpr const char* kErrors = "/errors";
 constexpr const char* kNimbuses = "/nimbuses";
 constexpr const char* kLogConfigs = "/logconfigs";
+constexpr const char* kLeaderLock = "/leader-lock";
+constexpr const char* kBlobstore = ClusterState::kBlobstoreDir;
+constexpr const char* kLatch = "-latch-";
+// Our code under an id never changes: every holder has version 1.
+constexpr const char* kCodeVersionSuffix = "-1";
 
 std::string Path(const char* dir, const std::string& name) { return std::string(dir) + "/" + name; }
 
@@ -216,6 +221,28 @@ SupervisorInfo SupervisorFromThrift(const std::string& id, const gen::Supervisor
 
 ClusterState::ClusterState(std::shared_ptr<StateStorage> storage) : storage_(std::move(storage)) {}
 
+std::shared_ptr<ClusterState> ClusterState::Guarded(const std::string& guard) const {
+  auto out = std::make_shared<ClusterState>(storage_);
+  out->guard_ = guard;
+  return out;
+}
+
+void ClusterState::Write(const std::string& path, const std::string& data) {
+  if (guard_.empty()) {
+    storage_->Set(path, data);
+  } else {
+    storage_->SetGuarded(guard_, path, data);
+  }
+}
+
+void ClusterState::Delete(const std::string& path) {
+  if (guard_.empty()) {
+    storage_->DeleteRecursive(path);
+  } else {
+    storage_->DeleteGuarded(guard_, path);
+  }
+}
+
 // ---- /storms -----------------------------------------------------------------
 
 std::vector<std::string> ClusterState::ActiveStorms(bool watch) {
@@ -229,11 +256,11 @@ std::optional<StormBase> ClusterState::GetStormBase(const std::string& id, bool 
 }
 
 void ClusterState::SetStormBase(const std::string& id, const StormBase& base) {
-  storage_->Set(Path(kStorms, id), ThriftToBytes(BaseToThrift(base)));
+  Write(Path(kStorms, id), ThriftToBytes(BaseToThrift(base)));
 }
 
 void ClusterState::RemoveStormBase(const std::string& id) {
-  storage_->DeleteRecursive(Path(kStorms, id));
+  Delete(Path(kStorms, id));
 }
 
 // ---- /assignments --------------------------------------------------------------
@@ -249,11 +276,11 @@ std::optional<Assignment> ClusterState::GetAssignment(const std::string& id, boo
 }
 
 void ClusterState::SetAssignment(const std::string& id, const Assignment& assignment) {
-  storage_->Set(Path(kAssignments, id), ThriftToBytes(AssignmentToThrift(assignment)));
+  Write(Path(kAssignments, id), ThriftToBytes(AssignmentToThrift(assignment)));
 }
 
 void ClusterState::RemoveAssignment(const std::string& id) {
-  storage_->DeleteRecursive(Path(kAssignments, id));
+  Delete(Path(kAssignments, id));
 }
 
 // ---- /supervisors --------------------------------------------------------------
@@ -366,13 +393,79 @@ void ClusterState::SetNimbus(const NimbusInfo& info) {
 }
 
 std::vector<NimbusInfo> ClusterState::Nimbuses() {
+  const std::optional<NimbusInfo> leader = Leader();
   std::vector<NimbusInfo> out;
   for (const std::string& name : storage_->Children(kNimbuses)) {
     auto t = ReadThrift<gen::NimbusSummary>(*storage_, Path(kNimbuses, name), false);
     if (!t) continue;
-    out.push_back(NimbusInfo{t->host, t->port, t->uptime_secs, t->isLeader, t->version});
+    const bool is_leader = leader && leader->host == t->host && leader->port == t->port;
+    out.push_back(NimbusInfo{t->host, t->port, t->uptime_secs, is_leader, t->version});
   }
   return out;
+}
+
+std::optional<NimbusInfo> ClusterState::Leader() {
+  const std::vector<LeaderCandidate> candidates = LeaderCandidates();
+  if (candidates.empty()) return std::nullopt;
+  auto t = ReadThrift<gen::NimbusSummary>(*storage_, Path(kNimbuses, candidates[0].host_port),
+                                          false);
+  if (!t || !t->isLeader) return std::nullopt;
+  return NimbusInfo{t->host, t->port, t->uptime_secs, true, t->version};
+}
+
+// ---- /leader-lock ---------------------------------------------------------------
+
+std::string ClusterState::LeaderLockPath(const std::string& node) { return Path(kLeaderLock, node); }
+
+std::string ClusterState::JoinLeaderLock(const std::string& nonce, const std::string& host_port) {
+  return storage_->CreateEphemeralSequential(Path(kLeaderLock, nonce + kLatch), host_port);
+}
+
+std::vector<LeaderCandidate> ClusterState::LeaderCandidates(bool watch) {
+  std::vector<std::pair<std::string, std::string>> by_sequence;  // sequence, name
+  for (const std::string& name : storage_->Children(kLeaderLock, watch)) {
+    const size_t latch = name.rfind(kLatch);
+    if (latch == std::string::npos) continue;
+    by_sequence.emplace_back(name.substr(latch + std::string_view(kLatch).size()), name);
+  }
+  std::sort(by_sequence.begin(), by_sequence.end());
+  std::vector<LeaderCandidate> out;
+  for (const auto& [sequence, name] : by_sequence) {
+    std::optional<std::string> host_port = storage_->Get(Path(kLeaderLock, name));
+    if (!host_port) continue;  // gone meanwhile
+    out.push_back(LeaderCandidate{name, *host_port});
+  }
+  return out;
+}
+
+// ---- /blobstore -------------------------------------------------------------------
+
+std::vector<std::string> ClusterState::CodeKeys(bool watch) {
+  return storage_->Children(kBlobstore, watch);
+}
+
+std::vector<std::string> ClusterState::CodeHolders(const std::string& id, bool watch) {
+  std::vector<std::string> out;
+  const std::string_view suffix = kCodeVersionSuffix;
+  for (const std::string& name : storage_->Children(Path(kBlobstore, id), watch)) {
+    if (name.size() > suffix.size() && name.ends_with(suffix)) {
+      out.push_back(name.substr(0, name.size() - suffix.size()));
+    }
+  }
+  return out;
+}
+
+void ClusterState::AddCodeHolder(const std::string& id, const std::string& host_port) {
+  storage_->Set(Path(kBlobstore, id) + "/" + host_port + kCodeVersionSuffix, "",
+                NodeMode::kEphemeral);
+}
+
+void ClusterState::RemoveCodeHolder(const std::string& id, const std::string& host_port) {
+  storage_->DeleteRecursive(Path(kBlobstore, id) + "/" + host_port + kCodeVersionSuffix);
+}
+
+void ClusterState::RemoveCodeKey(const std::string& id) {
+  storage_->DeleteRecursive(Path(kBlobstore, id));
 }
 
 // ---- /logconfigs ---------------------------------------------------------------
@@ -410,11 +503,11 @@ gen::LogConfig LogConfigToThrift(const LogConfig& config) {
 }
 
 void ClusterState::SetLogConfig(const std::string& id, const LogConfig& config) {
-  storage_->Set(Path(kLogConfigs, id), ThriftToBytes(LogConfigToThrift(config)));
+  Write(Path(kLogConfigs, id), ThriftToBytes(LogConfigToThrift(config)));
 }
 
 void ClusterState::RemoveLogConfig(const std::string& id) {
-  storage_->DeleteRecursive(Path(kLogConfigs, id));
+  Delete(Path(kLogConfigs, id));
 }
 
 void ClusterState::RemoveTopology(const std::string& id) {

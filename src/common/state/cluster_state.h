@@ -21,11 +21,28 @@
 
 namespace storm {
 
+// One Nimbus in the leader election (/leader-lock): its lock node, and the
+// Nimbus ("host:port") that made it.
+struct LeaderCandidate {
+  std::string node;  // the child's name, "<nonce>-latch-<10-digit sequence>"
+  std::string host_port;
+};
+
 class ClusterState {
  public:
   explicit ClusterState(std::shared_ptr<StateStorage> storage);
 
+  // Where the code holders are (CodeKeys); its watch events name paths under it.
+  static constexpr const char* kBlobstoreDir = "/blobstore";
+
   StateStorage& storage() { return *storage_; }
+
+  // The same state, whose writes of what only the leader writes (/storms,
+  // /assignments, /logconfigs) are fenced by the node `guard` (the leader's
+  // lock node): each is one transaction with a check that `guard` exists,
+  // and throws GuardLostError, writing nothing, when it is gone.
+  std::shared_ptr<ClusterState> Guarded(const std::string& guard) const;
+  const std::string& guard() const { return guard_; }
 
   // /storms
   std::vector<std::string> ActiveStorms(bool watch = false);
@@ -66,9 +83,32 @@ class ClusterState {
                                       const std::string& component_id);
   void RemoveErrors(const std::string& topology_id);
 
-  // /nimbuses (ephemeral)
+  // /nimbuses (ephemeral). Nimbuses() marks as leader only the Nimbus that
+  // Leader() names, whatever the others' (possibly stale) summaries say.
   void SetNimbus(const NimbusInfo& info);
   std::vector<NimbusInfo> Nimbuses();
+  // The leader: the Nimbus of the lowest lock node, when its summary says it
+  // took the lead (it may still be fetching code). nullopt: no leader now.
+  std::optional<NimbusInfo> Leader();
+
+  // /leader-lock (ephemeral sequential, of the session that made them):
+  // lowest sequence leads. `nonce` makes this Nimbus's nodes recognizable
+  // after a create whose answer was lost. Returns the node's path.
+  std::string JoinLeaderLock(const std::string& nonce, const std::string& host_port);
+  // Every candidate, lowest sequence first.
+  std::vector<LeaderCandidate> LeaderCandidates(bool watch = false);
+  static std::string LeaderLockPath(const std::string& node);
+
+  // /blobstore/<topology-id>/<host:port>-1 (ephemeral): the Nimbuses that
+  // hold a topology's code, as Storm's blobstore keys. Code never changes
+  // under an id, so its version is always 1.
+  std::vector<std::string> CodeKeys(bool watch = false);
+  // "host:port" of each holder.
+  std::vector<std::string> CodeHolders(const std::string& topology_id, bool watch = false);
+  void AddCodeHolder(const std::string& topology_id, const std::string& host_port);
+  void RemoveCodeHolder(const std::string& topology_id, const std::string& host_port);
+  // The key and every holder (the leader, once the topology is removed).
+  void RemoveCodeKey(const std::string& topology_id);
 
   // /logconfigs: the log levels set on a running topology (Storm's
   // LogConfig; only UPDATE entries are kept).
@@ -80,7 +120,12 @@ class ClusterState {
   void RemoveTopology(const std::string& topology_id);
 
  private:
+  // Set or delete, fenced when guard_ is set.
+  void Write(const std::string& path, const std::string& data);
+  void Delete(const std::string& path);
+
   std::shared_ptr<StateStorage> storage_;
+  std::string guard_;  // "" for unfenced writes
 };
 
 }  // namespace storm

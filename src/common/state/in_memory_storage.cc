@@ -54,6 +54,10 @@ void InMemoryStorage::Set(const std::string& path, const std::string& data, Node
   CheckPath(path);
   CheckAvailable();
   std::lock_guard<std::mutex> lock(mutex_);
+  SetLocked(path, data);
+}
+
+void InMemoryStorage::SetLocked(const std::string& path, const std::string& data) {
   auto it = nodes_.find(path);
   if (it == nodes_.end()) {
     CreateParents(path);
@@ -66,10 +70,46 @@ void InMemoryStorage::Set(const std::string& path, const std::string& data, Node
   }
 }
 
+void InMemoryStorage::SetGuarded(const std::string& guard, const std::string& path,
+                                 const std::string& data) {
+  CheckPath(guard);
+  CheckPath(path);
+  CheckAvailable();
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (nodes_.count(guard) == 0) throw GuardLostError("set " + path + ": guard " + guard + " is gone");
+  SetLocked(path, data);
+}
+
+void InMemoryStorage::DeleteGuarded(const std::string& guard, const std::string& path) {
+  CheckPath(guard);
+  CheckPath(path);
+  CheckAvailable();
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (nodes_.count(guard) == 0) {
+    throw GuardLostError("delete " + path + ": guard " + guard + " is gone");
+  }
+  if (nodes_.count(path) != 0) DeleteLocked(path);
+}
+
 std::string InMemoryStorage::CreateSequential(const std::string& prefix, const std::string& data) {
   CheckPath(prefix);
   CheckAvailable();
   std::lock_guard<std::mutex> lock(mutex_);
+  return CreateSequentialLocked(prefix, data);
+}
+
+std::string InMemoryStorage::CreateEphemeralSequential(const std::string& prefix,
+                                                       const std::string& data) {
+  CheckPath(prefix);
+  CheckAvailable();
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string path = CreateSequentialLocked(prefix, data);
+  session_nodes_.insert(path);
+  return path;
+}
+
+std::string InMemoryStorage::CreateSequentialLocked(const std::string& prefix,
+                                                    const std::string& data) {
   const std::string parent = Parent(prefix);
   char seq[16];
   std::snprintf(seq, sizeof seq, "%010d", sequence_[parent]++);
@@ -114,6 +154,10 @@ void InMemoryStorage::DeleteRecursive(const std::string& path) {
   CheckAvailable();
   std::lock_guard<std::mutex> lock(mutex_);
   if (nodes_.count(path) == 0) return;
+  DeleteLocked(path);
+}
+
+void InMemoryStorage::DeleteLocked(const std::string& path) {
   // As ZooKeeper: a delete triggers both the data and the child watches of
   // the node, and the client delivers that as one NodeDeleted event.
   auto fire_deleted = [this](const std::string& p) {
@@ -124,9 +168,11 @@ void InMemoryStorage::DeleteRecursive(const std::string& path) {
   for (auto it = nodes_.lower_bound(prefix); it != nodes_.end();) {
     if (it->first.compare(0, prefix.size(), prefix) != 0) break;
     fire_deleted(it->first);
+    session_nodes_.erase(it->first);
     it = nodes_.erase(it);
   }
   nodes_.erase(path);
+  session_nodes_.erase(path);
   fire_deleted(path);
   Fire(WatchEvent::Type::kChildrenChanged, Parent(path), child_watches_);
 }
@@ -148,6 +194,13 @@ void InMemoryStorage::RemoveListener(int id) {
 
 void InMemoryStorage::ExpireSession() {
   std::lock_guard<std::mutex> lock(mutex_);
+  // What dies with a session: its ephemeral sequential nodes (ephemeral
+  // nodes set with Set are re-created by a real storage, so they stay).
+  const std::set<std::string> gone = std::move(session_nodes_);
+  session_nodes_.clear();
+  for (const std::string& path : gone) {
+    if (nodes_.count(path) != 0) DeleteLocked(path);
+  }
   data_watches_.clear();
   child_watches_.clear();
   events_.push_back(WatchEvent{WatchEvent::Type::kSessionRestored, ""});

@@ -2,7 +2,8 @@
 // Storm's LocalCluster runs without an external ZooKeeper) and unit tests.
 // Same semantics as ZooKeeperStorage: parents, sequential children, one-shot
 // watches, listeners called on a dispatch thread of its own. There is one
-// session, so ephemeral nodes live as long as the object.
+// session, so ephemeral nodes live as long as the object; ExpireSession()
+// deletes the ephemeral sequential ones, which die with a session.
 //
 // Faults for tests: SetUnavailable(true) makes every call throw
 // StateStorageError until it is set back, as a ZooKeeper that cannot be
@@ -28,6 +29,11 @@ class InMemoryStorage final : public StateStorage {
 
   void Set(const std::string& path, const std::string& data, NodeMode mode) override;
   std::string CreateSequential(const std::string& prefix, const std::string& data) override;
+  std::string CreateEphemeralSequential(const std::string& prefix,
+                                        const std::string& data) override;
+  void SetGuarded(const std::string& guard, const std::string& path,
+                  const std::string& data) override;
+  void DeleteGuarded(const std::string& guard, const std::string& path) override;
   std::optional<std::string> Get(const std::string& path, bool watch) override;
   bool Exists(const std::string& path, bool watch) override;
   std::vector<std::string> Children(const std::string& path, bool watch) override;
@@ -42,6 +48,9 @@ class InMemoryStorage final : public StateStorage {
   void CheckAvailable() const;
   // Both with mutex_ held.
   void CreateParents(const std::string& path);
+  void SetLocked(const std::string& path, const std::string& data);
+  void DeleteLocked(const std::string& path);
+  std::string CreateSequentialLocked(const std::string& prefix, const std::string& data);
   void Fire(WatchEvent::Type type, const std::string& path, std::set<std::string>& watches);
   void DispatchLoop();
 
@@ -50,6 +59,7 @@ class InMemoryStorage final : public StateStorage {
   std::mutex mutex_;  // guards everything below
   std::map<std::string, std::string> nodes_;  // path -> data; "/" implicit
   std::map<std::string, int> sequence_;       // parent -> next sequence number
+  std::set<std::string> session_nodes_;       // made by CreateEphemeralSequential
   std::set<std::string> data_watches_;
   std::set<std::string> child_watches_;
   std::deque<WatchEvent> events_;

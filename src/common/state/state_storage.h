@@ -38,6 +38,14 @@ class StateStorageError : public StormError {
   using StormError::StormError;
 };
 
+// A guarded write (SetGuarded, DeleteGuarded) found its guard node gone: the
+// writer no longer holds what the guard stands for (a leader's lock node,
+// gone with the session that made it), and nothing was written.
+class GuardLostError : public StateStorageError {
+ public:
+  using StateStorageError::StateStorageError;
+};
+
 enum class NodeMode { kPersistent, kEphemeral };
 
 struct WatchEvent {
@@ -61,6 +69,20 @@ class StateStorage {
   // Creates a persistent child "<prefix><10-digit sequence>" and returns its
   // path. Not retried after a connection loss (that could make two).
   virtual std::string CreateSequential(const std::string& prefix, const std::string& data) = 0;
+  // Creates an ephemeral child "<prefix><10-digit sequence>" of this
+  // session and returns its path. Unlike Set(kEphemeral), it is not
+  // re-created after a session expiry: it dies with the session that made it
+  // (a leader's lock node). Not retried after a connection loss; the caller
+  // finds a node made by a lost create by a unique prefix.
+  virtual std::string CreateEphemeralSequential(const std::string& prefix,
+                                                const std::string& data) = 0;
+  // Fenced writes: Set (persistent) and non-recursive delete of `path`, done
+  // in one transaction with a check that the node `guard` exists (a
+  // ZooKeeper multi-op). GuardLostError, with nothing written, when it does
+  // not. DeleteGuarded is no error when `path` is missing.
+  virtual void SetGuarded(const std::string& guard, const std::string& path,
+                          const std::string& data) = 0;
+  virtual void DeleteGuarded(const std::string& guard, const std::string& path) = 0;
   // The node's data, or nullopt when there is no such node.
   virtual std::optional<std::string> Get(const std::string& path, bool watch = false) = 0;
   virtual bool Exists(const std::string& path, bool watch = false) = 0;

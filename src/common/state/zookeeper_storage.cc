@@ -354,6 +354,16 @@ void ZooKeeperStorage::Set(const std::string& path, const std::string& data, Nod
 
 std::string ZooKeeperStorage::CreateSequential(const std::string& prefix,
                                                const std::string& data) {
+  return CreateSequentialNode(prefix, data, ZOO_PERSISTENT_SEQUENTIAL);
+}
+
+std::string ZooKeeperStorage::CreateEphemeralSequential(const std::string& prefix,
+                                                        const std::string& data) {
+  return CreateSequentialNode(prefix, data, ZOO_EPHEMERAL_SEQUENTIAL);
+}
+
+std::string ZooKeeperStorage::CreateSequentialNode(const std::string& prefix,
+                                                   const std::string& data, int flags) {
   const std::string full = FullPath(prefix);
   // Wait for a connected session before sending, since a create lost on the
   // way is not repeated: it may have made a node.
@@ -377,8 +387,7 @@ std::string ZooKeeperStorage::CreateSequential(const std::string& prefix,
     }
   }
   std::string created;
-  const int rc = CreateNode(CurrentSession()->handle, full, data, ZOO_PERSISTENT_SEQUENTIAL,
-                            &created);
+  const int rc = CreateNode(CurrentSession()->handle, full, data, flags, &created);
   if (rc == ZOK) return StripRoot(created);
   if (IsConnectionProblem(rc)) {
     throw StateStorageError(fmt::format(
@@ -387,6 +396,72 @@ std::string ZooKeeperStorage::CreateSequential(const std::string& prefix,
   }
   throw StateStorageError(
       fmt::format("ZooKeeper create-sequential {} failed: {}", full, zerror(rc)));
+}
+
+void ZooKeeperStorage::SetGuarded(const std::string& guard, const std::string& path,
+                                  const std::string& data) {
+  const std::string full_guard = FullPath(guard);
+  const std::string full = FullPath(path);
+  const int size = static_cast<int>(data.size());
+  bool guard_lost = false;
+  const int rc = Retry("guarded set", full, [&](Session& s) -> int {
+    for (int round = 0; round < kMaxRaceRounds; ++round) {
+      zoo_op_t ops[2];
+      zoo_op_result_t results[2];
+      zoo_check_op_init(&ops[0], full_guard.c_str(), -1);
+      zoo_set_op_init(&ops[1], full.c_str(), data.data(), size, -1, nullptr);
+      int code = zoo_multi(s.handle, 2, ops, results);
+      if (code == ZOK || IsConnectionProblem(code)) return code;
+      if (results[0].err != ZOK) {
+        guard_lost = true;
+        return code;
+      }
+      if (code != ZNONODE) return code;
+      // Missing: create it (its parent first, unguarded: an empty parent
+      // node is no write of the guard's holder).
+      code = MakePath(s.handle, zk::Parent(full));
+      if (code != ZOK) return code;
+      zoo_check_op_init(&ops[0], full_guard.c_str(), -1);
+      zoo_create_op_init(&ops[1], full.c_str(), data.data(), size, &ZOO_OPEN_ACL_UNSAFE, 0,
+                         nullptr, 0);
+      code = zoo_multi(s.handle, 2, ops, results);
+      if (code == ZOK || IsConnectionProblem(code)) return code;
+      if (results[0].err != ZOK) {
+        guard_lost = true;
+        return code;
+      }
+      if (code != ZNODEEXISTS) return code;  // made meanwhile: set it next round
+    }
+    return ZNODEEXISTS;
+  });
+  if (guard_lost) {
+    throw GuardLostError(fmt::format("ZooKeeper set {} refused: guard {} is gone", full, full_guard));
+  }
+  if (rc != ZOK) {
+    throw StateStorageError(fmt::format("ZooKeeper guarded set {} failed: {}", full, zerror(rc)));
+  }
+}
+
+void ZooKeeperStorage::DeleteGuarded(const std::string& guard, const std::string& path) {
+  const std::string full_guard = FullPath(guard);
+  const std::string full = FullPath(path);
+  bool guard_lost = false;
+  const int rc = Retry("guarded delete", full, [&](Session& s) -> int {
+    zoo_op_t ops[2];
+    zoo_op_result_t results[2];
+    zoo_check_op_init(&ops[0], full_guard.c_str(), -1);
+    zoo_delete_op_init(&ops[1], full.c_str(), -1);
+    const int code = zoo_multi(s.handle, 2, ops, results);
+    if (code != ZOK && !IsConnectionProblem(code) && results[0].err != ZOK) guard_lost = true;
+    return code;
+  });
+  if (guard_lost) {
+    throw GuardLostError(
+        fmt::format("ZooKeeper delete {} refused: guard {} is gone", full, full_guard));
+  }
+  if (rc != ZOK && rc != ZNONODE) {
+    throw StateStorageError(fmt::format("ZooKeeper guarded delete {} failed: {}", full, zerror(rc)));
+  }
 }
 
 std::optional<std::string> ZooKeeperStorage::Get(const std::string& path, bool watch) {

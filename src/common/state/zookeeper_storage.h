@@ -24,6 +24,12 @@
 // kSessionRestored to every listener. A call that meets the expired session
 // waits for the new one (or makes it itself) and goes on.
 //
+// Guarded writes (SetGuarded, DeleteGuarded) are one zoo_multi: a check op
+// on the guard (any version) and the set, create or delete. They are
+// retried as Set is; after an expiry the retry runs in the new session,
+// where the check fails if the guard was an ephemeral node of the old one:
+// a writer paused past its session timeout never writes again.
+//
 // Watches: ZooKeeper's watch events map to kDataChanged (data changed, or a
 // watched missing node was created), kChildrenChanged and kNodeDeleted. Get
 // and Exists with watch=true on a missing node watch for its creation.
@@ -80,6 +86,11 @@ class ZooKeeperStorage final : public StateStorage {
   void Set(const std::string& path, const std::string& data,
            NodeMode mode = NodeMode::kPersistent) override;
   std::string CreateSequential(const std::string& prefix, const std::string& data) override;
+  std::string CreateEphemeralSequential(const std::string& prefix,
+                                        const std::string& data) override;
+  void SetGuarded(const std::string& guard, const std::string& path,
+                  const std::string& data) override;
+  void DeleteGuarded(const std::string& guard, const std::string& path) override;
   std::optional<std::string> Get(const std::string& path, bool watch = false) override;
   bool Exists(const std::string& path, bool watch = false) override;
   std::vector<std::string> Children(const std::string& path, bool watch = false) override;
@@ -139,6 +150,8 @@ class ZooKeeperStorage final : public StateStorage {
   int SetOnce(Session& session, const std::string& full, const std::string& data,
               bool ephemeral);
   void DeleteTree(const std::string& full);
+  // CreateSequential with the C client's `flags` (ZOO_SEQUENCE included).
+  std::string CreateSequentialNode(const std::string& prefix, const std::string& data, int flags);
 
   // Watcher plumbing (the C client's completion thread).
   void OnWatcherEvent(Session& session, int type, int state, const char* path);

@@ -74,7 +74,7 @@ detail::EntryCall::error offset 32
 StreamDeclaration::fields offset 0
 StreamDeclaration::direct offset 24
 )";
-constexpr uint64_t kRecordedHeaders = 12151648723767955956ULL;
+constexpr uint64_t kRecordedHeaders = 7740198682299198671ULL;
 // -----------------------------------------------------------------------------
 
 #define STORM_LAYOUT(T) out << #T << " size " << sizeof(T) << " align " << alignof(T) << "\n"

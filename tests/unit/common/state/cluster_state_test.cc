@@ -483,6 +483,7 @@ TEST_F(ClusterStateTest, ErrorsKeepTheLastTenOldestFirst) {
 }
 
 TEST_F(ClusterStateTest, NimbusesRoundTrip) {
+  state_.JoinLeaderLock("n1", "nimbus1:6627");
   state_.SetNimbus(NimbusInfo{"nimbus1", 6627, 1'700'000'000, true, "0.1.0"});
   state_.SetNimbus(NimbusInfo{"nimbus2", 6628, 1'700'000'100, false, "0.1.0"});
   auto all = state_.Nimbuses();
@@ -495,6 +496,76 @@ TEST_F(ClusterStateTest, NimbusesRoundTrip) {
   EXPECT_EQ(all[1].host, "nimbus2");
   EXPECT_FALSE(all[1].is_leader);
   EXPECT_TRUE(storage_->Exists("/nimbuses/nimbus1:6627", false));
+}
+
+// The leader is the Nimbus of the lowest lock node once it says it leads;
+// a summary that still says "leader" (an ex-leader that has not stepped
+// down yet) does not make it one.
+TEST_F(ClusterStateTest, TheLeaderIsTheLowestLockNodesNimbusOnceItLeads) {
+  EXPECT_FALSE(state_.Leader());
+  const std::string first = state_.JoinLeaderLock("aaa", "n1:1");
+  state_.JoinLeaderLock("bbb", "n2:2");
+  state_.SetNimbus(NimbusInfo{"n1", 1, 100, false, "v"});  // first in line, not leading yet
+  state_.SetNimbus(NimbusInfo{"n2", 2, 200, true, "v"});   // stale
+  EXPECT_FALSE(state_.Leader());
+  for (const NimbusInfo& n : state_.Nimbuses()) EXPECT_FALSE(n.is_leader) << n.host;
+
+  state_.SetNimbus(NimbusInfo{"n1", 1, 100, true, "v"});
+  ASSERT_TRUE(state_.Leader());
+  EXPECT_EQ(state_.Leader()->host, "n1");
+  EXPECT_EQ(state_.Leader()->start_time_secs, 100);
+  for (const NimbusInfo& n : state_.Nimbuses()) EXPECT_EQ(n.is_leader, n.host == "n1");
+
+  state_.SetNimbus(NimbusInfo{"n2", 2, 200, false, "v"});  // stepped down
+  storage_->DeleteRecursive(first);
+  EXPECT_FALSE(state_.Leader());  // n2 is first, and has not taken the lead yet
+  auto line = state_.LeaderCandidates();
+  ASSERT_EQ(line.size(), 1u);
+  EXPECT_EQ(line[0].host_port, "n2:2");
+}
+
+// Candidates are ordered by sequence, whatever their nonce prefixes.
+TEST_F(ClusterStateTest, LeaderCandidatesAreInSequenceOrder) {
+  state_.JoinLeaderLock("zzz", "a:1");
+  state_.JoinLeaderLock("aaa", "b:2");
+  state_.JoinLeaderLock("mmm", "c:3");
+  std::vector<std::string> order;
+  for (const auto& c : state_.LeaderCandidates()) order.push_back(c.host_port);
+  EXPECT_EQ(order, (std::vector<std::string>{"a:1", "b:2", "c:3"}));
+}
+
+TEST_F(ClusterStateTest, GuardedStateFencesTheLeadersWritesOnly) {
+  const std::string lock = state_.JoinLeaderLock("n", "n1:1");
+  auto leader = state_.Guarded(lock);
+  StormBase base;
+  base.name = "t";
+  leader->SetStormBase("t-1", base);
+  leader->SetAssignment("t-1", Assignment{});
+  EXPECT_TRUE(state_.GetStormBase("t-1"));
+  storage_->DeleteRecursive(lock);  // the session that made it is gone
+  base.status = TopologyStatus::kKilled;
+  EXPECT_THROW(leader->SetStormBase("t-1", base), GuardLostError);
+  EXPECT_THROW(leader->RemoveAssignment("t-1"), GuardLostError);
+  EXPECT_EQ(state_.GetStormBase("t-1")->status, TopologyStatus::kActive);
+  EXPECT_TRUE(state_.GetAssignment("t-1"));
+  // What any daemon writes is not fenced.
+  leader->SetSupervisor(SupervisorInfo{"s1", "h", 1, 1, {6700}, {}, "v"});
+  EXPECT_TRUE(state_.GetSupervisor("s1"));
+}
+
+TEST_F(ClusterStateTest, CodeHoldersAreKeptPerTopology) {
+  EXPECT_TRUE(state_.CodeKeys().empty());
+  state_.AddCodeHolder("t-1", "n1:6627");
+  state_.AddCodeHolder("t-1", "n2:6627");
+  state_.AddCodeHolder("t-2", "n1:6627");
+  EXPECT_EQ(state_.CodeKeys(), (std::vector<std::string>{"t-1", "t-2"}));
+  EXPECT_EQ(state_.CodeHolders("t-1"), (std::vector<std::string>{"n1:6627", "n2:6627"}));
+  EXPECT_TRUE(storage_->Exists("/blobstore/t-1/n2:6627-1", false));
+  state_.RemoveCodeHolder("t-1", "n1:6627");
+  EXPECT_EQ(state_.CodeHolders("t-1"), std::vector<std::string>{"n2:6627"});
+  state_.RemoveCodeKey("t-1");
+  EXPECT_EQ(state_.CodeKeys(), std::vector<std::string>{"t-2"});
+  EXPECT_TRUE(state_.CodeHolders("t-1").empty());
 }
 
 TEST_F(ClusterStateTest, RemoveTopologyRemovesEverythingItLeftAndNothingElse) {
