@@ -5,8 +5,8 @@
 # it started), builds a base image with debootstrap when debian:bookworm-slim
 # cannot be pulled, builds the images as a user would (docker-compose build,
 # from the machine's Debian mirror as scripts/docker-compose.sh does), brings
-# up ZooKeeper, Nimbus and two supervisors, submits word count with the CLI on
-# four workers and checks:
+# up ZooKeeper, two Nimbuses (nimbus, nimbus2), two supervisors and the UI,
+# submits word count with the CLI on four workers and checks:
 #   - the topology is listed as ACTIVE (inside the network and from the host
 #     through the published Nimbus port);
 #   - the UI, published on the host, shows the topology and its counts;
@@ -19,6 +19,12 @@
 #     worker processes), and so does killing the Nimbus process: the restart
 #     policy restarts its container;
 #   - `storm kill` stops every worker, and the word counts were written;
+#   - failover (docs/ha.md): with a second topology running, stopping the
+#     leading Nimbus's container makes the other one lead (the UI's
+#     /api/v1/nimbus/summary says which; the seconds it took are printed),
+#     the topology's workers go on untouched, the new leader kills it and
+#     accepts a new submit; started again, the old leader comes back as a
+#     follower and copies the code it missed;
 #   - `down -v` leaves no container, network or volume of the project.
 # Prints how long each step took. On failure it prints the services' last
 # log lines; it always tears the cluster down.
@@ -85,7 +91,7 @@ storm.zookeeper.servers: ["zookeeper"]
 storm.zookeeper.port: 2181
 storm.zookeeper.session.timeout: 8000
 storm.local.dir: "/var/lib/storm"
-nimbus.seeds: ["nimbus"]
+nimbus.seeds: ["nimbus", "nimbus2"]
 nimbus.thrift.port: 6627
 nimbus.task.timeout.secs: 10
 nimbus.monitor.freq.secs: 2
@@ -258,11 +264,11 @@ supervisors_healthy() {
   [[ "$(wc -w <<<"$ids")" -eq "$1" ]] && all_healthy supervisor
 }
 
-step "up: zookeeper, nimbus, 2 supervisors"
+step "up: zookeeper, 2 nimbuses, 2 supervisors"
 CLUSTER_UP=1
 logged compose up -d --no-build --scale supervisor=2 || fail "docker-compose up"
 wait_for 120 all_healthy zookeeper || fail "zookeeper is not healthy after 120 s"
-wait_for 120 all_healthy nimbus || fail "nimbus is not healthy after 120 s"
+wait_for 120 all_healthy nimbus nimbus2 || fail "nimbus and nimbus2 are not healthy after 120 s"
 wait_for 60 supervisors_healthy 2 || fail "2 supervisors are not healthy after 60 s"
 mapfile -t SUPERVISORS < <(compose ps -q supervisor)
 for c in "${SUPERVISORS[@]}"; do
@@ -282,18 +288,19 @@ workers_each() {  # every container in SUPERVISORS has a worker, $1 in all
   done
   ((total == $1))
 }
-# The row of topology wc in `storm list` ("wc ACTIVE tasks executors workers ...").
-list_row() { storm_cli storm list 2>>"$LOG" | awk '$1 == "wc"'; }
-# Trees acked per second at the spouts between two heartbeats, from ZooKeeper.
+# The row of topology $1 (default wc) in `storm list` ("wc ACTIVE tasks executors workers ...").
+list_row() { storm_cli storm list 2>>"$LOG" | awk -v name="${1:-wc}" '$1 == name'; }
+# Trees acked per second at the spouts of topology $1 (default wc) between two
+# heartbeats, from ZooKeeper.
 acked_rate() {
-  storm_cli timeout 60 storm-perf-cluster --config /etc/storm/storm.yaml --topology wc \
+  storm_cli timeout 60 storm-perf-cluster --config /etc/storm/storm.yaml --topology "${1:-wc}" \
     --name word_count_acked --acked --warmup 1 --duration 4 2>>"$LOG" |
     awk '$1 == "bench" && $2 == "word_count_acked:" { print int($3) }'
 }
 counts_grow() {
   local rate
-  rate="$(acked_rate)"
-  say "  word count: ${rate:-?} sentences acked/s"
+  rate="$(acked_rate "$@")"
+  say "  word count${1:+ ($1)}: ${rate:-?} sentences acked/s"
   [[ -n "$rate" ]] && ((rate > 0))
 }
 
@@ -395,7 +402,7 @@ step "storm kill stops every worker"
 storm_cli storm kill wc -w 1 | tee -a "$LOG" | sed 's/^/  /' || fail "storm kill"
 no_workers() { [[ "$(workers_in "$SURVIVOR")" -eq 0 ]]; }
 wait_for 60 no_workers || fail "$(workers_in "$SURVIVOR") workers still run 60 s after the kill"
-gone() { [[ "$(storm_cli storm list 2>>"$LOG")" == "No topologies running." ]]; }
+gone() { [[ "$(storm_cli storm list 2>>"$LOG" | head -n 1)" == "No topologies running." ]]; }
 wait_for 30 gone || fail "wc is still listed after the kill"
 # The reporter writes its counts when its worker stops.
 counts="$(docker exec "$SURVIVOR" sh -c 'cat /var/lib/storm/wc-counts.txt 2>/dev/null' | sort -k2,2nr | head -n 5 | tr '\n' ' ')"
@@ -404,6 +411,119 @@ if [[ -n "$counts" ]]; then
 else
   say "  (no counts file from the reporter)"
 fi
+done_step
+
+# ---- 4. Nimbus failover (docs/ha.md) ---------------------------------------------
+# The Nimbuses as the UI's REST API lists them, from the host: "<host> leader"
+# or "<host> follower" a line (host: the service's host name, nimbus or nimbus2).
+nimbus_status() {
+  python3 - "$STORM_UI_PORT" 2>>"$LOG" <<'PY'
+import json, sys, urllib.request
+url = f"http://127.0.0.1:{sys.argv[1]}/api/v1/nimbus/summary"
+# Long enough for the UI to skip a stopped Nimbus (its name may take a DNS
+# timeout to fail).
+with urllib.request.urlopen(url, timeout=30) as r:
+    for n in json.load(r)["nimbuses"]:
+        print(n["host"], "leader" if n["status"] == "Leader" else "follower")
+PY
+}
+# Sets LEADER to the one Nimbus listed as leader; fails unless there is one.
+one_leader() {
+  local status
+  status="$(nimbus_status)" || return 1
+  [[ "$(grep -c ' leader$' <<<"$status")" -eq 1 ]] || return 1
+  LEADER="$(awk '$2 == "leader" { print $1 }' <<<"$status")"
+  [[ "$LEADER" == nimbus || "$LEADER" == nimbus2 ]]
+}
+leads() { one_leader && [[ "$LEADER" == "$1" ]]; }
+# The storm-worker pids of every running supervisor container, one line each.
+all_worker_pids() {
+  local c
+  for c in $(compose ps -q supervisor); do
+    [[ "$(docker inspect -f '{{.State.Running}}' "$c" 2>/dev/null)" == true ]] || continue
+    printf '%s: %s\n' "${c:0:12}" "$(worker_pids_in "$c")"
+  done
+}
+total_workers_are() { [[ "$(all_worker_pids | awk -F': ' '{ n += split($2, p, " ") } END { print n + 0 }')" -eq "$1" ]]; }
+# Whether `storm list` answers and does not list topology $1.
+not_listed() {
+  local out
+  out="$(storm_cli storm list 2>>"$LOG")" || return 1
+  ! awk -v name="$1" '$1 == name { found = 1 } END { exit !found }' <<<"$out"
+}
+
+step "failover: a second topology runs, who leads"
+storm_cli storm jar /opt/storm/examples/libword_count.so ha1 -c topology.workers=2 |
+  tee -a "$LOG" | sed 's/^/  /' || fail "storm jar ha1"
+row="$(list_row ha1)"
+[[ "$(awk '{print $2}' <<<"$row")" == ACTIVE ]] || fail "ha1 is not listed as ACTIVE: '$row'"
+HA1_ID="$(awk '{print $6}' <<<"$row")"
+wait_for 90 total_workers_are 2 || fail "ha1 does not run 2 workers: $(all_worker_pids | tr '\n' ' ')"
+wait_for 60 counts_grow ha1 || fail "no sentence of ha1 acked"
+LEADER=""
+wait_for 60 one_leader || fail "the UI does not list one leading Nimbus: $(nimbus_status | tr '\n' ' ')"
+OLD_LEADER="$LEADER"
+if [[ "$OLD_LEADER" == nimbus ]]; then NEW_LEADER=nimbus2; else NEW_LEADER=nimbus; fi
+say "  $(nimbus_status | tr '\n' ' ')"
+done_step
+
+step "failover: stop the leader ($OLD_LEADER), $NEW_LEADER leads"
+pids_before="$(all_worker_pids)"
+stop_t0=$SECONDS
+logged compose stop -t 10 "$OLD_LEADER" || fail "docker-compose stop $OLD_LEADER"
+stop_secs=$((SECONDS - stop_t0))
+WAIT_FOR_INTERVAL=1 wait_for 60 leads "$NEW_LEADER" ||
+  fail "$NEW_LEADER does not lead 60 s after $OLD_LEADER stopped: $(nimbus_status | tr '\n' ' ')"
+FAILOVER_SECS=$((SECONDS - stop_t0))
+say "  failover: $NEW_LEADER leads $FAILOVER_SECS s after 'docker-compose stop $OLD_LEADER' began (the stop took $stop_secs s)"
+TIMINGS+=("$(printf '%-52s %4d s' "(failover: $OLD_LEADER stopped, $NEW_LEADER leads)" "$FAILOVER_SECS")")
+compose logs --no-color "$NEW_LEADER" 2>/dev/null | grep 'is the leader now' | tail -n 1 | sed 's/^/  /' || true
+row="$(list_row ha1)"
+[[ "$(awk '{print $2}' <<<"$row")" == ACTIVE && "$(awk '{print $6}' <<<"$row")" == "$HA1_ID" ]] ||
+  fail "after the failover, ha1 is not ACTIVE as $HA1_ID: '$row'"
+sleep "$TASK_TIMEOUT"  # long enough for a wrong reassignment to show
+[[ "$(all_worker_pids)" == "$pids_before" ]] ||
+  fail "the workers changed across the failover: '$pids_before' -> '$(all_worker_pids)'"
+wait_for 60 counts_grow ha1 || fail "no sentence of ha1 acked after the failover"
+done_step
+
+step "failover: the new leader kills and submits"
+storm_cli storm kill ha1 -w 0 | tee -a "$LOG" | sed 's/^/  /' || fail "storm kill ha1 (leader $NEW_LEADER)"
+wait_for 30 not_listed ha1 || fail "ha1 is still listed 30 s after the kill"
+wait_for 60 total_workers_are 0 || fail "workers still run 60 s after killing ha1: $(all_worker_pids | tr '\n' ' ')"
+storm_cli storm jar /opt/storm/examples/libword_count.so ha2 -c topology.workers=1 |
+  tee -a "$LOG" | sed 's/^/  /' || fail "storm jar ha2 (leader $NEW_LEADER)"
+row="$(list_row ha2)"
+say "  $row"
+[[ "$(awk '{print $2}' <<<"$row")" == ACTIVE ]] || fail "ha2 is not listed as ACTIVE: '$row'"
+HA2_ID="$(awk '{print $6}' <<<"$row")"
+wait_for 90 total_workers_are 1 || fail "ha2 does not run its worker: $(all_worker_pids | tr '\n' ' ')"
+done_step
+
+step "failover: $OLD_LEADER comes back as a follower"
+logged compose start "$OLD_LEADER" || fail "docker-compose start $OLD_LEADER"
+wait_for 120 all_healthy "$OLD_LEADER" || fail "$OLD_LEADER is not healthy after its start"
+back_as_follower() {
+  local status
+  status="$(nimbus_status)" || return 1
+  grep -qx "$OLD_LEADER follower" <<<"$status" && grep -qx "$NEW_LEADER leader" <<<"$status"
+}
+wait_for 60 back_as_follower || fail "$OLD_LEADER is not back as a follower: $(nimbus_status | tr '\n' ' ')"
+say "  $(nimbus_status | tr '\n' ' ')"
+# It copies the code of ha2, submitted while it was away, and drops ha1's.
+OLD_CONTAINER="$(compose ps -q "$OLD_LEADER")"
+stormdist=/var/lib/storm/nimbus/stormdist
+code_synced() {
+  docker exec "$OLD_CONTAINER" test -s "$stormdist/$HA2_ID/stormjar.so" &&
+    ! docker exec "$OLD_CONTAINER" test -e "$stormdist/$HA1_ID"
+}
+wait_for 60 code_synced ||
+  fail "$OLD_LEADER's code store: $(docker exec "$OLD_CONTAINER" ls "$stormdist" 2>&1 | tr '\n' ' ') (want $HA2_ID, not $HA1_ID)"
+say "  $OLD_LEADER holds the code of $HA2_ID"
+# Writes still reach the leader, whichever seed comes first.
+storm_cli storm kill ha2 -w 0 | tee -a "$LOG" | sed 's/^/  /' || fail "storm kill ha2"
+wait_for 30 not_listed ha2 || fail "ha2 is still listed 30 s after the kill"
+leads "$NEW_LEADER" || fail "$NEW_LEADER no longer leads: $(nimbus_status | tr '\n' ' ')"
 done_step
 
 step "down -v leaves nothing of the project"

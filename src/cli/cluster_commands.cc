@@ -144,17 +144,26 @@ int List(const GlobalOptions& global) {
     s.nimbus->Call([&](gen::NimbusClient& c) { c.getClusterInfo(summary); });
     if (summary.topologies.empty()) {
       std::printf("No topologies running.\n");
-      return 0;
+    } else {
+      // Storm's columns and widths (ListTopologies).
+      const char* format = "%-20s %-10s %-10s %-12s %-10s %-20s %-10s\n";
+      std::printf(format, "Topology_name", "Status", "Num_tasks", "Num_workers", "Uptime_secs",
+                  "Topology_Id", "Owner");
+      std::printf("%s\n", std::string(98, '-').c_str());
+      for (const auto& t : summary.topologies) {
+        std::printf(format, t.name.c_str(), t.status.c_str(), std::to_string(t.num_tasks).c_str(),
+                    std::to_string(t.num_workers).c_str(), std::to_string(t.uptime_secs).c_str(),
+                    t.id.c_str(), t.owner.c_str());
+      }
     }
-    // Storm's columns and widths (ListTopologies).
-    const char* format = "%-20s %-10s %-10s %-12s %-10s %-20s %-10s\n";
-    std::printf(format, "Topology_name", "Status", "Num_tasks", "Num_workers", "Uptime_secs",
-                "Topology_Id", "Owner");
-    std::printf("%s\n", std::string(98, '-').c_str());
-    for (const auto& t : summary.topologies) {
-      std::printf(format, t.name.c_str(), t.status.c_str(), std::to_string(t.num_tasks).c_str(),
-                  std::to_string(t.num_workers).c_str(), std::to_string(t.uptime_secs).c_str(),
-                  t.id.c_str(), t.owner.c_str());
+    // Ours, after Storm's table (Storm shows the Nimbuses in its UI only):
+    // which Nimbus leads. Each line starts with "Nimbus", so that a reader
+    // of the table's rows never takes one for a topology.
+    if (!summary.nimbuses.empty()) std::printf("\n");
+    for (const auto& n : summary.nimbuses) {
+      const std::string address = n.host + ":" + std::to_string(n.port);
+      std::printf("Nimbus %-24s %-13s uptime %d s, version %s\n", address.c_str(),
+                  n.isLeader ? "Leader" : "Not a Leader", n.uptime_secs, n.version.c_str());
     }
     return 0;
   });

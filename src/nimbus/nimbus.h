@@ -291,6 +291,7 @@ class Nimbus {
   std::map<std::string, int64_t> action_deadline_nanos_;              // kill/rebalance
   int submit_counter_ = 0;
   bool leader_ = false;
+  bool state_away_ = false;  // the monitor found ZooKeeper unreachable
   std::shared_ptr<ClusterState> writes_;  // fenced by our lock node while leader_
   std::set<std::string> pending_submits_;  // ids waiting for code replication
   std::unique_ptr<LeaderElection> election_;

@@ -12,6 +12,20 @@ namespace storm {
 void Nimbus::RunMonitorOnce() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!leader_) return;
+  if (!options_.state->storage().Connected()) {
+    if (!std::exchange(state_away_, true)) {
+      spdlog::warn("nimbus: ZooKeeper is unreachable; no scheduling until it returns");
+    }
+    return;
+  }
+  if (std::exchange(state_away_, false)) {
+    // The heartbeats of the outage never reached anyone: every executor
+    // gets a launch period from now, so that none is taken for dead
+    // because ZooKeeper was.
+    beats_.clear();
+    assigned_at_.clear();
+    spdlog::info("nimbus: ZooKeeper is back; scheduling again");
+  }
   try {
     FireDueActions();
     MakeAssignments();

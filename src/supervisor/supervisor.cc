@@ -313,6 +313,7 @@ void Supervisor::SyncOnce() {
     if (stopping_) return;
   }
   SyncProcesses();  // when it throws, the registration waits for the next round too
+  if (zookeeper_away_) return;  // the registration waits for ZooKeeper's return
   const int64_t heartbeat_every =
       options_.conf.getInt(Config::kSupervisorHeartbeatFrequencySecs) * 1'000'000'000;
   if (options_.clock->NowNanos() - last_heartbeat_nanos_ >= heartbeat_every) {
@@ -322,15 +323,59 @@ void Supervisor::SyncOnce() {
 }
 
 std::map<int, Supervisor::SlotAssignment> Supervisor::ReadMyAssignments() {
+  std::map<std::string, LocalState::TopologyCopy> topologies;
+  std::set<std::string> missing_base;
+  bool from_zookeeper = options_.state->storage().Connected();
+  if (from_zookeeper) {
+    try {
+      for (const std::string& topology_id : options_.state->AssignmentIds(/*watch=*/true)) {
+        auto assignment = options_.state->GetAssignment(topology_id, /*watch=*/true);
+        if (!assignment) continue;
+        const bool here = std::any_of(assignment->executor_slot.begin(),
+                                      assignment->executor_slot.end(),
+                                      [&](const auto& e) { return e.second.node == id_; });
+        if (!here) continue;
+        // The base goes with the copy (a worker started from it needs it);
+        // with none (being removed), the assignment runs but is not kept.
+        auto base = options_.state->GetStormBase(topology_id);
+        if (!base) missing_base.insert(topology_id);
+        topologies[topology_id] =
+            LocalState::TopologyCopy{base.value_or(StormBase{}), std::move(*assignment)};
+      }
+    } catch (const StateStorageError& e) {
+      spdlog::warn("supervisor: cannot read the assignments: {}", e.what());
+      from_zookeeper = false;
+    }
+  }
+  if (from_zookeeper) {
+    // Kept for running the workers while ZooKeeper is away.
+    for (const auto& [topology_id, copy] : topologies) {
+      if (missing_base.count(topology_id) == 0) local_.WriteTopologyCopy(topology_id, copy);
+    }
+    for (const std::string& topology_id : local_.TopologyCopies()) {
+      if (topologies.count(topology_id) == 0 || missing_base.count(topology_id) != 0) {
+        local_.RemoveTopologyCopy(topology_id);
+      }
+    }
+    if (std::exchange(zookeeper_away_, false)) {
+      spdlog::info("supervisor: ZooKeeper is back; assignments are read from it again");
+    }
+  } else {
+    if (!std::exchange(zookeeper_away_, true)) {
+      spdlog::warn("supervisor: ZooKeeper is unreachable; keeping its workers running as the "
+                   "local copy of the assignments says until it returns");
+    }
+    for (const std::string& topology_id : local_.TopologyCopies()) {
+      if (auto copy = local_.ReadTopologyCopy(topology_id)) topologies[topology_id] = *copy;
+    }
+  }
   std::map<int, SlotAssignment> mine;
-  for (const std::string& topology_id : options_.state->AssignmentIds(/*watch=*/true)) {
-    auto assignment = options_.state->GetAssignment(topology_id, /*watch=*/true);
-    if (!assignment) continue;
-    for (const auto& [executor, slot] : assignment->executor_slot) {
+  for (const auto& [topology_id, copy] : topologies) {
+    for (const auto& [executor, slot] : copy.assignment.executor_slot) {
       if (slot.node != id_) continue;
       SlotAssignment& s = mine[slot.port];
       s.topology_id = topology_id;
-      s.master_code_dir = assignment->master_code_dir;
+      s.master_code_dir = copy.assignment.master_code_dir;
       s.executors.push_back(executor);
     }
   }

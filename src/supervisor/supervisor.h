@@ -166,8 +166,14 @@ class Supervisor {
   void Heartbeat();
   void Loop();
   void SyncProcesses();
+  // This host's slots' assignments: read from ZooKeeper, and kept as
+  // LocalState's topology copies; from those copies while ZooKeeper cannot
+  // be reached, so that dead workers are restarted all the same.
   std::map<int, SlotAssignment> ReadMyAssignments();
   void EnsureCode(const std::string& topology_id, const std::string& master_code_dir);
+  // Whether the last read of the assignments fell back to the local copy
+  // (ZooKeeper unreachable). Under sync_mutex_.
+  bool zookeeper_away_ = false;
   void LaunchWorker(int port, const SlotAssignment& assignment);
   void KillWorker(int port, const std::string& why);
   void CleanUpCode(const std::map<int, SlotAssignment>& mine);

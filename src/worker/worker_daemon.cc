@@ -108,7 +108,9 @@ int RunWorkerDaemon(const WorkerCommandLine& command_line) {
     ZooKeeperOptions zk = ZooKeeperOptionsFromConfig(options.conf);
     spdlog::info("worker: connecting to ZooKeeper ({} servers, root {})", zk.servers.size(),
                  zk.root);
-    options.state = std::make_shared<ClusterState>(ZooKeeperStorage::Connect(zk));
+    // In the background: a worker restarted while ZooKeeper is away starts
+    // from its supervisor's copy of the assignment and runs without it.
+    options.state = std::make_shared<ClusterState>(ZooKeeperStorage::ConnectInBackground(zk));
 
     WorkerProcess process(options);
     if (process.Start()) {

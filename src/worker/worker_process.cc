@@ -82,8 +82,18 @@ WorkerProcess::~WorkerProcess() { Shutdown(); }
 bool WorkerProcess::Start() {
   const std::string& id = options_.topology_id;
   start_secs_ = UnixSecs();
-  auto base = options_.state->GetStormBase(id, /*watch=*/true);
-  auto assignment = options_.state->GetAssignment(id, /*watch=*/true);
+  // The supervisor's copy of the topology's state first: it launched this
+  // worker from it a moment ago, and it needs no ZooKeeper (a worker
+  // restarted during an outage). Sync() reads ZooKeeper from then on.
+  std::optional<StormBase> base;
+  std::optional<Assignment> assignment;
+  if (auto copy = local_.ReadTopologyCopy(id)) {
+    base = std::move(copy->base);
+    assignment = std::move(copy->assignment);
+  } else {
+    base = options_.state->GetStormBase(id, /*watch=*/true);
+    assignment = options_.state->GetAssignment(id, /*watch=*/true);
+  }
   if (!base || !assignment) {
     spdlog::warn("worker: topology {} is not alive (no {}); nothing to run", id,
                  base ? "assignment" : "StormBase");
@@ -222,7 +232,21 @@ WorkerExit WorkerProcess::Run() {
       wake_ = false;
     }
     const auto now = Clock::now();
-    if (woken || now >= next_sync) {
+    // Without ZooKeeper the worker goes on processing as it is: the sync and
+    // the heartbeats wait for its return (a call now would wait out the
+    // retries); errors are kept and reported then.
+    const bool connected = options_.state->storage().Connected();
+    if (connected != zookeeper_connected_) {
+      zookeeper_connected_ = connected;
+      if (connected) {
+        spdlog::info("worker: ZooKeeper is back; heartbeats and error reports resume");
+        woken = true;
+      } else {
+        spdlog::warn("worker: ZooKeeper is unreachable; processing goes on, heartbeats and "
+                     "error reports wait until it returns");
+      }
+    }
+    if (connected && (woken || now >= next_sync)) {
       next_sync = now + options_.sync_interval;
       try {
         if (auto ended = Sync()) {
@@ -235,15 +259,19 @@ WorkerExit WorkerProcess::Run() {
     }
     if (now >= next_beat) {
       next_beat = now + options_.heartbeat_interval;
-      try {
-        HeartbeatToCluster();
-        ReportNewErrors();
-        cluster_heartbeats_.fetch_add(1);
-      } catch (const std::exception& e) {
-        spdlog::error("worker: cannot write the heartbeat of {}: {}", options_.topology_id,
-                      e.what());
+      if (connected) {
+        try {
+          HeartbeatToCluster();
+          ReportNewErrors();
+          cluster_heartbeats_.fetch_add(1);
+        } catch (const std::exception& e) {
+          spdlog::error("worker: cannot write the heartbeat of {}: {}", options_.topology_id,
+                        e.what());
+        }
+        ApplyLogConfig();
+      } else {
+        WriteStatsFile();
       }
-      ApplyLogConfig();
     }
   }
   spdlog::info("worker: stopping ({})", WorkerExitName(exit));
@@ -280,7 +308,7 @@ std::optional<WorkerExit> WorkerProcess::Sync() {
   return std::nullopt;
 }
 
-void WorkerProcess::HeartbeatToCluster() {
+WorkerHeartbeat WorkerProcess::MakeHeartbeat() {
   spdlog::debug("worker: queues:\n{}", worker_->DescribeQueues());
   WorkerHeartbeat beat;
   beat.topology_id = options_.topology_id;
@@ -292,13 +320,23 @@ void WorkerProcess::HeartbeatToCluster() {
         stats_reporter_->Report(*e, now);
   }
   beat.process = MeasureThisProcess();
+  return beat;
+}
+
+void WorkerProcess::HeartbeatToCluster() {
+  const WorkerHeartbeat beat = WriteStatsFile();
+  options_.state->SetWorkerHeartbeat(options_.topology_id, slot_, beat);
+}
+
+WorkerHeartbeat WorkerProcess::WriteStatsFile() {
+  WorkerHeartbeat beat = MakeHeartbeat();
   try {
     // For the supervisor to serve; not worth failing the cluster's beat for.
     local_.WriteWorkerStats(options_.worker_id, beat);
   } catch (const std::exception& e) {
     spdlog::warn("worker: cannot write its stats file: {}", e.what());
   }
-  options_.state->SetWorkerHeartbeat(options_.topology_id, slot_, beat);
+  return beat;
 }
 
 // Polled with the heartbeat (Storm's worker polls too): a level set with

@@ -117,6 +117,10 @@ class WorkerProcess {
   std::vector<std::string> EndpointOfTask(const Assignment& assignment) const;
   std::string Endpoint(const Assignment& assignment, const WorkerSlot& slot) const;
   std::optional<WorkerExit> Sync();
+  // The heartbeat with its executors' stats; written to the stats file (for
+  // the supervisor) and, by HeartbeatToCluster, to ZooKeeper.
+  WorkerHeartbeat MakeHeartbeat();
+  WorkerHeartbeat WriteStatsFile();
   void HeartbeatToCluster();
   void ReportNewErrors();
   void ApplyLogConfig();
@@ -149,6 +153,7 @@ class WorkerProcess {
   std::map<std::string, DebugOptions> debug_;  // StormBase.component_debug, as applied
   uint64_t errors_reported_ = 0;  // the seq of the last error written to /errors
   std::atomic<uint64_t> cluster_heartbeats_{0};
+  bool zookeeper_connected_ = true;  // as Run last saw it
   LogLevels log_levels_;  // only Run's thread
 
   bool started_ = false;    // the Worker runs (its beats are ours to remove)

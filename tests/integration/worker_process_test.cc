@@ -295,15 +295,47 @@ TEST_F(WorkerProcessIntegrationTest, ASlotWithNothingAssignedExitsZero) {
   EXPECT_EQ(WaitForExit(*worker, 30s), "exit status 0") << worker->LogTail();
 }
 
-TEST_F(WorkerProcessIntegrationTest, NoZooKeeperAtStartIsAFatalError) {
+// With neither ZooKeeper nor its supervisor's copy of the assignment, a
+// worker has nothing to run: it fails once the retries are spent.
+TEST_F(WorkerProcessIntegrationTest, NoZooKeeperAndNoLocalCopyAtStartIsAFatalError) {
   const testing::RefusingPort no_zookeeper;
   sup_a_.conf()["storm.zookeeper.servers"] = {"127.0.0.1"};
   sup_a_.conf()["storm.zookeeper.port"] = no_zookeeper.port();
-  sup_a_.conf()["storm.zookeeper.connection.timeout"] = 1000;
+  sup_a_.conf()["storm.zookeeper.retry.times"] = 1;
+  sup_a_.conf()["storm.zookeeper.retry.interval"] = 200;
   auto worker = sup_a_.StartWorker(kId, slot_a_.port, "worker-a");
   EXPECT_EQ(WaitForExit(*worker, 30s), "exit status 1") << worker->LogTail();
   EXPECT_NE(ReadFile(worker->log_path()).find("ZooKeeper"), std::string::npos)
       << worker->LogTail();
+}
+
+// A worker (re)started while ZooKeeper is away runs from the copy of the
+// assignment its supervisor keeps (issue 21): its executors run, its local
+// heartbeat goes on, and it says that the cluster heartbeats wait.
+TEST_F(WorkerProcessIntegrationTest, AWorkerStartsFromItsSupervisorsCopyWithoutZooKeeper) {
+  const testing::RefusingPort no_zookeeper;
+  sup_a_.local().WriteTopologyCopy(
+      kId, LocalState::TopologyCopy{code_.Base(),
+                                    code_.AssignRoundRobin({slot_a_}, {{"sup-a", "127.0.0.1"}})});
+  sup_a_.conf()["storm.zookeeper.servers"] = {"127.0.0.1"};
+  sup_a_.conf()["storm.zookeeper.port"] = no_zookeeper.port();
+  auto worker = sup_a_.StartWorker(kId, slot_a_.port, "worker-a");
+  ASSERT_TRUE(WaitUntil([&] {
+    return ReadFile(worker->log_path()).find("worker: running") != std::string::npos;
+  }, 30s)) << worker->LogTail();
+  EXPECT_TRUE(WaitUntil([&] {
+    return ReadFile(worker->log_path()).find("ZooKeeper is unreachable; processing goes on") !=
+           std::string::npos;
+  }, 30s)) << worker->LogTail();
+  const auto first = sup_a_.local().ReadHeartbeat("worker-a");
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(WaitUntil([&] {
+    auto hb = sup_a_.local().ReadHeartbeat("worker-a");
+    return hb && hb->time_secs > first->time_secs;
+  }, 10s)) << "the local heartbeat stopped" << worker->LogTail();
+  EXPECT_TRUE(sup_a_.local().ReadWorkerStats("worker-a"));
+  worker->Stop(20s);
+  EXPECT_EQ(worker->exit_description(), "exit status 0") << worker->LogTail();
 }
 
 // With ZooKeeper gone, every call of the worker retries for about 31 s

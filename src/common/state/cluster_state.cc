@@ -88,6 +88,8 @@ TopologyStatus StatusFromThrift(gen::TopologyStatus::type s) {
   }
 }
 
+}  // namespace
+
 gen::StormBase BaseToThrift(const StormBase& b) {
   gen::StormBase t;
   t.name = b.name;
@@ -192,6 +194,8 @@ Assignment AssignmentFromThrift(const gen::Assignment& t) {
   }
   return a;
 }
+
+namespace {
 
 gen::SupervisorInfo SupervisorToThrift(const SupervisorInfo& s) {
   gen::SupervisorInfo t;

@@ -19,6 +19,13 @@ ProcessStats ProcessStatsFromThrift(const gen::WorkerProcessStats& stats);
 gen::ClusterWorkerHeartbeat WorkerHeartbeatToThrift(const WorkerHeartbeat& heartbeat);
 WorkerHeartbeat WorkerHeartbeatFromThrift(const gen::ClusterWorkerHeartbeat& heartbeat);
 
+// Storm's StormBase (/storms) and Assignment (/assignments), also kept on a
+// supervisor's disk (LocalState's copies).
+gen::StormBase BaseToThrift(const StormBase& base);
+StormBase BaseFromThrift(const gen::StormBase& base);
+gen::Assignment AssignmentToThrift(const Assignment& assignment);
+Assignment AssignmentFromThrift(const gen::Assignment& assignment);
+
 // Storm's LogConfig as /logconfigs stores it and getLogConfig returns it:
 // every entry an UPDATE with its reset deadline.
 gen::LogConfig LogConfigToThrift(const LogConfig& config);

@@ -41,6 +41,8 @@ class InMemoryStorage final : public StateStorage {
   int AddListener(Listener listener) override;
   void RemoveListener(int id) override;
 
+  bool Connected() override { return !unavailable_; }
+
   void SetUnavailable(bool unavailable) { unavailable_ = unavailable; }
   void ExpireSession();
 

@@ -1,5 +1,6 @@
 #include "common/state/local_state.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/config/daemon.h"
@@ -104,6 +105,54 @@ std::optional<WorkerHeartbeat> LocalState::ReadWorkerStats(const std::string& wo
   } catch (const SerializationError&) {
     return std::nullopt;
   }
+}
+
+}  // namespace storm
+
+namespace storm {
+
+namespace {
+fs::path CopiesRoot(const std::string& local_dir) {
+  return fs::path(local_dir) / "supervisor" / "topologies";
+}
+}  // namespace
+
+void LocalState::WriteTopologyCopy(const std::string& topology_id, const TopologyCopy& copy) const {
+  const fs::path dir = CopiesRoot(local_dir_) / topology_id;
+  fs::create_directories(dir);
+  WriteFileAtomically((dir / "stormbase").string(), ThriftToBytes(BaseToThrift(copy.base)));
+  WriteFileAtomically((dir / "assignment").string(),
+                      ThriftToBytes(AssignmentToThrift(copy.assignment)));
+}
+
+std::optional<LocalState::TopologyCopy> LocalState::ReadTopologyCopy(
+    const std::string& topology_id) const {
+  const fs::path dir = CopiesRoot(local_dir_) / topology_id;
+  std::optional<std::string> base = ReadFileIfPresent((dir / "stormbase").string());
+  std::optional<std::string> assignment = ReadFileIfPresent((dir / "assignment").string());
+  if (!base || !assignment) return std::nullopt;
+  try {
+    return TopologyCopy{
+        BaseFromThrift(ThriftFromBytes<gen::StormBase>(*base, "local StormBase copy")),
+        AssignmentFromThrift(ThriftFromBytes<gen::Assignment>(*assignment, "local assignment copy"))};
+  } catch (const SerializationError&) {
+    return std::nullopt;
+  }
+}
+
+std::vector<std::string> LocalState::TopologyCopies() const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(CopiesRoot(local_dir_), ec)) {
+    if (entry.is_directory()) out.push_back(entry.path().filename().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void LocalState::RemoveTopologyCopy(const std::string& topology_id) const {
+  std::error_code ec;
+  fs::remove_all(CopiesRoot(local_dir_) / topology_id, ec);
 }
 
 }  // namespace storm

@@ -3,6 +3,12 @@
 //   supervisor/supervisor-id                 the supervisor's persisted id
 //   supervisor/stormdist/<topology-id>/      code downloaded from Nimbus:
 //       stormjar.so  stormcode.ser  stormconf.ser
+//   supervisor/topologies/<topology-id>/     the supervisor's copy of the
+//       stormbase  assignment                topology's /storms and
+//                                            /assignments nodes (Thrift
+//                                            binary, as the nodes), for
+//                                            running it while ZooKeeper is
+//                                            away (Storm's local assignments)
 //   workers/<worker-id>/heartbeat            the worker's LSWorkerHeartbeat
 //                                            (Thrift binary), rewritten
 //                                            atomically every
@@ -75,6 +81,17 @@ class LocalState {
   // the heartbeat is: atomically. Read: nullopt when missing or unreadable.
   void WriteWorkerStats(const std::string& worker_id, const WorkerHeartbeat& heartbeat) const;
   std::optional<WorkerHeartbeat> ReadWorkerStats(const std::string& worker_id) const;
+
+  // The supervisor's copy of a topology's StormBase and Assignment as last
+  // read from ZooKeeper. Read: nullopt when missing or unreadable.
+  struct TopologyCopy {
+    StormBase base;
+    Assignment assignment;
+  };
+  void WriteTopologyCopy(const std::string& topology_id, const TopologyCopy& copy) const;
+  std::optional<TopologyCopy> ReadTopologyCopy(const std::string& topology_id) const;
+  std::vector<std::string> TopologyCopies() const;  // topology ids
+  void RemoveTopologyCopy(const std::string& topology_id) const;
 
  private:
   std::string local_dir_;

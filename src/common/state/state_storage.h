@@ -96,6 +96,11 @@ class StateStorage {
   virtual int AddListener(Listener listener) = 0;
   virtual void RemoveListener(int id) = 0;
 
+  // Whether the store can be reached now (a ZooKeeper session connected).
+  // A daemon that must go on while ZooKeeper is away (workers, supervisors)
+  // asks before a call, which would otherwise wait out the retries.
+  virtual bool Connected() { return true; }
+
   // For a daemon that is stopping: from now on a call that meets a
   // connection problem fails at once (StateStorageError) instead of waiting
   // for the server to come back, and calls waiting now give up. Calls that

@@ -66,6 +66,24 @@ std::unique_ptr<ZooKeeperStorage> ZooKeeperStorage::Connect(const ZooKeeperOptio
   return storage;
 }
 
+std::unique_ptr<ZooKeeperStorage> ZooKeeperStorage::ConnectInBackground(
+    const ZooKeeperOptions& options) {
+  if (options.servers.empty()) {
+    throw StateStorageError("cannot reach ZooKeeper: storm.zookeeper.servers is empty");
+  }
+  SetClientLogLevelOnce();
+  std::unique_ptr<ZooKeeperStorage> storage(new ZooKeeperStorage(options));
+  std::shared_ptr<Session> session = storage->OpenSession(/*wait=*/false);
+  std::lock_guard<std::mutex> lock(storage->mutex_);
+  storage->current_ = std::move(session);
+  return storage;
+}
+
+bool ZooKeeperStorage::Connected() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return current_ && current_->connected && !current_->expired;
+}
+
 ZooKeeperStorage::~ZooKeeperStorage() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -85,7 +103,7 @@ ZooKeeperStorage::~ZooKeeperStorage() {
   }
 }
 
-std::shared_ptr<ZooKeeperStorage::Session> ZooKeeperStorage::OpenSession() {
+std::shared_ptr<ZooKeeperStorage::Session> ZooKeeperStorage::OpenSession(bool wait) {
   int64_t generation;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -101,6 +119,7 @@ std::shared_ptr<ZooKeeperStorage::Session> ZooKeeperStorage::OpenSession() {
     throw StateStorageError(
         fmt::format("cannot reach ZooKeeper at {}: {}", connect_string_, std::strerror(errno)));
   }
+  if (!wait) return session;
   {
     std::unique_lock<std::mutex> lock(mutex_);
     changed_.wait_for(lock, std::chrono::milliseconds(options_.connection_timeout_ms), [&] {

@@ -77,6 +77,11 @@ class ZooKeeperStorage final : public StateStorage {
   // the root node if missing. Throws StateStorageError("cannot reach
   // ZooKeeper at host:port,...: ...") when no session comes in time.
   static std::unique_ptr<ZooKeeperStorage> Connect(const ZooKeeperOptions& options);
+  // For a daemon that must start while ZooKeeper may be away (a worker
+  // restarted during an outage): returns at once; the session connects in
+  // the background, and calls meanwhile wait and retry as after a
+  // connection loss. Does not create the root (the cluster made it).
+  static std::unique_ptr<ZooKeeperStorage> ConnectInBackground(const ZooKeeperOptions& options);
 
   ~ZooKeeperStorage() override;
   ZooKeeperStorage(const ZooKeeperStorage&) = delete;
@@ -98,6 +103,7 @@ class ZooKeeperStorage final : public StateStorage {
   int AddListener(Listener listener) override;
   void RemoveListener(int id) override;
   void StopRetrying() override;
+  bool Connected() override;
 
   // "host:port,host:port", as given to the C client.
   const std::string& connect_string() const { return connect_string_; }
@@ -125,8 +131,8 @@ class ZooKeeperStorage final : public StateStorage {
   std::string FullPath(const std::string& path) const;
   std::string StripRoot(std::string_view full) const;
 
-  // Opens a session and waits for it (throws StateStorageError).
-  std::shared_ptr<Session> OpenSession();
+  // Opens a session and, when `wait`, waits for it (throws StateStorageError).
+  std::shared_ptr<Session> OpenSession(bool wait = true);
   // Replaces `expired` when it is still the current session: new session,
   // ephemeral nodes re-created, kSessionRestored queued. false when it could
   // not (ZooKeeper unreachable); the caller tries again later.

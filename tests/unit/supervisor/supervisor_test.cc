@@ -333,16 +333,36 @@ TEST_F(SupervisorTest, ARestartedSupervisorAdoptsMatchingWorkersAndKillsTheRest)
   EXPECT_EQ(launcher_->running(), 2u) << "never two workers on one port";
 }
 
-TEST_F(SupervisorTest, ARoundThatCannotReachTheClusterStateThrowsAndTheNextOneWorks) {
+// While ZooKeeper is away (issue 21) the supervisor runs its workers as the
+// local copy of the assignments says: a worker that dies is restarted; the
+// registration waits for ZooKeeper's return. A topology it never read is
+// not started until then.
+TEST_F(SupervisorTest, WhileTheClusterStateIsAwayWorkersRunFromTheLocalCopy) {
   Supervisor s(Options());
   s.Start();
+  StormBase base;
+  base.name = "topo";
+  state_->SetStormBase("topo-1-1", base);
   Assign("topo-1-1", s.id(), {7000});
-  storage_->SetUnavailable(true);
-  EXPECT_THROW(s.SyncOnce(), StateStorageError);
-  EXPECT_TRUE(s.WorkerPids().empty());
-  storage_->SetUnavailable(false);
   s.SyncOnce();
-  EXPECT_EQ(s.WorkerPids().size(), 1u);
+  ASSERT_EQ(s.WorkerPids().size(), 1u);
+  LocalState local(dir_.path().string());
+  ASSERT_TRUE(local.ReadTopologyCopy("topo-1-1"));
+  EXPECT_EQ(local.ReadTopologyCopy("topo-1-1")->base.name, "topo");
+
+  storage_->SetUnavailable(true);
+  const int first = s.WorkerPids().at(7000);
+  launcher_->Crash(first);
+  EXPECT_NO_THROW(s.SyncOnce());
+  ASSERT_EQ(s.WorkerPids().count(7000), 1u) << "not restarted without ZooKeeper";
+  EXPECT_NE(s.WorkerPids().at(7000), first);
+  EXPECT_EQ(launcher_->launched().size(), 2u);
+
+  storage_->SetUnavailable(false);
+  Assign("topo-2-1", s.id(), {7001});  // seen once ZooKeeper is back
+  s.SyncOnce();
+  EXPECT_EQ(s.WorkerPids().size(), 2u);
+  EXPECT_FALSE(local.ReadTopologyCopy("topo-2-1")) << "no copy of a topology without a base";
 }
 
 // The daemon's thread runs the same round, woken by the assignment's watch
