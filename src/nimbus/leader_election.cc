@@ -48,6 +48,17 @@ bool LeaderElection::Turn() {
     }
   }
   if (mine == line.end()) {
+    // A node of this host:port from another process is an earlier run's,
+    // dead since (a live one would hold the port this Nimbus serves on),
+    // whose session has not expired yet: it would keep the lead from
+    // everyone until then. Taken out of the line, as /nimbuses' node is
+    // taken over.
+    for (const LeaderCandidate& c : line) {
+      if (c.host_port == host_port_) {
+        spdlog::info("nimbus: removing lock node {} of an earlier run of {}", c.node, host_port_);
+        state_->storage().DeleteRecursive(ClusterState::LeaderLockPath(c.node));
+      }
+    }
     if (!node_.empty()) {
       spdlog::warn("nimbus: lost lock node {} (ZooKeeper session expired); joining the line again",
                    node_);

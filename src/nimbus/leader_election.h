@@ -6,7 +6,10 @@
 //
 // The node dies with the ZooKeeper session that made it, so a Nimbus whose
 // session expired is out of line at once; it joins again (at the end) at
-// its next Turn. The lock node's path is the guard of the leader's writes
+// its next Turn. Joining removes the nodes of earlier runs of the same
+// host:port (a restarted Nimbus: the port it serves on proves them dead),
+// so that a crashed leader restarted at once does not wait out its old
+// session. The lock node's path is the guard of the leader's writes
 // (ClusterState::Guarded): once it is gone, they are refused.
 //
 // `on_change` is called (on the storage's dispatch thread; it must not block)

@@ -55,7 +55,7 @@ void Nimbus::FireDueActions() {
 
 void Nimbus::FinishKill(const std::string& id) {
   Writes().RemoveTopology(id);
-  options_.state->RemoveCodeKey(id);
+  Writes().RemoveCodeKey(id);
   code_store_->Remove(id);
   cache_.erase(id);
   beats_.erase(id);
@@ -252,7 +252,7 @@ void Nimbus::CleanUp() {
   for (const std::string& id : options_.state->CodeKeys()) {
     // The key of a submit that never finished (its leader died waiting).
     if (alive.count(id) == 0 && pending_submits_.count(id) == 0) {
-      options_.state->RemoveCodeKey(id);
+      Writes().RemoveCodeKey(id);
     }
   }
   for (const std::string& id : options_.state->AssignmentIds()) {

@@ -469,6 +469,12 @@ void ClusterState::RemoveCodeHolder(const std::string& id, const std::string& ho
 }
 
 void ClusterState::RemoveCodeKey(const std::string& id) {
+  // A key has children (its holders): no single guarded delete removes it.
+  // The guard is checked first, which shuts out a leader that lost its
+  // session long ago, though not one that loses it in between.
+  if (!guard_.empty() && !storage_->Exists(guard_)) {
+    throw GuardLostError("delete " + Path(kBlobstore, id) + ": guard " + guard_ + " is gone");
+  }
   storage_->DeleteRecursive(Path(kBlobstore, id));
 }
 

@@ -108,6 +108,8 @@ class ClusterState {
   void AddCodeHolder(const std::string& topology_id, const std::string& host_port);
   void RemoveCodeHolder(const std::string& topology_id, const std::string& host_port);
   // The key and every holder (the leader, once the topology is removed).
+  // Guarded: checks the guard first (not in one transaction with the
+  // delete, which a node with children cannot be).
   void RemoveCodeKey(const std::string& topology_id);
 
   // /logconfigs: the log levels set on a running topology (Storm's
