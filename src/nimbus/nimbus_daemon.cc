@@ -58,9 +58,12 @@ int RunNimbusDaemon(const GlobalOptions& command_line) {
     sigwait(&signals, &sig);
     spdlog::info("nimbus: {} received, shutting down", strsignal(sig));
     state->storage().StopRetrying();  // not held up by a lost ZooKeeper
+    // The election first: a follower takes the lead at once, while the
+    // Thrift server waits for its clients' connections to end (a follower
+    // now, this Nimbus refuses writes meanwhile).
+    nimbus.Stop();
     if (metrics) metrics->Stop();
     server.Stop();
-    nimbus.Stop();
     spdlog::info("nimbus: stopped");
     return 0;
   } catch (const std::exception& e) {
