@@ -32,6 +32,11 @@ int RunSupervisorDaemon(const GlobalOptions& command_line) {
     }
 
     ZooKeeperOptions zk = ZooKeeperOptionsFromConfig(conf);
+    // No retries: the supervisor's loop reads ZooKeeper again every
+    // supervisor.monitor.frequency.secs and runs its workers from its local
+    // copy of the assignments meanwhile. A call that waited out the retries
+    // for a lost ZooKeeper (~30 s) would hold up the restart of dead workers.
+    zk.retry_times = 0;
     spdlog::info("supervisor: connecting to ZooKeeper ({} servers, root {})", zk.servers.size(),
                  zk.root);
     SupervisorOptions options;
