@@ -221,6 +221,8 @@ WorkerExit WorkerProcess::Run() {
   WorkerExit exit = WorkerExit::kStopped;
   auto next_sync = Clock::now();
   auto next_beat = Clock::now();
+  const auto started = Clock::now();
+  constexpr auto kConnectGrace = std::chrono::seconds(5);
   for (;;) {
     bool woken = false;
     {
@@ -235,16 +237,19 @@ WorkerExit WorkerProcess::Run() {
     // Without ZooKeeper the worker goes on processing as it is: the sync and
     // the heartbeats wait for its return (a call now would wait out the
     // retries); errors are kept and reported then.
+    // (It connects in the background: not connected yet at start is no
+    // outage unless it lasts.)
     const bool connected = options_.state->storage().Connected();
-    if (connected != zookeeper_connected_) {
-      zookeeper_connected_ = connected;
-      if (connected) {
+    if (connected) {
+      if (!ever_connected_ || zookeeper_lost_) woken = true;  // sync at once
+      if (std::exchange(zookeeper_lost_, false)) {
         spdlog::info("worker: ZooKeeper is back; heartbeats and error reports resume");
-        woken = true;
-      } else {
-        spdlog::warn("worker: ZooKeeper is unreachable; processing goes on, heartbeats and "
-                     "error reports wait until it returns");
       }
+      ever_connected_ = true;
+    } else if (!zookeeper_lost_ && (ever_connected_ || now - started >= kConnectGrace)) {
+      zookeeper_lost_ = true;
+      spdlog::warn("worker: ZooKeeper is unreachable; processing goes on, heartbeats and "
+                   "error reports wait until it returns");
     }
     if (connected && (woken || now >= next_sync)) {
       next_sync = now + options_.sync_interval;

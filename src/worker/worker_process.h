@@ -153,7 +153,9 @@ class WorkerProcess {
   std::map<std::string, DebugOptions> debug_;  // StormBase.component_debug, as applied
   uint64_t errors_reported_ = 0;  // the seq of the last error written to /errors
   std::atomic<uint64_t> cluster_heartbeats_{0};
-  bool zookeeper_connected_ = true;  // as Run last saw it
+  // As Run saw ZooKeeper: connected at least once; lost (and said so).
+  bool ever_connected_ = false;
+  bool zookeeper_lost_ = false;
   LogLevels log_levels_;  // only Run's thread
 
   bool started_ = false;    // the Worker runs (its beats are ours to remove)
