@@ -466,6 +466,12 @@ TEST_F(ClusterFaultsTest, WithAReplayingSpoutEveryIdIsAckedThoughTheBoltsWorkerI
   };
   ASSERT_TRUE(Eventually([&] { return acked_ids().size() >= kIds / 10; }, 60s))
       << "acked " << acked_ids().size() << Logs();
+  // Tuples reach the victim's bolts: the spout's worker is connected to it
+  // (until then its frames wait in the spout's worker, and a kill loses
+  // nothing: no replay to see).
+  ASSERT_TRUE(Eventually([&] {
+    return TotalsOf(cluster_, id, [&](const WorkerSlot& s) { return s == other; }).bolt_executed > 0;
+  }, 30s)) << "the other worker's bolts execute nothing" << Logs();
 
   SupervisorHost& host = HostOfPort(other.port);
   SupervisorHost& spout_host = HostOfPort(spout_slot->port);
