@@ -24,14 +24,9 @@ void DownloadFrom(NimbusClient& nimbus, const std::string& topology_id,
 
 void DownloadTopologyCodeFrom(const Config& conf, const std::string& host_port,
                               const std::string& topology_id, const std::string& dest_dir) {
-  const size_t colon = host_port.rfind(':');
-  int port = 0;
-  try {
-    if (colon != std::string::npos) port = std::stoi(host_port.substr(colon + 1));
-  } catch (const std::exception&) {
-  }
-  if (port <= 0) throw StormError("'" + host_port + "' is not host:port");
-  auto nimbus = NimbusClient::ConnectTo(host_port.substr(0, colon), port, conf);
+  auto split = SplitHostPort(host_port);
+  if (!split) throw StormError("'" + host_port + "' is not host:port");
+  auto nimbus = NimbusClient::ConnectTo(split->first, split->second, conf);
   DownloadFrom(*nimbus, topology_id, dest_dir);
 }
 

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <algorithm>
+#include <charconv>
+#include <tuple>
 #include <chrono>
 #include <limits>
 #include <thread>
@@ -30,6 +32,19 @@ NimbusClient::~NimbusClient() {
     if (transport_) transport_->close();
   } catch (...) {
   }
+}
+
+std::optional<std::pair<std::string, int>> SplitHostPort(const std::string& host_port) {
+  const size_t colon = host_port.find(':');
+  if (colon == std::string::npos || host_port.find(':', colon + 1) != std::string::npos) {
+    return std::nullopt;
+  }
+  int port = 0;
+  const char* begin = host_port.data() + colon + 1;
+  const char* end = host_port.data() + host_port.size();
+  auto [ptr, ec] = std::from_chars(begin, end, port);
+  if (ec != std::errc() || ptr != end || port < 1 || port > 65535) return std::nullopt;
+  return std::make_pair(host_port.substr(0, colon), port);
 }
 
 std::unique_ptr<NimbusClient> NimbusClient::ConnectTo(const std::string& host, int port,
@@ -76,14 +91,12 @@ std::unique_ptr<NimbusClient> NimbusClient::Connect(const Config& conf, NimbusPi
       // Nimbuses on one host).
       std::string host = entry;
       int seed_port = port;
-      const size_t colon = entry.rfind(':');
-      if (colon != std::string::npos && entry.find(':') == colon) {
-        host = entry.substr(0, colon);
-        try {
-          seed_port = std::stoi(entry.substr(colon + 1));
-        } catch (const std::exception&) {
+      if (std::count(entry.begin(), entry.end(), ':') == 1) {
+        auto split = SplitHostPort(entry);
+        if (!split) {
           throw NimbusUnreachableError("nimbus.seeds entry '" + entry + "' has no valid port");
         }
+        std::tie(host, seed_port) = *split;
       }
       std::unique_ptr<NimbusClient> seed;
       try {

@@ -15,6 +15,8 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <string>
 
 #include "Nimbus.h"
@@ -31,6 +33,10 @@ class NimbusUnreachableError : public StormError {
  public:
   using StormError::StormError;
 };
+
+// "host:port" as host and port: nullopt unless there is exactly one colon
+// and a port 1..65535 after it (a seed entry, a /blobstore holder).
+std::optional<std::pair<std::string, int>> SplitHostPort(const std::string& host_port);
 
 // Which Nimbus a client wants: the leader (writes: submit, kill, ...), or
 // the leader when one is known and else any Nimbus that answers (reads,
